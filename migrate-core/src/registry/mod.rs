@@ -1,0 +1,91 @@
+//! The compile-time registry: every `#[migration]` function submits one [`Migration`] through
+//! `inventory`, and [`Migration::registered`] collects them at run time.
+
+use crate::graph::RevisionSpec;
+use crate::ops::Operations;
+
+/// How a migration's code is called.
+#[derive(Clone, Copy)]
+pub enum MigrationFn {
+    /// A function that records operations; it can also be rendered as SQL offline.
+    Sync(fn(&mut Operations)),
+}
+
+impl std::fmt::Debug for MigrationFn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MigrationFn::Sync(_) => f.write_str("MigrationFn::Sync"),
+        }
+    }
+}
+
+/// How a migration is reverted.
+#[derive(Debug, Clone, Copy)]
+pub enum Downgrade {
+    /// No downgrade was written.
+    Missing,
+    /// The migration was declared irreversible: downgrading through it is refused.
+    Irreversible,
+    /// This function reverts the migration.
+    Function(MigrationFn),
+}
+
+/// One migration as declared with `#[migration]`: its place in the graph and its code.
+#[derive(Debug, Clone, Copy)]
+pub struct Migration {
+    /// The revision id.
+    pub revision: &'static str,
+    /// The revisions this one follows; several make it a merge point, none make it a base.
+    pub down_revisions: &'static [&'static str],
+    /// Names for the branch this revision starts or belongs to.
+    pub branch_labels: &'static [&'static str],
+    /// Revisions (ids or branch labels) on other branches that must be applied first.
+    pub depends_on: &'static [&'static str],
+    /// The human description (`message = "..."`).
+    pub message: &'static str,
+    /// The upgrade function.
+    pub upgrade: MigrationFn,
+    /// How the migration is reverted.
+    pub downgrade: Downgrade,
+    /// Whether the migration runs inside a transaction (`transaction = false` opts out).
+    pub transactional: bool,
+    /// SHA-256 (hex) of the upgrade function's normalised tokens: formatting-insensitive.
+    pub checksum: &'static str,
+    /// The upgrade function's name.
+    pub function: &'static str,
+    /// The module the function is declared in (`module_path!()`).
+    pub module_path: &'static str,
+    /// The source file the function is declared in (`file!()`).
+    pub file: &'static str,
+    /// The line the function is declared on (`line!()`).
+    pub line: u32,
+}
+
+inventory::collect!(Migration);
+
+impl Migration {
+    /// Every migration registered with `#[migration]` in the linked program, sorted by revision id.
+    pub fn registered() -> Vec<&'static Migration> {
+        let mut all: Vec<&'static Migration> = inventory::iter::<Migration>.into_iter().collect();
+        all.sort_by(|a, b| a.revision.cmp(b.revision).then(a.file.cmp(b.file)));
+        all
+    }
+
+    /// Where the migration is declared, for messages: `path::to::function (src/file.rs:12)`.
+    pub fn origin(&self) -> String {
+        format!(
+            "{}::{} ({}:{})",
+            self.module_path, self.function, self.file, self.line
+        )
+    }
+
+    /// The migration's place in the revision graph.
+    pub fn spec(&self) -> RevisionSpec {
+        RevisionSpec::new(self.revision)
+            .down_revisions(self.down_revisions.iter().copied())
+            .branch_labels(self.branch_labels.iter().copied())
+            .depends_on(self.depends_on.iter().copied())
+            .message(self.message)
+            .origin(self.origin())
+    }
+}
