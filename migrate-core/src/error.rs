@@ -9,49 +9,57 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[non_exhaustive]
 pub enum Error {
     // ---- building the revision graph ----
-    /// A revision id is empty or blank.
-    #[error("revision declared at {origin} has an empty id: give it a non-blank `revision`")]
-    EmptyRevisionId { origin: String },
+    /// A revision id can't be used (empty, whitespace, target syntax, reserved word).
+    #[error("revision id '{revision}' declared at {origin} can't be used: {reason}")]
+    InvalidRevisionId { revision: String, origin: String, reason: &'static str },
+    /// A branch label can't be used (empty, whitespace, target syntax, reserved word).
+    #[error("branch label '{label}' declared at {origin} can't be used: {reason}")]
+    InvalidBranchLabel { label: String, origin: String, reason: &'static str },
     /// Two migrations declare the same revision id.
-    #[error(
-        "revision '{revision}' is declared twice: by {first} and by {second}; give one of them a new id"
-    )]
-    DuplicateRevision {
-        revision: String,
-        first: String,
-        second: String,
-    },
+    #[error("revision '{revision}' is declared twice: by {first} and by {second}; give one of them a new id")]
+    DuplicateRevision { revision: String, first: String, second: String },
     /// A `down_revision` names a revision that does not exist.
     #[error(
         "revision '{revision}' ({origin}) has down_revision '{down_revision}', which is not a known revision"
     )]
-    UnknownDownRevision {
-        revision: String,
-        origin: String,
-        down_revision: String,
-    },
+    UnknownDownRevision { revision: String, origin: String, down_revision: String },
     /// A `depends_on` names neither a revision nor a branch label.
     #[error(
         "revision '{revision}' ({origin}) depends on '{dependency}', which is neither a known revision nor a branch label"
     )]
-    UnknownDependency {
-        revision: String,
-        origin: String,
-        dependency: String,
-    },
+    UnknownDependency { revision: String, origin: String, dependency: String },
     /// Two revisions declare the same branch label, or a label equals a revision id.
-    #[error(
-        "branch label '{label}' is declared by {first} and by {second}; branch labels must be unique"
-    )]
-    DuplicateBranchLabel {
-        label: String,
-        first: String,
-        second: String,
-    },
+    #[error("branch label '{label}' is declared by {first} and by {second}; branch labels must be unique")]
+    DuplicateBranchLabel { label: String, first: String, second: String },
     /// The `down_revision` links form a cycle.
     #[error("the revisions form a cycle: {}", path.join(" -> "))]
     Cycle { path: Vec<String> },
     /// The `down_revision` and `depends_on` links together form a cycle.
     #[error("the dependencies form a cycle: {}", path.join(" -> "))]
     DependencyCycle { path: Vec<String> },
+
+    // ---- targets and plans ----
+    /// The database records a revision the program does not know.
+    #[error(
+        "Can't locate revision identified by '{revision}': the database is at a revision this program does not contain (was it migrated by a newer build?)"
+    )]
+    UnknownRevision { revision: String },
+    /// A target names nothing in the graph.
+    #[error("target '{target}' names no revision: {reason}")]
+    UnknownTarget { target: String, reason: String },
+    /// A prefix matches several revision ids.
+    #[error("'{prefix}' is the start of several revision ids: {}; give more characters", candidates.join(", "))]
+    AmbiguousPrefix { prefix: String, candidates: Vec<String> },
+    /// `head` was asked for while the graph has several heads.
+    #[error("Multiple heads are present for target '{target}': {}; name one, use `heads`, or merge them", heads.join(", "))]
+    MultipleHeads { target: String, heads: Vec<String> },
+    /// A relative step goes past a head or a base.
+    #[error("target '{target}' steps past the {edge}: only {steps} step(s) are possible")]
+    RelativeOutOfRange { target: String, steps: u64, edge: &'static str },
+    /// A relative step reaches a point with several ways to go.
+    #[error("target '{target}' is ambiguous at {}: {hint}", at.join(", "))]
+    AmbiguousWalk { target: String, at: Vec<String>, hint: String },
+    /// A downgrade target that is not applied.
+    #[error("can't downgrade to '{target}': revision '{revision}' is not applied (the database is at {}); downgrade only moves to an applied revision", if current.is_empty() { "base".to_owned() } else { current.join(", ") })]
+    DowngradeTargetNotApplied { target: String, revision: String, current: Vec<String> },
 }

@@ -10,7 +10,7 @@ pub mod ops;
 pub mod registry;
 
 pub use error::{Error, Result};
-pub use graph::RevisionSpec;
+pub use graph::{Direction, Plan, Revision, RevisionGraph, RevisionSpec, Step};
 pub use ops::{Operation, Operations};
 pub use registry::{Downgrade, Migration, MigrationFn};
 

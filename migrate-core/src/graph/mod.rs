@@ -1,5 +1,453 @@
 //! The revision graph: plain data in, plain answers out (no globals, no I/O, no async).
+//!
+//! Built from [`RevisionSpec`]s, it checks the graph (ids, cycles, unknown links, labels), resolves
+//! targets (`head`, `label@head`, `ae10+2`, ...) and plans upgrades and downgrades with the heads the
+//! version table holds after each step. Every walk is iterative and linear in revisions plus links.
 
+mod plan;
 mod spec;
+mod target;
 
+use std::collections::HashMap;
+
+use crate::error::{Error, Result};
+
+pub use plan::{Direction, Plan, Step};
 pub use spec::RevisionSpec;
+
+/// Words that mean a place in the graph, so no revision id or branch label may be one.
+const RESERVED: [&str; 4] = ["head", "heads", "base", "current"];
+
+/// One revision in a built graph.
+#[derive(Debug, Clone)]
+pub struct Revision {
+    id: String,
+    down_revisions: Vec<String>,
+    depends_on: Vec<String>,
+    own_branch_labels: Vec<String>,
+    branch_labels: Vec<String>,
+    message: String,
+    origin: String,
+    parents: Vec<usize>,
+    dependencies: Vec<usize>,
+    children: Vec<usize>,
+    dependents: Vec<usize>,
+}
+
+impl Revision {
+    /// The revision id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The revisions this one follows.
+    pub fn down_revisions(&self) -> &[String] {
+        &self.down_revisions
+    }
+
+    /// The revisions this one depends on, branch labels resolved to revision ids.
+    pub fn depends_on(&self) -> &[String] {
+        &self.depends_on
+    }
+
+    /// The branch labels this revision declares itself.
+    pub fn own_branch_labels(&self) -> &[String] {
+        &self.own_branch_labels
+    }
+
+    /// Every branch label this revision belongs to: its own and those inherited along its branch.
+    pub fn branch_labels(&self) -> &[String] {
+        &self.branch_labels
+    }
+
+    /// The human description.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// Where the revision is declared.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// No revision follows this one.
+    pub fn is_head(&self) -> bool {
+        self.children.is_empty()
+    }
+
+    /// This revision follows no other.
+    pub fn is_base(&self) -> bool {
+        self.parents.is_empty()
+    }
+
+    /// This revision joins several branches.
+    pub fn is_merge_point(&self) -> bool {
+        self.parents.len() > 1
+    }
+
+    /// Several revisions follow this one.
+    pub fn is_branch_point(&self) -> bool {
+        self.children.len() > 1
+    }
+
+    /// Revisions that must be applied before this one: parents, then dependencies.
+    fn requirements(&self) -> impl Iterator<Item = usize> + '_ {
+        self.parents.iter().chain(&self.dependencies).copied()
+    }
+
+    /// Revisions that require this one: children, then dependents.
+    fn required_by(&self) -> impl Iterator<Item = usize> + '_ {
+        self.children.iter().chain(&self.dependents).copied()
+    }
+}
+
+/// The directed acyclic graph of revisions: merges, branch points, labels, dependencies.
+#[derive(Debug, Clone)]
+pub struct RevisionGraph {
+    nodes: Vec<Revision>,
+    by_id: HashMap<String, usize>,
+    by_label: HashMap<String, usize>,
+    /// Every revision, requirements before the revisions that need them.
+    order: Vec<usize>,
+    /// Each revision's place in `order`.
+    position: Vec<usize>,
+}
+
+impl RevisionGraph {
+    /// Builds and checks the graph; an error names the revisions (and their origins) at fault.
+    pub fn new(specs: impl IntoIterator<Item = RevisionSpec>) -> Result<Self> {
+        let specs: Vec<RevisionSpec> = specs.into_iter().collect();
+        let mut by_id = HashMap::with_capacity(specs.len());
+        for (index, spec) in specs.iter().enumerate() {
+            check_name(&spec.revision).map_err(|reason| Error::InvalidRevisionId {
+                revision: spec.revision.clone(),
+                origin: spec.origin.clone(),
+                reason,
+            })?;
+            if let Some(&first) = by_id.get(spec.revision.as_str()) {
+                let first: &RevisionSpec = &specs[first];
+                return Err(Error::DuplicateRevision {
+                    revision: spec.revision.clone(),
+                    first: first.origin.clone(),
+                    second: spec.origin.clone(),
+                });
+            }
+            by_id.insert(spec.revision.clone(), index);
+        }
+        let by_label = map_labels(&specs, &by_id)?;
+
+        let mut nodes = Vec::with_capacity(specs.len());
+        for spec in &specs {
+            let parents = spec
+                .down_revisions
+                .iter()
+                .map(|down| {
+                    by_id.get(down.as_str()).copied().ok_or_else(|| Error::UnknownDownRevision {
+                        revision: spec.revision.clone(),
+                        origin: spec.origin.clone(),
+                        down_revision: down.clone(),
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let mut dependencies = Vec::with_capacity(spec.depends_on.len());
+            for dependency in &spec.depends_on {
+                let index = by_id
+                    .get(dependency.as_str())
+                    .or_else(|| by_label.get(dependency.as_str()))
+                    .copied()
+                    .ok_or_else(|| Error::UnknownDependency {
+                        revision: spec.revision.clone(),
+                        origin: spec.origin.clone(),
+                        dependency: dependency.clone(),
+                    })?;
+                if !dependencies.contains(&index) {
+                    dependencies.push(index);
+                }
+            }
+            nodes.push(Revision {
+                id: spec.revision.clone(),
+                down_revisions: spec.down_revisions.clone(),
+                depends_on: Vec::new(),
+                own_branch_labels: spec.branch_labels.clone(),
+                branch_labels: Vec::new(),
+                message: spec.message.clone(),
+                origin: spec.origin.clone(),
+                parents,
+                dependencies,
+                children: Vec::new(),
+                dependents: Vec::new(),
+            });
+        }
+        for index in 0..nodes.len() {
+            for parent in nodes[index].parents.clone() {
+                nodes[parent].children.push(index);
+            }
+            for dependency in nodes[index].dependencies.clone() {
+                nodes[dependency].dependents.push(index);
+            }
+            nodes[index].depends_on =
+                nodes[index].dependencies.iter().map(|&d| specs[d].revision.clone()).collect();
+        }
+
+        if let Some(path) = find_cycle(&nodes, |node| node.parents.clone()) {
+            return Err(Error::Cycle { path: path.into_iter().map(|i| nodes[i].id.clone()).collect() });
+        }
+        if let Some(path) = find_cycle(&nodes, |node| node.requirements().collect()) {
+            return Err(Error::DependencyCycle {
+                path: path.into_iter().map(|i| nodes[i].id.clone()).collect(),
+            });
+        }
+
+        let mut graph = RevisionGraph { nodes, by_id, by_label, order: Vec::new(), position: Vec::new() };
+        let all: Vec<usize> = (0..graph.nodes.len()).collect();
+        graph.order = graph.upgrade_order(&all, &vec![false; graph.nodes.len()]);
+        graph.position = vec![0; graph.nodes.len()];
+        for (position, &index) in graph.order.iter().enumerate() {
+            graph.position[index] = position;
+        }
+        graph.propagate_labels();
+        Ok(graph)
+    }
+
+    /// How many revisions the graph holds.
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// The graph holds no revision.
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// The revision with exactly this id.
+    pub fn revision(&self, id: &str) -> Option<&Revision> {
+        self.by_id.get(id).map(|&index| &self.nodes[index])
+    }
+
+    /// Every revision, each after all it requires (bases first).
+    pub fn revisions(&self) -> impl Iterator<Item = &Revision> {
+        self.order.iter().map(|&index| &self.nodes[index])
+    }
+
+    /// The revisions no other revision follows, in graph order.
+    pub fn heads(&self) -> Vec<&str> {
+        self.revisions().filter(|r| r.is_head()).map(Revision::id).collect()
+    }
+
+    /// The revisions that follow no other, in graph order.
+    pub fn bases(&self) -> Vec<&str> {
+        self.revisions().filter(|r| r.is_base()).map(Revision::id).collect()
+    }
+
+    /// Gives every revision of a labelled branch its label: the labelled revision's descendants
+    /// (along `down_revision` links) and its ancestors down to the nearest branch or merge point.
+    fn propagate_labels(&mut self) {
+        let mut labels: Vec<Vec<String>> = vec![Vec::new(); self.nodes.len()];
+        for &start in &self.order {
+            let own = self.nodes[start].own_branch_labels.clone();
+            if own.is_empty() {
+                continue;
+            }
+            let mut stack = vec![start];
+            let mut seen = vec![false; self.nodes.len()];
+            seen[start] = true;
+            while let Some(index) = stack.pop() {
+                labels[index].extend(own.iter().cloned());
+                for &child in &self.nodes[index].children {
+                    if !seen[child] {
+                        seen[child] = true;
+                        stack.push(child);
+                    }
+                }
+            }
+            let mut node = start;
+            while let [parent] = self.nodes[node].parents[..] {
+                if self.nodes[parent].is_branch_point() {
+                    break;
+                }
+                labels[parent].extend(own.iter().cloned());
+                node = parent;
+            }
+        }
+        for (node, mut labels) in self.nodes.iter_mut().zip(labels) {
+            labels.sort();
+            labels.dedup();
+            node.branch_labels = labels;
+        }
+    }
+
+    /// The revisions among `targets` and everything they require that are not `applied`, in
+    /// upgrade order: a depth-first post-order, so that each branch is applied as one run.
+    fn upgrade_order(&self, targets: &[usize], applied: &[bool]) -> Vec<usize> {
+        let mut emitted = applied.to_vec();
+        let mut visiting = vec![false; self.nodes.len()];
+        let mut order = Vec::new();
+        for &target in targets {
+            if emitted[target] {
+                continue;
+            }
+            // Each frame: a revision and how many of its requirements were visited.
+            let mut stack = vec![(target, 0usize)];
+            visiting[target] = true;
+            while let Some(frame) = stack.last_mut() {
+                let (index, next) = *frame;
+                let node = &self.nodes[index];
+                match node.requirements().nth(next) {
+                    Some(required) => {
+                        frame.1 += 1;
+                        if !emitted[required] && !visiting[required] {
+                            visiting[required] = true;
+                            stack.push((required, 0));
+                        }
+                    }
+                    None => {
+                        stack.pop();
+                        emitted[index] = true;
+                        order.push(index);
+                    }
+                }
+            }
+        }
+        order
+    }
+
+    /// Marks `starts` and everything they require (ancestors and dependencies).
+    fn requirement_closure(&self, starts: &[usize]) -> Vec<bool> {
+        self.closure(starts, |node| node.requirements())
+    }
+
+    /// Marks `starts` and everything that requires them (descendants and dependents).
+    fn dependent_closure(&self, starts: &[usize]) -> Vec<bool> {
+        self.closure(starts, |node| node.required_by())
+    }
+
+    fn closure<'a, I>(&'a self, starts: &[usize], next: impl Fn(&'a Revision) -> I) -> Vec<bool>
+    where
+        I: Iterator<Item = usize>,
+    {
+        let mut marked = vec![false; self.nodes.len()];
+        let mut stack: Vec<usize> = starts.to_vec();
+        for &start in starts {
+            marked[start] = true;
+        }
+        while let Some(index) = stack.pop() {
+            for linked in next(&self.nodes[index]) {
+                if !marked[linked] {
+                    marked[linked] = true;
+                    stack.push(linked);
+                }
+            }
+        }
+        marked
+    }
+
+    /// The indices of the given ids, each of which must be in the graph (the database's heads).
+    fn indices_of<S: AsRef<str>>(&self, ids: &[S]) -> Result<Vec<usize>> {
+        ids.iter()
+            .map(|id| {
+                let id = id.as_ref();
+                self.by_id.get(id).copied().ok_or_else(|| Error::UnknownRevision { revision: id.to_owned() })
+            })
+            .collect()
+    }
+
+    /// The heads of a closed set of revisions: members nothing else in the set requires.
+    fn heads_of(&self, members: &[bool]) -> Vec<String> {
+        self.order
+            .iter()
+            .filter(|&&index| members[index] && !self.nodes[index].required_by().any(|other| members[other]))
+            .map(|&index| self.nodes[index].id.clone())
+            .collect()
+    }
+}
+
+/// Why an id or label can't be used, if it can't: it must be usable inside target expressions.
+fn check_name(name: &str) -> std::result::Result<(), &'static str> {
+    if name.trim().is_empty() {
+        Err("it is empty")
+    } else if name.chars().any(char::is_whitespace) {
+        Err("it contains whitespace")
+    } else if name.contains(['@', ':', ',']) {
+        Err("it contains '@', ':' or ',', which separate parts of a target like `label@head` or `base:head`")
+    } else if name.starts_with(['+', '-']) {
+        Err("it starts with '+' or '-', which mean a relative step")
+    } else if RESERVED.contains(&name) {
+        Err("it is one of the reserved words head, heads, base and current")
+    } else {
+        Ok(())
+    }
+}
+
+/// Maps each branch label to the revision declaring it, refusing bad and duplicate labels.
+fn map_labels(specs: &[RevisionSpec], by_id: &HashMap<String, usize>) -> Result<HashMap<String, usize>> {
+    let mut by_label: HashMap<String, usize> = HashMap::new();
+    for (index, spec) in specs.iter().enumerate() {
+        for label in &spec.branch_labels {
+            check_name(label).map_err(|reason| Error::InvalidBranchLabel {
+                label: label.clone(),
+                origin: spec.origin.clone(),
+                reason,
+            })?;
+            if let Some(&first) = by_label.get(label.as_str()) {
+                if first == index {
+                    continue;
+                }
+                return Err(Error::DuplicateBranchLabel {
+                    label: label.clone(),
+                    first: specs[first].origin.clone(),
+                    second: spec.origin.clone(),
+                });
+            }
+            if let Some(&same) = by_id.get(label.as_str()) {
+                return Err(Error::DuplicateBranchLabel {
+                    label: label.clone(),
+                    first: format!("the revision id of {}", specs[same].origin),
+                    second: spec.origin.clone(),
+                });
+            }
+            by_label.insert(label.clone(), index);
+        }
+    }
+    Ok(by_label)
+}
+
+/// A cycle along `links`, as a path that starts and ends at the same revision, if there is one.
+fn find_cycle(nodes: &[Revision], links: impl Fn(&Revision) -> Vec<usize>) -> Option<Vec<usize>> {
+    const NEW: u8 = 0;
+    const ON_PATH: u8 = 1;
+    const DONE: u8 = 2;
+    let mut state = vec![NEW; nodes.len()];
+    for root in 0..nodes.len() {
+        if state[root] != NEW {
+            continue;
+        }
+        let mut stack: Vec<(usize, Vec<usize>, usize)> = vec![(root, links(&nodes[root]), 0)];
+        state[root] = ON_PATH;
+        while let Some((index, next, position)) = stack.last_mut() {
+            match next.get(*position).copied() {
+                Some(linked) => {
+                    *position += 1;
+                    match state[linked] {
+                        NEW => {
+                            state[linked] = ON_PATH;
+                            stack.push((linked, links(&nodes[linked]), 0));
+                        }
+                        ON_PATH => {
+                            let start = stack.iter().position(|frame| frame.0 == linked).unwrap_or(0);
+                            let mut path: Vec<usize> = stack[start..].iter().map(|frame| frame.0).collect();
+                            path.push(linked);
+                            // Follow the links forwards in the message: from a revision to the one it names.
+                            return Some(path);
+                        }
+                        _ => {}
+                    }
+                }
+                None => {
+                    state[*index] = DONE;
+                    stack.pop();
+                }
+            }
+        }
+    }
+    None
+}

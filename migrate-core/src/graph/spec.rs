@@ -21,11 +21,7 @@ impl RevisionSpec {
     /// A base revision with this id; chain the other setters to place it.
     pub fn new(revision: impl Into<String>) -> Self {
         let revision = revision.into();
-        Self {
-            origin: revision.clone(),
-            revision,
-            ..Self::default()
-        }
+        Self { origin: revision.clone(), revision, ..Self::default() }
     }
 
     /// Sets the revision it follows (builder).
@@ -35,10 +31,7 @@ impl RevisionSpec {
     }
 
     /// Sets the revisions it follows: several make it a merge point (builder).
-    pub fn down_revisions<S: Into<String>>(
-        mut self,
-        down_revisions: impl IntoIterator<Item = S>,
-    ) -> Self {
+    pub fn down_revisions<S: Into<String>>(mut self, down_revisions: impl IntoIterator<Item = S>) -> Self {
         self.down_revisions = down_revisions.into_iter().map(Into::into).collect();
         self
     }
@@ -50,10 +43,7 @@ impl RevisionSpec {
     }
 
     /// Sets the revisions or labels it depends on (builder).
-    pub fn depends_on<S: Into<String>>(
-        mut self,
-        dependencies: impl IntoIterator<Item = S>,
-    ) -> Self {
+    pub fn depends_on<S: Into<String>>(mut self, dependencies: impl IntoIterator<Item = S>) -> Self {
         self.depends_on = dependencies.into_iter().map(Into::into).collect();
         self
     }

@@ -73,10 +73,7 @@ impl Migration {
 
     /// Where the migration is declared, for messages: `path::to::function (src/file.rs:12)`.
     pub fn origin(&self) -> String {
-        format!(
-            "{}::{} ({}:{})",
-            self.module_path, self.function, self.file, self.line
-        )
+        format!("{}::{} ({}:{})", self.module_path, self.function, self.file, self.line)
     }
 
     /// The migration's place in the revision graph.
