@@ -1,4 +1,24 @@
-//! Code-first database migrations for Rust.
+//! Code-first database migrations for Rust: Alembic's workflow, with migrations written as
+//! ordinary Rust functions.
+//!
+//! ```
+//! use migrate::prelude::*;
+//!
+//! /// Create the users table.
+//! #[migration(revision = "e1a47c12a8e9", down_revision = None, downgrade = drop_users)]
+//! fn create_users(op: &mut Operations) {
+//!     op.execute("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL)");
+//! }
+//!
+//! fn drop_users(op: &mut Operations) {
+//!     op.execute("DROP TABLE users");
+//! }
+//! ```
+//!
+//! The attribute registers each migration at compile time ([`Migration::registered`]); the
+//! [`RevisionGraph`] orders them, with Alembic's branches, merges, labels and targets. The user
+//! guide (the `book/` folder) teaches both, task by task.
+
 pub use migrate_core::*;
 pub use migrate_macros::migration;
 
@@ -6,4 +26,19 @@ pub use migrate_macros::migration;
 pub mod prelude {
     pub use migrate_core::{Migration, Operations};
     pub use migrate_macros::migration;
+}
+
+/// The user guide's chapters, compiled and run as doctests so the guide can't drift from the code.
+#[cfg(doctest)]
+mod book {
+    #[doc = include_str!("../book/src/introduction.md")]
+    struct Introduction;
+    #[doc = include_str!("../book/src/tutorial.md")]
+    struct Tutorial;
+    #[doc = include_str!("../book/src/writing-migrations.md")]
+    struct WritingMigrations;
+    #[doc = include_str!("../book/src/revisions.md")]
+    struct Revisions;
+    #[doc = include_str!("../book/src/running.md")]
+    struct Running;
 }

@@ -17,5 +17,6 @@ pub use registry::{Downgrade, Migration, MigrationFn};
 /// Items the `#[migration]` attribute expands to; not part of the public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::registry::{Downgrade, Migration, MigrationFn};
     pub use inventory;
 }

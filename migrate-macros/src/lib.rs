@@ -1,5 +1,34 @@
+//! The `#[migration]` attribute of the migrate framework.
+//!
+//! A thin shell: [`ast`] parses the attribute and the function, [`valid`] checks them (every mistake
+//! reported at once, each on its own token), [`expand`] emits the function unchanged plus a hidden
+//! registration through `inventory`. Use it through the `migrate` crate: `use migrate::prelude::*;`.
+
+mod ast;
+mod checksum;
+mod expand;
+mod valid;
+
 use proc_macro::TokenStream;
+
+/// Registers a function as a migration: `#[migration(revision = "...", down_revision = ...)]`.
+///
+/// See the `migrate` crate's guide, chapter "Writing migrations", for every argument.
 #[proc_macro_attribute]
-pub fn migration(_args: TokenStream, item: TokenStream) -> TokenStream {
-    item
+pub fn migration(args: TokenStream, item: TokenStream) -> TokenStream {
+    let item = proc_macro2::TokenStream::from(item);
+    let mut errors = ast::Errors::default();
+    let checked = ast::Input::parse(args.into(), item.clone(), &mut errors).and_then(|input| {
+        valid::check(&input, &mut errors);
+        errors.finish().map(|()| input)
+    });
+    match checked {
+        Ok(input) => expand::expand(&input).into(),
+        Err(errors) => {
+            // Keep the user's item so that one mistake in the attribute doesn't cascade into
+            // "cannot find function" errors elsewhere.
+            let errors = errors.to_compile_error();
+            quote::quote!(#errors #item).into()
+        }
+    }
 }

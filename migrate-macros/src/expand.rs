@@ -1,0 +1,81 @@
+//! Emits the user's function unchanged plus its hidden registration.
+
+use proc_macro2::TokenStream;
+use quote::{ToTokens, quote, quote_spanned};
+use syn::LitStr;
+
+use crate::ast::Input;
+use crate::checksum;
+
+/// The function as written, then `const _: () = { inventory::submit! { Migration { .. } } };`.
+pub fn expand(input: &Input) -> TokenStream {
+    let function = &input.function;
+    let name = &function.sig.ident;
+    let revision = input.revision.as_ref().map(LitStr::value).unwrap_or_default();
+    let downs = input.down_revision.iter().flat_map(|(_, downs)| downs);
+    let labels = &input.branch_labels;
+    let dependencies = &input.depends_on;
+    let message = input.message.as_ref().map(LitStr::value).unwrap_or_else(|| first_doc_line(function));
+    let transactional = input.transaction.as_ref().is_none_or(|flag| flag.value);
+    let checksum = {
+        let mut code = function.sig.to_token_stream();
+        function.block.to_tokens(&mut code);
+        checksum::of(code)
+    };
+    let function_name = name.to_string();
+    let downgrade = match (&input.downgrade, input.irreversible) {
+        (Some(path), _) => quote_spanned! {path_span(path)=>
+            ::migrate::__private::Downgrade::Function(::migrate::__private::MigrationFn::Sync(#path))
+        },
+        (None, Some(_)) => quote!(::migrate::__private::Downgrade::Irreversible),
+        (None, None) => quote!(::migrate::__private::Downgrade::Missing),
+    };
+    let upgrade = quote_spanned! {name.span()=> ::migrate::__private::MigrationFn::Sync(#name) };
+    let line = quote_spanned! {name.span()=> ::core::line!() };
+    quote! {
+        #function
+
+        #[doc(hidden)]
+        const _: () = {
+            ::migrate::__private::inventory::submit! {
+                ::migrate::__private::Migration {
+                    revision: #revision,
+                    down_revisions: &[#(#downs),*],
+                    branch_labels: &[#(#labels),*],
+                    depends_on: &[#(#dependencies),*],
+                    message: #message,
+                    upgrade: #upgrade,
+                    downgrade: #downgrade,
+                    transactional: #transactional,
+                    checksum: #checksum,
+                    function: #function_name,
+                    module_path: ::core::module_path!(),
+                    file: ::core::file!(),
+                    line: #line,
+                }
+            }
+        };
+    }
+}
+
+fn path_span(path: &syn::Path) -> proc_macro2::Span {
+    path.segments.last().map_or_else(proc_macro2::Span::call_site, |segment| segment.ident.span())
+}
+
+/// The first non-empty line of the function's doc comment: the default `message`.
+fn first_doc_line(function: &syn::ItemFn) -> String {
+    function
+        .attrs
+        .iter()
+        .filter(|attribute| attribute.path().is_ident("doc"))
+        .filter_map(|attribute| match &attribute.meta {
+            syn::Meta::NameValue(syn::MetaNameValue {
+                value: syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }),
+                ..
+            }) => Some(text.value()),
+            _ => None,
+        })
+        .flat_map(|text| text.lines().map(|line| line.trim().to_owned()).collect::<Vec<_>>())
+        .find(|line| !line.is_empty())
+        .unwrap_or_default()
+}

@@ -1,0 +1,6 @@
+use migrate::prelude::*;
+
+#[migration(revision = "a1", down_revision = None)]
+fn create(_op: &mut Operations) -> u32 { 1 }
+
+fn main() {}
