@@ -65,6 +65,16 @@ inventory::collect!(Migration);
 
 impl Migration {
     /// Every migration registered with `#[migration]` in the linked program, sorted by revision id.
+    ///
+    /// Registrations live in the crates that declare them and are collected when the program
+    /// starts, so a crate's migrations are found only if that crate is linked. Rust links a
+    /// library into a binary or an integration test only when the binary mentions it: a
+    /// `src/main.rs` or `tests/*.rs` that runs the migrations of its own package's library, but
+    /// uses nothing else from it, must say so with one line (tested in `tests/registry-app`):
+    ///
+    /// ```ignore
+    /// use my_app as _; // links my_app, and with it my_app's migrations
+    /// ```
     pub fn registered() -> Vec<&'static Migration> {
         let mut all: Vec<&'static Migration> = inventory::iter::<Migration>.into_iter().collect();
         all.sort_by(|a, b| a.revision.cmp(b.revision).then(a.file.cmp(b.file)));

@@ -1,0 +1,22 @@
+//! The same code formatted two ways (and with CRLF line endings in `compressed`): the checksums
+//! must be equal, because formatting is not an edit.
+
+mod tidy {
+    use migrate::prelude::*;
+
+    #[migration(revision = "lib0002", down_revision = "lib0001")]
+    fn add_name(op: &mut Operations) {
+        // rustfmt's layout
+        op.execute("ALTER TABLE accounts ADD COLUMN name TEXT");
+        let steps = -1;
+        let _ = steps;
+    }
+}
+
+#[rustfmt::skip]
+mod compressed {
+    use migrate::prelude::*;
+    #[migration(revision = "lib0003", down_revision = "lib0002")]
+    fn add_name  (  op:&mut Operations){op.execute(
+      "ALTER TABLE accounts ADD COLUMN name TEXT");let steps=-1;let _=steps;}
+}

@@ -1,0 +1,52 @@
+//! No registration is lost: an integration-test binary sees the library's migrations and its own,
+//! and so does the app's binary.
+
+use migrate::prelude::*;
+
+// An integration test is a crate of its own: it links the library only if it mentions it.
+use registry_app as _;
+
+#[migration(revision = "test0001", down_revision = "lib0001")]
+fn test_only(op: &mut Operations) {
+    op.execute("CREATE TABLE test_only (id INTEGER)");
+}
+
+fn revisions() -> Vec<&'static str> {
+    Migration::registered().iter().map(|m| m.revision).collect()
+}
+
+#[test]
+fn a_test_binary_sees_the_library_migrations_and_its_own() {
+    assert_eq!(revisions(), ["lib0001", "lib0002", "lib0003", "test0001"]);
+}
+
+#[test]
+fn a_migration_knows_where_it_is_declared() {
+    let all = Migration::registered();
+    let test = all.iter().find(|m| m.revision == "test0001").copied();
+    let test = test.unwrap_or_else(|| panic!("test0001 registered: {:?}", revisions()));
+    assert_eq!(test.function, "test_only");
+    assert_eq!(test.module_path, "registry");
+    assert!(test.file.ends_with("tests/registry.rs"), "{}", test.file);
+    assert_eq!(test.line, 10, "the line of the function name");
+    assert!(test.origin().contains("registry::test_only"), "{}", test.origin());
+}
+
+#[test]
+fn the_same_code_formatted_differently_has_the_same_checksum() {
+    let all = Migration::registered();
+    let checksum = |revision: &str| all.iter().find(|m| m.revision == revision).map(|m| m.checksum);
+    assert_eq!(checksum("lib0002"), checksum("lib0003"));
+    assert_ne!(checksum("lib0001"), checksum("lib0002"));
+    assert_eq!(checksum("lib0002").map(str::len), Some(64));
+}
+
+#[test]
+fn the_binary_sees_the_library_migrations_and_its_own() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_registry-app")).output();
+    let output = output.unwrap_or_else(|error| panic!("the app binary runs: {error}"));
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let listed: Vec<&str> = stdout.lines().filter_map(|line| line.split(' ').next()).collect();
+    assert_eq!(listed, ["bin0001", "lib0001", "lib0002", "lib0003"]);
+}
