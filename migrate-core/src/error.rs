@@ -41,25 +41,46 @@ pub enum Error {
     // ---- targets and plans ----
     /// The database records a revision the program does not know.
     #[error(
-        "Can't locate revision identified by '{revision}': the database is at a revision this program does not contain (was it migrated by a newer build?)"
+        "Can't locate revision identified by '{revision}': the database is at a revision this program does not contain; deploy the build that has it, or `stamp` the database to a known revision"
     )]
     UnknownRevision { revision: String },
     /// A target names nothing in the graph.
     #[error("target '{target}' names no revision: {reason}")]
     UnknownTarget { target: String, reason: String },
-    /// A prefix matches several revision ids.
-    #[error("'{prefix}' is the start of several revision ids: {}; give more characters", candidates.join(", "))]
+    /// A partial revision id matches several revision ids.
+    #[error(
+        "'{prefix}' is the start of several revision ids: {}; give more characters", candidates.join(", ")
+    )]
     AmbiguousPrefix { prefix: String, candidates: Vec<String> },
-    /// `head` was asked for while the graph has several heads.
-    #[error("Multiple heads are present for target '{target}': {}; name one, use `heads`, or merge them", heads.join(", "))]
+    /// `head` was asked for while the graph (or branch) has several heads.
+    #[error(
+        "Multiple heads are present for target '{target}': {}; name one of them, use `heads`, or merge them", heads.join(", ")
+    )]
     MultipleHeads { target: String, heads: Vec<String> },
     /// A relative step goes past a head or a base.
-    #[error("target '{target}' steps past the {edge}: only {steps} step(s) are possible")]
+    #[error("target '{target}' steps past the {edge}: only {steps} step(s) are possible from there")]
     RelativeOutOfRange { target: String, steps: u64, edge: &'static str },
     /// A relative step reaches a point with several ways to go.
     #[error("target '{target}' is ambiguous at {}: {hint}", at.join(", "))]
     AmbiguousWalk { target: String, at: Vec<String>, hint: String },
+    /// A step relative to the current heads goes the other way than the command (`upgrade -1`).
+    #[error(
+        "can't {direction} to '{target}': it moves {steps} step(s) from the current revision the other way; use {}", if *direction == "upgrade" { "`downgrade`" } else { "`upgrade`" }
+    )]
+    RelativeAgainstDirection { target: String, steps: i64, direction: &'static str },
     /// A downgrade target that is not applied.
-    #[error("can't downgrade to '{target}': revision '{revision}' is not applied (the database is at {}); downgrade only moves to an applied revision", if current.is_empty() { "base".to_owned() } else { current.join(", ") })]
+    #[error(
+        "can't downgrade to '{target}': revision '{revision}' is not applied (the database is at {}); downgrade only moves to an applied revision", if current.is_empty() { "base".to_owned() } else { current.join(", ") }
+    )]
     DowngradeTargetNotApplied { target: String, revision: String, current: Vec<String> },
+    /// A history range without `:`.
+    #[error(
+        "history range '{range}' needs the form `lower:upper` (either side optional), e.g. `base:head`, `-3:current`, `ae10:`"
+    )]
+    InvalidRange { range: String },
+    /// The lower end of a range is not below its upper end.
+    #[error(
+        "Revision {lower} is not an ancestor of revision {upper}; put the older revision on the left of ':'"
+    )]
+    NotAnAncestor { lower: String, upper: String },
 }

@@ -95,6 +95,17 @@ impl Revision {
         self.parents.iter().chain(&self.dependencies).copied()
     }
 
+    /// The `n`-th requirement counting from the last: dependencies last-first, then parents.
+    fn requirement_from_last(&self, n: usize) -> Option<usize> {
+        let dependencies = self.dependencies.len();
+        if n < dependencies {
+            Some(self.dependencies[dependencies - 1 - n])
+        } else {
+            let parents = self.parents.len();
+            (n - dependencies < parents).then(|| self.parents[parents - 1 - (n - dependencies)])
+        }
+    }
+
     /// Revisions that require this one: children, then dependents.
     fn required_by(&self) -> impl Iterator<Item = usize> + '_ {
         self.children.iter().chain(&self.dependents).copied()
@@ -107,10 +118,8 @@ pub struct RevisionGraph {
     nodes: Vec<Revision>,
     by_id: HashMap<String, usize>,
     by_label: HashMap<String, usize>,
-    /// Every revision, requirements before the revisions that need them.
+    /// Every revision, requirements before the revisions that need them (upgrade order).
     order: Vec<usize>,
-    /// Each revision's place in `order`.
-    position: Vec<usize>,
 }
 
 impl RevisionGraph {
@@ -149,6 +158,13 @@ impl RevisionGraph {
                     })
                 })
                 .collect::<Result<Vec<_>>>()?;
+            let mut parents_unique: Vec<usize> = Vec::with_capacity(parents.len());
+            for parent in parents {
+                if !parents_unique.contains(&parent) {
+                    parents_unique.push(parent);
+                }
+            }
+            let parents = parents_unique;
             let mut dependencies = Vec::with_capacity(spec.depends_on.len());
             for dependency in &spec.depends_on {
                 let index = by_id
@@ -160,7 +176,7 @@ impl RevisionGraph {
                         origin: spec.origin.clone(),
                         dependency: dependency.clone(),
                     })?;
-                if !dependencies.contains(&index) {
+                if !dependencies.contains(&index) && !parents.contains(&index) {
                     dependencies.push(index);
                 }
             }
@@ -198,13 +214,10 @@ impl RevisionGraph {
             });
         }
 
-        let mut graph = RevisionGraph { nodes, by_id, by_label, order: Vec::new(), position: Vec::new() };
-        let all: Vec<usize> = (0..graph.nodes.len()).collect();
-        graph.order = graph.upgrade_order(&all, &vec![false; graph.nodes.len()]);
-        graph.position = vec![0; graph.nodes.len()];
-        for (position, &index) in graph.order.iter().enumerate() {
-            graph.position[index] = position;
-        }
+        let mut graph = RevisionGraph { nodes, by_id, by_label, order: Vec::new() };
+        let heads: Vec<usize> =
+            (0..graph.nodes.len()).filter(|&i| graph.nodes[i].required_by().next().is_none()).collect();
+        graph.order = graph.upgrade_order(&heads, &vec![false; graph.nodes.len()]);
         graph.propagate_labels();
         Ok(graph)
     }
@@ -229,40 +242,48 @@ impl RevisionGraph {
         self.order.iter().map(|&index| &self.nodes[index])
     }
 
-    /// The revisions no other revision follows, in graph order.
+    /// The revisions no other revision follows (`down_revision` links), in declaration order.
     pub fn heads(&self) -> Vec<&str> {
-        self.revisions().filter(|r| r.is_head()).map(Revision::id).collect()
+        self.nodes.iter().filter(|r| r.is_head()).map(Revision::id).collect()
     }
 
-    /// The revisions that follow no other, in graph order.
+    /// The revisions that follow no other, in declaration order.
     pub fn bases(&self) -> Vec<&str> {
-        self.revisions().filter(|r| r.is_base()).map(Revision::id).collect()
+        self.nodes.iter().filter(|r| r.is_base()).map(Revision::id).collect()
     }
 
-    /// Gives every revision of a labelled branch its label: the labelled revision's descendants
-    /// (along `down_revision` links) and its ancestors down to the nearest branch or merge point.
+    /// Gives every revision of a labelled branch its label, as Alembic does: the labelled
+    /// revision, its descendants along `down_revision` links, and its ancestors down to (not
+    /// including) the nearest branch point or merge point.
     fn propagate_labels(&mut self) {
         let mut labels: Vec<Vec<String>> = vec![Vec::new(); self.nodes.len()];
-        for &start in &self.order {
-            let own = self.nodes[start].own_branch_labels.clone();
+        let mut seen = vec![false; self.nodes.len()];
+        for start in 0..self.nodes.len() {
+            let own = &self.nodes[start].own_branch_labels;
             if own.is_empty() {
                 continue;
             }
             let mut stack = vec![start];
-            let mut seen = vec![false; self.nodes.len()];
+            let mut visited = vec![start];
             seen[start] = true;
             while let Some(index) = stack.pop() {
                 labels[index].extend(own.iter().cloned());
                 for &child in &self.nodes[index].children {
                     if !seen[child] {
                         seen[child] = true;
+                        visited.push(child);
                         stack.push(child);
                     }
                 }
             }
+            for index in visited {
+                seen[index] = false;
+            }
             let mut node = start;
             while let [parent] = self.nodes[node].parents[..] {
-                if self.nodes[parent].is_branch_point() {
+                let parent_node = &self.nodes[parent];
+                let followers = parent_node.children.len() + parent_node.dependents.len();
+                if followers > 1 || parent_node.is_merge_point() {
                     break;
                 }
                 labels[parent].extend(own.iter().cloned());
@@ -276,14 +297,16 @@ impl RevisionGraph {
         }
     }
 
-    /// The revisions among `targets` and everything they require that are not `applied`, in
-    /// upgrade order: a depth-first post-order, so that each branch is applied as one run.
-    fn upgrade_order(&self, targets: &[usize], applied: &[bool]) -> Vec<usize> {
-        let mut emitted = applied.to_vec();
+    /// The revisions among `targets` and everything they require that are not `done`, in
+    /// upgrade order. This is Alembic's order: a depth-first post-order that takes the targets and
+    /// each revision's requirements last-first, so each branch is applied as one run and a merge
+    /// applies its last parent's branch first.
+    fn upgrade_order(&self, targets: &[usize], done: &[bool]) -> Vec<usize> {
+        let mut emitted = done.to_vec();
         let mut visiting = vec![false; self.nodes.len()];
         let mut order = Vec::new();
-        for &target in targets {
-            if emitted[target] {
+        for &target in targets.iter().rev() {
+            if emitted[target] || visiting[target] {
                 continue;
             }
             // Each frame: a revision and how many of its requirements were visited.
@@ -291,8 +314,7 @@ impl RevisionGraph {
             visiting[target] = true;
             while let Some(frame) = stack.last_mut() {
                 let (index, next) = *frame;
-                let node = &self.nodes[index];
-                match node.requirements().nth(next) {
+                match self.nodes[index].requirement_from_last(next) {
                     Some(required) => {
                         frame.1 += 1;
                         if !emitted[required] && !visiting[required] {
@@ -353,10 +375,9 @@ impl RevisionGraph {
 
     /// The heads of a closed set of revisions: members nothing else in the set requires.
     fn heads_of(&self, members: &[bool]) -> Vec<String> {
-        self.order
-            .iter()
-            .filter(|&&index| members[index] && !self.nodes[index].required_by().any(|other| members[other]))
-            .map(|&index| self.nodes[index].id.clone())
+        (0..self.nodes.len())
+            .filter(|&index| members[index] && !self.nodes[index].required_by().any(|other| members[other]))
+            .map(|index| self.nodes[index].id.clone())
             .collect()
     }
 }

@@ -1,6 +1,6 @@
 //! Target expressions: `head`, `heads`, `base`, `current`, ids and prefixes, branch labels
 //! (`label@head`, `label@base`, `label@ae10`), and relative steps (`+2`, `-1`, `head-1`, `ae10+2`,
-//! `label@+1`).
+//! `label@+1`, `label@head-1`).
 
 use super::{RESERVED, RevisionGraph};
 use crate::error::{Error, Result};
@@ -9,121 +9,155 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Place {
     /// These revisions (and, implicitly, everything they require).
-    Revisions(Vec<usize>),
-    /// Before anything: `None` is the base of the whole graph; `Some(root)` is just below `root`,
-    /// the base of one branch (or of one history when the graph has several bases).
-    Base(Option<usize>),
+    At(Vec<usize>),
+    /// Just below these revisions: none of them, nor anything that requires them. `base` is
+    /// `Below` every base; `label@base` is `Below` the lowest revision of that branch.
+    Below(Vec<usize>),
+}
+
+/// A resolved target.
+#[derive(Debug, Clone)]
+pub(super) struct Resolved {
+    pub(super) place: Place,
+    /// The revision whose lineage (ancestors and descendants) the target is restricted to: the
+    /// one before `@`, or the current head a bare `-N` walks down from. A downgrade only removes
+    /// what lies on that lineage.
+    pub(super) branch: Option<usize>,
+    /// The step count of a walk from the current heads (`+2`, `label@-1`), if the target is one.
+    pub(super) steps_from_current: Option<i64>,
 }
 
 impl RevisionGraph {
     /// The revision ids a target names, given the database's current heads; empty for `base`.
     pub fn resolve<S: AsRef<str>>(&self, target: &str, current_heads: &[S]) -> Result<Vec<&str>> {
         let current = self.indices_of(current_heads)?;
-        Ok(match self.place(target, &current)? {
-            Place::Revisions(revisions) => revisions.into_iter().map(|i| self.nodes[i].id.as_str()).collect(),
-            Place::Base(_) => Vec::new(),
+        Ok(match self.resolve_target(target, &current)?.place {
+            Place::At(revisions) => {
+                revisions.into_iter().map(|index| self.nodes[index].id.as_str()).collect()
+            }
+            Place::Below(_) => Vec::new(),
         })
     }
 
     /// Resolves a target against the current heads (indices).
-    pub(super) fn place(&self, target: &str, current: &[usize]) -> Result<Place> {
-        let target = target.trim();
-        if target.is_empty() {
-            return Err(self.unknown(target, "the target is empty"));
+    pub(super) fn resolve_target(&self, target: &str, current: &[usize]) -> Result<Resolved> {
+        if target.trim().is_empty() {
+            return Err(unknown(target, "the target is empty".to_owned()));
         }
-        if let Some((label, rest)) = target.split_once('@') {
-            let branch = self
-                .by_label
-                .get(label)
-                .ok_or_else(|| self.unknown(target, &format!("there is no branch labelled '{label}'")))?;
-            let label = self.nodes[*branch].own_branch_labels.iter().find(|l| *l == label);
-            let label = label.map(String::as_str).unwrap_or_default();
-            return self.place_in_branch(target, label, rest, current);
-        }
-        self.place_in_branch(target, "", target, current)
-    }
-
-    /// Resolves `expression` within the branch `label` (every revision when `label` is empty).
-    fn place_in_branch(
-        &self,
-        target: &str,
-        label: &str,
-        expression: &str,
-        current: &[usize],
-    ) -> Result<Place> {
-        let in_branch =
-            |index: &usize| label.is_empty() || self.nodes[*index].branch_labels.iter().any(|l| l == label);
-        let current_here: Vec<usize> = current.iter().copied().filter(in_branch).collect();
+        let (branch_name, expression) = match target.split_once('@') {
+            Some((name, expression)) => (Some(name), expression),
+            None => (None, target),
+        };
+        let branch = match branch_name {
+            Some(name) => Some(self.branch_anchor(target, name)?),
+            None => None,
+        };
+        let lineage = branch.map(|anchor| self.lineage(anchor));
+        let scope = Scope { target, branch_name, branch, lineage: lineage.as_deref() };
+        let at = |place| Resolved { place, branch, steps_from_current: None };
         match expression {
-            "heads" => {
-                return Ok(Place::Revisions(self.head_indices().into_iter().filter(in_branch).collect()));
+            "heads" => return Ok(at(Place::At(self.heads_in(&scope)))),
+            "head" => return Ok(at(Place::At(self.single_head(&scope)?))),
+            "base" => return Ok(at(self.base_of(&scope))),
+            "current" => {
+                let current = current.iter().copied().filter(|&i| scope.contains(i));
+                return Ok(at(Place::At(current.collect())));
             }
-            "head" => {
-                return self.single_head(target, self.head_indices().into_iter().filter(in_branch).collect());
-            }
-            "base" if label.is_empty() => return Ok(Place::Base(None)),
-            "base" => return Ok(Place::Base(Some(self.branch_root(label)))),
-            "current" => return Ok(Place::Revisions(current_here)),
             _ => {}
         }
-        if let Some(&index) = self.by_id.get(expression).filter(|index| in_branch(index)) {
-            return Ok(Place::Revisions(vec![index]));
+        // An exact id or label wins over the relative reading (`v-1` may be an id).
+        if let Some(&index) = self.by_id.get(expression).or_else(|| self.by_label.get(expression)) {
+            return Ok(at(Place::At(vec![self.revision_in(&scope, &self.nodes[index].id)?])));
         }
         if let Some((anchor, steps)) = split_relative(expression) {
-            let from = match anchor {
-                "" => self.single_current(target, &current_here, steps)?,
-                "head" => {
-                    self.single_head(target, self.head_indices().into_iter().filter(in_branch).collect())?
-                }
-                "base" if label.is_empty() => Place::Base(None),
-                "base" => Place::Base(Some(self.branch_root(label))),
-                "current" => self.single_current(target, &current_here, steps)?,
-                anchor => Place::Revisions(vec![self.by_prefix(target, anchor, &in_branch)?]),
+            if anchor.is_empty() || anchor == "current" {
+                let start = self.start_from_current(&scope, current, steps)?;
+                // A bare `-N` walks down the one current head and removes only what lies on its
+                // lineage (Alembic does the same).
+                let walk_branch = match (&start, branch) {
+                    (Place::At(at), None) => at.first().copied(),
+                    _ => branch,
+                };
+                return Ok(Resolved {
+                    place: self.walk(&scope, start, steps)?,
+                    branch: walk_branch,
+                    steps_from_current: Some(steps),
+                });
+            }
+            let start = match anchor {
+                "head" => Place::At(self.single_head(&scope)?),
+                "base" => self.base_of(&scope),
+                anchor => Place::At(vec![self.revision_in(&scope, anchor)?]),
             };
-            return self.walk(target, from, steps, &in_branch);
+            return Ok(at(self.walk(&scope, start, steps)?));
         }
-        if label.is_empty()
-            && let Some(&labelled) = self.by_label.get(expression)
-        {
-            return Ok(Place::Revisions(vec![labelled]));
-        }
-        Ok(Place::Revisions(vec![self.by_prefix(target, expression, &in_branch)?]))
-    }
-
-    fn head_indices(&self) -> Vec<usize> {
-        self.order.iter().copied().filter(|&i| self.nodes[i].is_head()).collect()
-    }
-
-    fn single_head(&self, target: &str, heads: Vec<usize>) -> Result<Place> {
-        match heads[..] {
-            [_] => Ok(Place::Revisions(heads)),
-            [] => Err(self.unknown(target, "there is no revision")),
-            _ => Err(Error::MultipleHeads {
-                target: target.to_owned(),
-                heads: heads.iter().map(|&i| self.nodes[i].id.clone()).collect(),
-            }),
-        }
-    }
-
-    /// The one place a relative step starts from: the current head, or base when nothing is applied.
-    fn single_current(&self, target: &str, current: &[usize], steps: i64) -> Result<Place> {
-        match current {
-            [] => Ok(Place::Base(None)),
-            [one] => Ok(Place::Revisions(vec![*one])),
-            several if steps != 0 => Err(Error::AmbiguousWalk {
-                target: target.to_owned(),
-                at: several.iter().map(|&i| self.nodes[i].id.clone()).collect(),
-                hint: "the database is at several heads; name one, e.g. `<label>@+1` or `<revision>+1`"
+        if expression.is_empty() {
+            return Err(unknown(
+                target,
+                "nothing follows '@': write `label@head`, `label@base`, `label@<revision>` or `label@+1`"
                     .to_owned(),
-            }),
-            several => Ok(Place::Revisions(several.to_vec())),
+            ));
+        }
+        Ok(at(Place::At(vec![self.revision_in(&scope, expression)?])))
+    }
+
+    /// The revision a name before `@` stands for: a branch label, else a revision id or prefix.
+    fn branch_anchor(&self, target: &str, name: &str) -> Result<usize> {
+        if let Some(&labelled) = self.by_label.get(name) {
+            return Ok(labelled);
+        }
+        let everything = Scope { target, branch_name: None, branch: None, lineage: None };
+        self.revision_in(&everything, name).map_err(|error| match error {
+            Error::UnknownTarget { .. } => {
+                unknown(target, format!("there is no branch labelled '{name}', nor a revision with that id"))
+            }
+            other => other,
+        })
+    }
+
+    /// Marks the revisions that share a lineage with `anchor`: its ancestors and descendants along
+    /// `down_revision` links (Alembic's `_shares_lineage`).
+    pub(super) fn lineage(&self, anchor: usize) -> Vec<bool> {
+        let mut marked = self.closure(&[anchor], |node| node.parents.iter().copied());
+        let below = self.closure(&[anchor], |node| node.children.iter().copied());
+        for (marked, below) in marked.iter_mut().zip(below) {
+            *marked |= below;
+        }
+        marked
+    }
+
+    fn heads_in(&self, scope: &Scope) -> Vec<usize> {
+        (0..self.nodes.len()).filter(|&i| self.nodes[i].is_head() && scope.contains(i)).collect()
+    }
+
+    /// The one head in scope (none when the graph is empty); several is an error listing them.
+    fn single_head(&self, scope: &Scope) -> Result<Vec<usize>> {
+        let heads = self.heads_in(scope);
+        if heads.len() > 1 {
+            return Err(Error::MultipleHeads {
+                target: scope.target.to_owned(),
+                heads: heads.iter().map(|&i| self.nodes[i].id.clone()).collect(),
+            });
+        }
+        Ok(heads)
+    }
+
+    /// `base`, or `label@base`: just below the lowest revision carrying the label, or below the
+    /// bases a revision named before `@` descends from.
+    fn base_of(&self, scope: &Scope) -> Place {
+        match (scope.branch_name, scope.branch) {
+            (Some(name), Some(anchor)) if self.by_label.contains_key(name) => {
+                Place::Below(vec![self.branch_root(anchor, name)])
+            }
+            _ => Place::Below(
+                (0..self.nodes.len()).filter(|&i| self.nodes[i].is_base() && scope.contains(i)).collect(),
+            ),
         }
     }
 
-    /// The lowest revision carrying `label`: the base of that branch.
-    fn branch_root(&self, label: &str) -> usize {
-        // `by_label` holds every label a caller can pass here (checked by `place`).
-        let mut node = self.by_label.get(label).copied().unwrap_or_default();
+    /// The lowest revision carrying `label`, found walking down from the revision declaring it.
+    fn branch_root(&self, labelled: usize, label: &str) -> usize {
+        let mut node = labelled;
         while let [parent] = self.nodes[node].parents[..] {
             if !self.nodes[parent].branch_labels.iter().any(|l| l == label) {
                 break;
@@ -133,31 +167,73 @@ impl RevisionGraph {
         node
     }
 
-    /// The revision an id prefix names uniquely.
-    fn by_prefix(&self, target: &str, prefix: &str, in_branch: &impl Fn(&usize) -> bool) -> Result<usize> {
-        if let Some(&index) = self.by_id.get(prefix).filter(|i| in_branch(i)) {
-            return Ok(index);
+    /// Where a walk from the current heads starts: the one current head in scope; for a branch
+    /// not applied yet, the tip of what is applied of its lineage; base when nothing is.
+    fn start_from_current(&self, scope: &Scope, current: &[usize], steps: i64) -> Result<Place> {
+        let mut starts: Vec<usize> = current.iter().copied().filter(|&i| scope.contains(i)).collect();
+        starts.sort_unstable();
+        starts.dedup();
+        if starts.is_empty() && scope.lineage.is_some() && !current.is_empty() {
+            let applied = self.requirement_closure(current);
+            let on_branch = |i: usize| applied[i] && scope.contains(i);
+            starts = (0..self.nodes.len())
+                .filter(|&i| on_branch(i) && !self.nodes[i].children.iter().any(|&c| on_branch(c)))
+                .collect();
         }
-        let mut candidates: Vec<usize> = self
-            .order
-            .iter()
-            .copied()
-            .filter(|i| in_branch(i) && self.nodes[*i].id.starts_with(prefix))
+        match starts[..] {
+            [] => Ok(self.base_of(scope)),
+            [one] => Ok(Place::At(vec![one])),
+            _ if steps == 0 => Ok(Place::At(starts)),
+            _ => Err(Error::AmbiguousWalk {
+                target: scope.target.to_owned(),
+                at: starts.iter().map(|&i| self.nodes[i].id.clone()).collect(),
+                hint: "the database is at several heads; say which to move, e.g. `<label>@+1`, `<label>@-1` or `<revision>+1`".to_owned(),
+            }),
+        }
+    }
+
+    /// The revision an id, branch label or unique id prefix names, within the scope.
+    fn revision_in(&self, scope: &Scope, name: &str) -> Result<usize> {
+        let exact = self.by_id.get(name).or_else(|| self.by_label.get(name));
+        if let Some(&index) = exact {
+            return if scope.contains(index) {
+                Ok(index)
+            } else {
+                Err(unknown(
+                    scope.target,
+                    format!(
+                        "revision '{}' is not on branch '{}' (neither its ancestor nor its descendant)",
+                        self.nodes[index].id,
+                        scope.branch_name.unwrap_or_default()
+                    ),
+                ))
+            };
+        }
+        // Alembic's rule: a partial id matches the ids longer than three characters it starts.
+        let mut candidates: Vec<usize> = (0..self.nodes.len())
+            .filter(|&i| {
+                let id = &self.nodes[i].id;
+                id.len() > 3 && id.starts_with(name) && scope.contains(i)
+            })
             .collect();
-        match candidates.len() {
-            1 => Ok(candidates[0]),
-            0 => Err(self.unknown(
-                target,
-                &if RESERVED.contains(&prefix) {
-                    format!("'{prefix}' can't be used here")
+        match candidates[..] {
+            [one] => Ok(one),
+            [] => Err(unknown(
+                scope.target,
+                if RESERVED.contains(&name) {
+                    format!("'{name}' can't be used there")
+                } else if name.len() < 4 {
+                    format!(
+                        "no revision id or branch label is '{name}', and a partial id needs at least four characters"
+                    )
                 } else {
-                    format!("no revision id is or starts with '{prefix}'")
+                    format!("no revision id or branch label is or starts with '{name}'")
                 },
             )),
             _ => {
                 candidates.sort_by(|a, b| self.nodes[*a].id.cmp(&self.nodes[*b].id));
                 Err(Error::AmbiguousPrefix {
-                    prefix: prefix.to_owned(),
+                    prefix: name.to_owned(),
                     candidates: candidates.iter().map(|&i| self.nodes[i].id.clone()).collect(),
                 })
             }
@@ -166,59 +242,55 @@ impl RevisionGraph {
 
     /// Walks `steps` revisions up (positive) or down (negative) along `down_revision` links,
     /// refusing to guess at branch and merge points and to go past a head or a base.
-    fn walk(
-        &self,
-        target: &str,
-        from: Place,
-        steps: i64,
-        in_branch: &impl Fn(&usize) -> bool,
-    ) -> Result<Place> {
-        let mut place = from;
+    fn walk(&self, scope: &Scope, from: Place, steps: i64) -> Result<Place> {
+        let out_of_range = |taken: u64| Error::RelativeOutOfRange {
+            target: scope.target.to_owned(),
+            steps: taken,
+            edge: if steps > 0 { "head" } else { "base" },
+        };
+        let mut place = match from {
+            Place::At(at) if at.is_empty() => self.base_of(scope),
+            Place::At(at) if at.len() > 1 && steps != 0 => {
+                return Err(Error::AmbiguousWalk {
+                    target: scope.target.to_owned(),
+                    at: at.iter().map(|&i| self.nodes[i].id.clone()).collect(),
+                    hint: "the walk starts from several revisions; name one".to_owned(),
+                });
+            }
+            place => place,
+        };
         for taken in 0..steps.unsigned_abs() {
             let next: Vec<usize> = match (&place, steps > 0) {
-                (Place::Base(None), true) => {
-                    self.order.iter().copied().filter(|&i| self.nodes[i].is_base() && in_branch(&i)).collect()
-                }
-                (Place::Base(Some(root)), true) => vec![*root],
-                (Place::Revisions(at), true) => at
+                (Place::Below(roots), true) => roots.iter().copied().filter(|&i| scope.contains(i)).collect(),
+                (Place::At(at), true) => at
                     .iter()
                     .flat_map(|&i| self.nodes[i].children.iter().copied())
-                    .filter(in_branch)
+                    .filter(|&i| scope.contains(i))
                     .collect(),
-                (Place::Revisions(at), false) => {
+                (Place::At(at), false) => {
                     let parents: Vec<usize> =
                         at.iter().flat_map(|&i| self.nodes[i].parents.iter().copied()).collect();
                     if parents.is_empty() {
-                        place = Place::Base(
-                            at.first()
-                                .copied()
-                                .filter(|_| self.nodes.iter().filter(|n| n.is_base()).count() > 1),
-                        );
+                        place = Place::Below(at.clone());
                         continue;
                     }
-                    parents
+                    let in_scope: Vec<usize> =
+                        parents.iter().copied().filter(|&i| scope.contains(i)).collect();
+                    if in_scope.is_empty() { parents } else { in_scope }
                 }
-                (Place::Base(_), false) => Vec::new(),
+                (Place::Below(_), false) => return Err(out_of_range(taken)),
             };
             match next[..] {
-                [one] => place = Place::Revisions(vec![one]),
-                [] => {
-                    return Err(Error::RelativeOutOfRange {
-                        target: target.to_owned(),
-                        steps: taken,
-                        edge: if steps > 0 { "head" } else { "base" },
-                    });
-                }
+                [one] => place = Place::At(vec![one]),
+                [] => return Err(out_of_range(taken)),
                 _ => {
                     return Err(Error::AmbiguousWalk {
-                        target: target.to_owned(),
+                        target: scope.target.to_owned(),
                         at: next.iter().map(|&i| self.nodes[i].id.clone()).collect(),
                         hint: if steps > 0 {
-                            "the walk reaches a branch point; name the branch (`<label>@+1`) or a revision"
-                                .to_owned()
+                            "the walk reaches a branch point; name the branch (`<label>@+1`) or a revision (`<revision>+1`)".to_owned()
                         } else {
-                            "the walk reaches a merge point; name a revision on the branch to follow"
-                                .to_owned()
+                            "the walk reaches a merge point; name the revision to walk down from (`<revision>-1`)".to_owned()
                         },
                     });
                 }
@@ -226,10 +298,24 @@ impl RevisionGraph {
         }
         Ok(place)
     }
+}
 
-    fn unknown(&self, target: &str, reason: &str) -> Error {
-        Error::UnknownTarget { target: target.to_owned(), reason: reason.to_owned() }
+/// What a target may name: everything, or the lineage of the revision before `@`.
+struct Scope<'a> {
+    target: &'a str,
+    branch_name: Option<&'a str>,
+    branch: Option<usize>,
+    lineage: Option<&'a [bool]>,
+}
+
+impl Scope<'_> {
+    fn contains(&self, index: usize) -> bool {
+        self.lineage.is_none_or(|lineage| lineage[index])
     }
+}
+
+fn unknown(target: &str, reason: String) -> Error {
+    Error::UnknownTarget { target: target.to_owned(), reason }
 }
 
 /// Splits `anchor+N` / `anchor-N` (anchor may be empty); `None` when the expression is not relative.
@@ -256,7 +342,6 @@ mod tests {
         assert_eq!(split_relative("ae10+12"), Some(("ae10", 12)));
         assert_eq!(split_relative("ae10"), None);
         assert_eq!(split_relative("rev-x"), None);
-        assert_eq!(split_relative("99999999999999999999+1"), Some(("99999999999999999999", 1)));
         assert_eq!(split_relative("+99999999999999999999"), None);
     }
 }
