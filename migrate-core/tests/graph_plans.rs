@@ -308,7 +308,7 @@ fn upgrading_minus_one_is_refused_as_the_wrong_direction() {
 #[test]
 fn upgrade_steps_carry_the_upgrade_direction() {
     let plan = linear().upgrade_plan(NONE, "head").unwrap();
-    assert!(plan.steps.iter().all(|s| s.direction == Direction::Upgrade));
+    assert!(plan.iter().all(|s| s.direction == Direction::Upgrade));
     assert_eq!(plan.len(), 3);
 }
 

@@ -1,8 +1,36 @@
 //! The revision graph: plain data in, plain answers out (no globals, no I/O, no async).
 //!
 //! Built from [`RevisionSpec`]s, it checks the graph (ids, cycles, unknown links, labels), resolves
-//! targets (`head`, `label@head`, `ae10+2`, ...) and plans upgrades and downgrades with the heads the
-//! version table holds after each step. Every walk is iterative and linear in revisions plus links.
+//! targets and plans upgrades and downgrades with the heads the version table holds after each step.
+//! Alembic's revision map is the behaviour reference; every walk is iterative and linear in
+//! revisions plus links.
+//!
+//! ```
+//! use migrate_core::{RevisionGraph, RevisionSpec};
+//!
+//! let graph = RevisionGraph::new([
+//!     RevisionSpec::new("1975ea83b712"),
+//!     RevisionSpec::new("ae1027a6acf").down_revision("1975ea83b712"),
+//!     RevisionSpec::new("27c6a30d7c24").down_revision("1975ea83b712").branch_labels(["shoppingcart"]),
+//! ])?;
+//! assert_eq!(graph.heads(), ["ae1027a6acf", "27c6a30d7c24"]);
+//! assert_eq!(graph.resolve("shoppingcart@head", &[] as &[&str])?, ["27c6a30d7c24"]);
+//! let plan = graph.upgrade_plan(&["1975ea83b712"], "ae10")?;
+//! assert_eq!(plan.steps[0].heads_after, ["ae1027a6acf"]);
+//! # Ok::<(), migrate_core::Error>(())
+//! ```
+//!
+//! Targets:
+//! - a revision id, a branch label (its declaring revision), or a partial id: the start of exactly
+//!   one id longer than three characters;
+//! - `head` (the one head; several is an error), `heads`, `base`, `current` (the database's heads);
+//! - `name@...` limits any of these to the lineage of `name` (a label or a revision): its ancestors
+//!   and descendants; `label@base` is just below the lowest revision carrying the label;
+//! - relative steps: `+N`/`-N` from the current heads, `<rev>+N`, `head-N`, `label@+N`,
+//!   `label@head-N`; a step past a head or base, or through a branch or merge point, is an error.
+//!
+//! A branch label names its branch: the labelled revision, its descendants, and its ancestors down
+//! to the nearest branch or merge point.
 
 mod plan;
 mod spec;
@@ -145,26 +173,19 @@ impl RevisionGraph {
         }
         let by_label = map_labels(&specs, &by_id)?;
 
-        let mut nodes = Vec::with_capacity(specs.len());
+        let mut links = Vec::with_capacity(specs.len());
         for spec in &specs {
-            let parents = spec
-                .down_revisions
-                .iter()
-                .map(|down| {
-                    by_id.get(down.as_str()).copied().ok_or_else(|| Error::UnknownDownRevision {
-                        revision: spec.revision.clone(),
-                        origin: spec.origin.clone(),
-                        down_revision: down.clone(),
-                    })
-                })
-                .collect::<Result<Vec<_>>>()?;
-            let mut parents_unique: Vec<usize> = Vec::with_capacity(parents.len());
-            for parent in parents {
-                if !parents_unique.contains(&parent) {
-                    parents_unique.push(parent);
+            let mut parents: Vec<usize> = Vec::with_capacity(spec.down_revisions.len());
+            for down in &spec.down_revisions {
+                let index = by_id.get(down.as_str()).copied().ok_or_else(|| Error::UnknownDownRevision {
+                    revision: spec.revision.clone(),
+                    origin: spec.origin.clone(),
+                    down_revision: down.clone(),
+                })?;
+                if !parents.contains(&index) {
+                    parents.push(index);
                 }
             }
-            let parents = parents_unique;
             let mut dependencies = Vec::with_capacity(spec.depends_on.len());
             for dependency in &spec.depends_on {
                 let index = by_id
@@ -180,35 +201,45 @@ impl RevisionGraph {
                     dependencies.push(index);
                 }
             }
-            nodes.push(Revision {
-                id: spec.revision.clone(),
-                down_revisions: spec.down_revisions.clone(),
-                depends_on: Vec::new(),
-                own_branch_labels: spec.branch_labels.clone(),
+            links.push((parents, dependencies));
+        }
+        let depends_on: Vec<Vec<String>> = links
+            .iter()
+            .map(|(_, dependencies)| dependencies.iter().map(|&d| specs[d].revision.clone()).collect())
+            .collect();
+        let mut nodes: Vec<Revision> = specs
+            .into_iter()
+            .zip(links)
+            .zip(depends_on)
+            .map(|((spec, (parents, dependencies)), depends_on)| Revision {
+                id: spec.revision,
+                down_revisions: spec.down_revisions,
+                depends_on,
+                own_branch_labels: spec.branch_labels,
                 branch_labels: Vec::new(),
-                message: spec.message.clone(),
-                origin: spec.origin.clone(),
+                message: spec.message,
+                origin: spec.origin,
                 parents,
                 dependencies,
                 children: Vec::new(),
                 dependents: Vec::new(),
-            });
-        }
+            })
+            .collect();
         for index in 0..nodes.len() {
-            for parent in nodes[index].parents.clone() {
+            for position in 0..nodes[index].parents.len() {
+                let parent = nodes[index].parents[position];
                 nodes[parent].children.push(index);
             }
-            for dependency in nodes[index].dependencies.clone() {
+            for position in 0..nodes[index].dependencies.len() {
+                let dependency = nodes[index].dependencies[position];
                 nodes[dependency].dependents.push(index);
             }
-            nodes[index].depends_on =
-                nodes[index].dependencies.iter().map(|&d| specs[d].revision.clone()).collect();
         }
 
-        if let Some(path) = find_cycle(&nodes, |node| node.parents.clone()) {
+        if let Some(path) = find_cycle(&nodes, |node, n| node.parents.get(n).copied()) {
             return Err(Error::Cycle { path: path.into_iter().map(|i| nodes[i].id.clone()).collect() });
         }
-        if let Some(path) = find_cycle(&nodes, |node| node.requirements().collect()) {
+        if let Some(path) = find_cycle(&nodes, Revision::requirement_from_last) {
             return Err(Error::DependencyCycle {
                 path: path.into_iter().map(|i| nodes[i].id.clone()).collect(),
             });
@@ -432,32 +463,35 @@ fn map_labels(specs: &[RevisionSpec], by_id: &HashMap<String, usize>) -> Result<
     Ok(by_label)
 }
 
-/// A cycle along `links`, as a path that starts and ends at the same revision, if there is one.
-fn find_cycle(nodes: &[Revision], links: impl Fn(&Revision) -> Vec<usize>) -> Option<Vec<usize>> {
+/// A cycle along `link` (the `n`-th linked revision of a revision), as a path from a revision to
+/// the ones it names and back to itself, if there is one.
+fn find_cycle(nodes: &[Revision], link: impl Fn(&Revision, usize) -> Option<usize>) -> Option<Vec<usize>> {
     const NEW: u8 = 0;
     const ON_PATH: u8 = 1;
     const DONE: u8 = 2;
     let mut state = vec![NEW; nodes.len()];
+    // Each frame: a revision and how many of its links were followed.
+    let mut stack: Vec<(usize, usize)> = Vec::new();
     for root in 0..nodes.len() {
         if state[root] != NEW {
             continue;
         }
-        let mut stack: Vec<(usize, Vec<usize>, usize)> = vec![(root, links(&nodes[root]), 0)];
+        stack.push((root, 0));
         state[root] = ON_PATH;
-        while let Some((index, next, position)) = stack.last_mut() {
-            match next.get(*position).copied() {
+        while let Some((index, followed)) = stack.last_mut() {
+            match link(&nodes[*index], *followed) {
                 Some(linked) => {
-                    *position += 1;
+                    *followed += 1;
                     match state[linked] {
                         NEW => {
                             state[linked] = ON_PATH;
-                            stack.push((linked, links(&nodes[linked]), 0));
+                            stack.push((linked, 0));
                         }
                         ON_PATH => {
+                            // `linked` is on the path, so it is on the stack.
                             let start = stack.iter().position(|frame| frame.0 == linked).unwrap_or(0);
                             let mut path: Vec<usize> = stack[start..].iter().map(|frame| frame.0).collect();
                             path.push(linked);
-                            // Follow the links forwards in the message: from a revision to the one it names.
                             return Some(path);
                         }
                         _ => {}

@@ -44,6 +44,29 @@ impl Plan {
     pub fn len(&self) -> usize {
         self.steps.len()
     }
+
+    /// The steps, in order.
+    pub fn iter(&self) -> std::slice::Iter<'_, Step> {
+        self.steps.iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Plan {
+    type Item = &'a Step;
+    type IntoIter = std::slice::Iter<'a, Step>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.steps.iter()
+    }
+}
+
+impl IntoIterator for Plan {
+    type Item = Step;
+    type IntoIter = std::vec::IntoIter<Step>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.steps.into_iter()
+    }
 }
 
 /// Applied revisions, how many applied revisions require each revision, and the heads: the applied
