@@ -10,32 +10,34 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub enum Error {
     // ---- building the revision graph ----
     /// A revision id can't be used (empty, whitespace, target syntax, reserved word).
-    #[error("revision id '{revision}' declared at {origin} can't be used: {reason}")]
+    #[error("revision id '{revision}' declared at {origin} can't be used: {reason}; choose another id")]
     InvalidRevisionId { revision: String, origin: String, reason: &'static str },
     /// A branch label can't be used (empty, whitespace, target syntax, reserved word).
-    #[error("branch label '{label}' declared at {origin} can't be used: {reason}")]
+    #[error("branch label '{label}' declared at {origin} can't be used: {reason}; choose another label")]
     InvalidBranchLabel { label: String, origin: String, reason: &'static str },
     /// Two migrations declare the same revision id.
     #[error("revision '{revision}' is declared twice: by {first} and by {second}; give one of them a new id")]
     DuplicateRevision { revision: String, first: String, second: String },
     /// A `down_revision` names a revision that does not exist.
     #[error(
-        "revision '{revision}' ({origin}) has down_revision '{down_revision}', which is not a known revision"
+        "revision '{revision}' ({origin}) has down_revision '{down_revision}', which is not a known revision; correct the id or add the missing migration"
     )]
     UnknownDownRevision { revision: String, origin: String, down_revision: String },
     /// A `depends_on` names neither a revision nor a branch label.
     #[error(
-        "revision '{revision}' ({origin}) depends on '{dependency}', which is neither a known revision nor a branch label"
+        "revision '{revision}' ({origin}) depends on '{dependency}', which is neither a known revision nor a branch label; correct the name or add the missing migration"
     )]
     UnknownDependency { revision: String, origin: String, dependency: String },
     /// Two revisions declare the same branch label, or a label equals a revision id.
-    #[error("branch label '{label}' is declared by {first} and by {second}; branch labels must be unique")]
+    #[error(
+        "branch label '{label}' is declared by {first} and by {second}; branch labels must be unique, rename one"
+    )]
     DuplicateBranchLabel { label: String, first: String, second: String },
     /// The `down_revision` links form a cycle.
-    #[error("the revisions form a cycle: {}", path.join(" -> "))]
+    #[error("the down_revision links form a cycle: {}; a revision can't follow itself, fix one down_revision on this path", path.join(" -> "))]
     Cycle { path: Vec<String> },
     /// The `down_revision` and `depends_on` links together form a cycle.
-    #[error("the dependencies form a cycle: {}", path.join(" -> "))]
+    #[error("the down_revision and depends_on links form a cycle: {}; remove one depends_on on this path", path.join(" -> "))]
     DependencyCycle { path: Vec<String> },
 
     // ---- targets and plans ----

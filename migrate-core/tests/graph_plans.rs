@@ -536,3 +536,17 @@ fn label_minus_one_finds_a_branch_applied_only_as_a_dependency() {
     assert_eq!(plan.steps[0].heads_after, ["y1", "x1"]);
     assert!(plan.steps[1].heads_after.len() == 1 && plan.steps[1].heads_after[0] == "y1");
 }
+
+#[test]
+fn upgrade_to_head_with_two_heads_is_an_error_listing_both() {
+    let error = branched().upgrade_plan(&["b"], "head").unwrap_err();
+    assert!(matches!(&error, Error::MultipleHeads { heads, .. } if heads == &["c2", "d2"]), "{error}");
+    let message = error.to_string();
+    assert!(message.contains("c2, d2") && message.contains("`heads`"), "{message}");
+}
+
+#[test]
+fn upgrade_to_label_at_head_applies_only_that_branch() {
+    let plan = branched_with_labels().upgrade_plan(&["b"], "left@head").unwrap();
+    assert_eq!(ids(&plan), ["c1", "c2"]);
+}
