@@ -1,72 +1,11 @@
 //! Upgrade, downgrade and stamp plans, and history ranges: which revisions, in which order, and
 //! what the version table holds after each step. Orders follow Alembic's revision-map tests.
 
-use migrate_core::{Direction, Error, Plan, RevisionGraph, RevisionSpec};
+use migrate_core::{Direction, Error, RevisionGraph};
 
-fn rev(id: &str) -> RevisionSpec {
-    RevisionSpec::new(id)
-}
+mod graph_fixtures;
 
-fn graph(specs: impl IntoIterator<Item = RevisionSpec>) -> RevisionGraph {
-    match RevisionGraph::new(specs) {
-        Ok(graph) => graph,
-        Err(error) => panic!("graph should build: {error}"),
-    }
-}
-
-const NONE: &[&str] = &[];
-
-fn ids(plan: &Plan) -> Vec<&str> {
-    plan.steps.iter().map(|s| s.revision.as_str()).collect()
-}
-
-fn sorted<S: ToString>(v: Vec<S>) -> Vec<String> {
-    let mut v: Vec<String> = v.iter().map(ToString::to_string).collect();
-    v.sort();
-    v
-}
-
-/// a -> b -> c
-fn linear() -> RevisionGraph {
-    graph([rev("a1b2"), rev("b2c3").down_revision("a1b2"), rev("c3d4").down_revision("b2c3")])
-}
-
-/// Alembic's branched shape: a -> b -> {c1 -> c2, d1 -> d2}
-fn branched() -> RevisionGraph {
-    graph([
-        rev("a"),
-        rev("b").down_revision("a"),
-        rev("c1").down_revision("b"),
-        rev("c2").down_revision("c1"),
-        rev("d1").down_revision("b"),
-        rev("d2").down_revision("d1"),
-    ])
-}
-
-/// branched() merged again at m, then e after it.
-fn merged() -> RevisionGraph {
-    graph([
-        rev("a"),
-        rev("b").down_revision("a"),
-        rev("c1").down_revision("b"),
-        rev("c2").down_revision("c1"),
-        rev("d1").down_revision("b"),
-        rev("d2").down_revision("d1"),
-        rev("m").down_revisions(["c2", "d2"]),
-        rev("e").down_revision("m"),
-    ])
-}
-
-/// Two labelled histories; n2 depends on a2.
-fn labelled() -> RevisionGraph {
-    graph([
-        rev("a1").branch_labels(["accounts"]),
-        rev("a2").down_revision("a1"),
-        rev("n1").branch_labels(["networking"]),
-        rev("n2").down_revision("n1").depends_on(["a2"]),
-        rev("n3").down_revision("n2"),
-    ])
-}
+use graph_fixtures::*;
 
 // ---- shapes ----
 

@@ -1,68 +1,11 @@
 //! Resolving targets: ids, prefixes, `head`/`heads`/`base`/`current`, branch labels and relative
 //! steps. Several cases follow Alembic's own revision-map tests (tests/test_revision.py).
 
-use migrate_core::{Error, RevisionGraph, RevisionSpec};
+use migrate_core::{Error, RevisionGraph};
 
-fn rev(id: &str) -> RevisionSpec {
-    RevisionSpec::new(id)
-}
+mod graph_fixtures;
 
-fn graph(specs: impl IntoIterator<Item = RevisionSpec>) -> RevisionGraph {
-    match RevisionGraph::new(specs) {
-        Ok(graph) => graph,
-        Err(error) => panic!("graph should build: {error}"),
-    }
-}
-
-const NONE: &[&str] = &[];
-
-fn sorted<S: ToString>(v: Vec<S>) -> Vec<String> {
-    let mut v: Vec<String> = v.iter().map(ToString::to_string).collect();
-    v.sort();
-    v
-}
-
-/// a -> b -> c
-fn linear() -> RevisionGraph {
-    graph([rev("a1b2"), rev("b2c3").down_revision("a1b2"), rev("c3d4").down_revision("b2c3")])
-}
-
-/// Alembic's branched shape: a -> b -> {c1 -> c2, d1 -> d2}
-fn branched() -> RevisionGraph {
-    graph([
-        rev("a"),
-        rev("b").down_revision("a"),
-        rev("c1").down_revision("b"),
-        rev("c2").down_revision("c1"),
-        rev("d1").down_revision("b"),
-        rev("d2").down_revision("d1"),
-    ])
-}
-
-/// branched() merged again at m, then e after it.
-fn merged() -> RevisionGraph {
-    graph([
-        rev("a"),
-        rev("b").down_revision("a"),
-        rev("c1").down_revision("b"),
-        rev("c2").down_revision("c1"),
-        rev("d1").down_revision("b"),
-        rev("d2").down_revision("d1"),
-        rev("m").down_revisions(["c2", "d2"]),
-        rev("e").down_revision("m"),
-    ])
-}
-
-/// Two labelled histories; n2 depends on a2.
-fn labelled() -> RevisionGraph {
-    graph([
-        rev("a1").branch_labels(["accounts"]),
-        rev("a2").down_revision("a1"),
-        rev("n1").branch_labels(["networking"]),
-        rev("n2").down_revision("n1").depends_on(["a2"]),
-        rev("n3").down_revision("n2"),
-    ])
-}
+use graph_fixtures::*;
 
 // ---- shapes ----
 
