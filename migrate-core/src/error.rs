@@ -85,4 +85,73 @@ pub enum Error {
         "Revision {lower} is not an ancestor of revision {upper}; put the older revision on the left of ':'"
     )]
     NotAnAncestor { lower: String, upper: String },
+
+    // ---- running migrations ----
+    /// The database answered with an error.
+    #[error("database error while {doing}: {source}")]
+    Database {
+        doing: String,
+        #[source]
+        source: sqlx::Error,
+    },
+    /// A URL names a database this build doesn't support.
+    #[error(
+        "can't connect to '{url}': use a sqlite:, postgres: or mysql:/mariadb: URL (and the matching cargo feature)"
+    )]
+    UnsupportedUrl { url: String },
+    /// Another run held the lock for longer than the lock timeout.
+    #[error(
+        "another migration run held the {database} lock for longer than the lock timeout ({waited:?}); try again, or raise `Migrator::lock_timeout`"
+    )]
+    LockTimeout { database: &'static str, waited: std::time::Duration },
+    /// A migration's statement failed.
+    #[error("{0}")]
+    MigrationFailed(Box<MigrationFailure>),
+    /// Downgrading through a migration declared irreversible.
+    #[error("migration '{revision}' ({origin}) is irreversible: it can't be downgraded")]
+    Irreversible { revision: String, origin: String },
+    /// Downgrading through a migration that has no downgrade.
+    #[error(
+        "migration '{revision}' ({origin}) has no downgrade: add `downgrade = function` to its #[migration], or mark it `irreversible`"
+    )]
+    NoDowngrade { revision: String, origin: String },
+    /// Applied migrations whose code changed since.
+    #[error(
+        "these applied migrations were edited after they were applied: {}; revert the edits and write a new migration instead, or accept them with `Migrator::repair_checksums(true)`",
+        migrations.join(", ")
+    )]
+    ChecksumMismatch { migrations: Vec<String> },
+    /// The version tables were written by a newer release of migrate.
+    #[error(
+        "the version tables have layout '{found}' (in {table}), which this release of migrate doesn't know: upgrade migrate"
+    )]
+    UnsupportedLayout { table: String, found: String },
+}
+
+/// What failed in a migration, and what of it took effect anyway.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "migration '{revision}' ({origin}) failed ({direction:?}) on statement `{statement}`: {message}{}",
+    if committed.is_empty() {
+        "; its changes were rolled back and the version table still shows the last migration that succeeded".to_owned()
+    } else {
+        format!(
+            "; the database can't roll back DDL, so these statements of it had already taken effect: {}; the version table still shows the last migration that succeeded",
+            committed.iter().map(|sql| format!("`{sql}`")).collect::<Vec<_>>().join(", ")
+        )
+    }
+)]
+pub struct MigrationFailure {
+    /// The revision that failed.
+    pub revision: String,
+    /// Where the migration is declared.
+    pub origin: String,
+    /// Upgrading or downgrading.
+    pub direction: crate::graph::Direction,
+    /// The statement that failed.
+    pub statement: String,
+    /// The database's own message.
+    pub message: String,
+    /// Statements of the failed migration that took effect anyway (MySQL's implicit commits).
+    pub committed: Vec<String>,
 }

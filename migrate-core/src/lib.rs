@@ -4,15 +4,20 @@
 //! Users depend on the `migrate` facade crate; this crate is usable on its own by tools and tests
 //! that build a [`RevisionGraph`] from plain data without the `#[migration]` attribute.
 
+pub mod dialect;
 mod error;
 pub mod graph;
 pub mod ops;
 pub mod registry;
+pub mod runner;
 
-pub use error::{Error, Result};
+pub use error::{Error, MigrationFailure, Result};
 pub use graph::{Direction, Plan, Revision, RevisionGraph, RevisionSpec, Step};
 pub use ops::{Operation, Operations};
 pub use registry::{Downgrade, Migration, MigrationFn};
+pub use runner::{
+    Applied, Connection, DatabasePool, MigratePool, Migrator, Report, TransactionMode, upgrade_to_head,
+};
 
 /// Items the `#[migration]` attribute expands to; not part of the public API.
 #[doc(hidden)]

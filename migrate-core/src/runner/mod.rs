@@ -1,0 +1,528 @@
+//! The runner: moves a database to a target with a [`Migrator`], recording applied heads in the
+//! version table.
+//!
+//! A run takes one connection and the database's run lock (PostgreSQL advisory lock, MySQL
+//! `GET_LOCK`, SQLite's write lock), creates the version tables on first use, reconciles the
+//! database with the program (unknown revisions, edited migrations) and only then runs the plan,
+//! each migration in its own transaction by default.
+
+mod connection;
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use crate::dialect::{Dialect, RunLock, VersionTables};
+use crate::error::{Error, MigrationFailure, Result};
+use crate::graph::{Direction, Plan, RevisionGraph, Step};
+use crate::ops::{Operation, Operations};
+use crate::registry::{Downgrade, Migration, MigrationFn};
+
+pub use connection::{Connection, DatabasePool, MigratePool};
+
+/// The layout of the version tables this release writes.
+const LAYOUT: &str = "1";
+
+/// How migrations are wrapped in transactions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TransactionMode {
+    /// One transaction per migration: a failure keeps the migrations before it.
+    #[default]
+    PerMigration,
+    /// One transaction around the whole run: a failure reverts the whole run (where the database
+    /// can roll back DDL).
+    WholeRun,
+}
+
+/// One migration run (or stamped) by a call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied {
+    /// The revision id.
+    pub revision: String,
+    /// Applied or reverted.
+    pub direction: Direction,
+    /// How long it took.
+    pub duration: Duration,
+}
+
+/// What a call did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    /// The migrations run, in order; empty when the database was already at the target.
+    pub applied: Vec<Applied>,
+    /// The heads the version table holds afterwards.
+    pub heads: Vec<String>,
+}
+
+/// Moves databases through the revision graph of a set of migrations.
+#[derive(Debug)]
+pub struct Migrator {
+    graph: RevisionGraph,
+    migrations: HashMap<&'static str, &'static Migration>,
+    version_table: String,
+    schema: Option<String>,
+    lock_timeout: Duration,
+    transaction_mode: TransactionMode,
+    repair_checksums: bool,
+    allow_unknown_revisions: bool,
+}
+
+/// What a run does once it holds the lock.
+enum Action<'a> {
+    Upgrade(&'a str),
+    Downgrade(&'a str),
+    Stamp { target: &'a str, purge: bool },
+    Current,
+}
+
+impl Migrator {
+    /// A migrator over every migration registered with `#[migration]` in the program.
+    pub fn from_registry() -> Result<Self> {
+        Self::new(Migration::registered())
+    }
+
+    /// A migrator over the given migrations (for tests and tools).
+    pub fn new(migrations: impl IntoIterator<Item = &'static Migration>) -> Result<Self> {
+        let migrations: Vec<&'static Migration> = migrations.into_iter().collect();
+        let graph = RevisionGraph::new(migrations.iter().map(|migration| migration.spec()))?;
+        Ok(Self {
+            graph,
+            migrations: migrations.into_iter().map(|migration| (migration.revision, migration)).collect(),
+            version_table: "migrate_version".to_owned(),
+            schema: None,
+            lock_timeout: Duration::from_secs(60),
+            transaction_mode: TransactionMode::default(),
+            repair_checksums: false,
+            allow_unknown_revisions: false,
+        })
+    }
+
+    /// The revision graph of the migrations.
+    pub fn graph(&self) -> &RevisionGraph {
+        &self.graph
+    }
+
+    /// Names the version table (default `migrate_version`); the log and layout tables take it
+    /// as a prefix.
+    pub fn version_table(mut self, name: impl Into<String>) -> Self {
+        self.version_table = name.into();
+        self
+    }
+
+    /// Puts the version tables in this schema (PostgreSQL) or database (MySQL).
+    pub fn schema(mut self, schema: impl Into<String>) -> Self {
+        self.schema = Some(schema.into());
+        self
+    }
+
+    /// How long a run waits for another run's lock before failing (default 60 s).
+    pub fn lock_timeout(mut self, timeout: Duration) -> Self {
+        self.lock_timeout = timeout;
+        self
+    }
+
+    /// One transaction per migration (default) or one for the whole run.
+    pub fn transaction_mode(mut self, mode: TransactionMode) -> Self {
+        self.transaction_mode = mode;
+        self
+    }
+
+    /// Accepts applied migrations whose code changed since, recording their new checksums,
+    /// instead of refusing to run.
+    pub fn repair_checksums(mut self, repair: bool) -> Self {
+        self.repair_checksums = repair;
+        self
+    }
+
+    /// When the database is at a revision this program doesn't know (a newer build migrated it),
+    /// log a warning and leave the database alone instead of failing: for rolling deploys.
+    pub fn allow_unknown_revisions(mut self, allow: bool) -> Self {
+        self.allow_unknown_revisions = allow;
+        self
+    }
+
+    /// Applies what `target` needs (`head`, `heads`, a revision, `+1`, `label@head`, ...).
+    pub async fn upgrade(&self, pool: &impl MigratePool, target: &str) -> Result<Report> {
+        self.run(pool, Action::Upgrade(target)).await
+    }
+
+    /// Reverts down to `target` (`base`, a revision, `-1`, `label@base`, ...).
+    pub async fn downgrade(&self, pool: &impl MigratePool, target: &str) -> Result<Report> {
+        self.run(pool, Action::Downgrade(target)).await
+    }
+
+    /// Records `target` in the version table without running anything; with `purge`, replaces
+    /// whatever the table held, even revisions this program doesn't know.
+    pub async fn stamp(&self, pool: &impl MigratePool, target: &str, purge: bool) -> Result<Report> {
+        self.run(pool, Action::Stamp { target, purge }).await
+    }
+
+    /// The heads the database is at.
+    pub async fn current(&self, pool: &impl MigratePool) -> Result<Vec<String>> {
+        Ok(self.run(pool, Action::Current).await?.heads)
+    }
+
+    async fn run(&self, pool: &impl MigratePool, action: Action<'_>) -> Result<Report> {
+        let mut connection = pool.migrate_connection().await?;
+        let dialect = connection.dialect();
+        let tables = dialect.version_tables(self.schema.as_deref(), &self.version_table);
+        let lock = dialect.run_lock(&self.version_table);
+        self.acquire(&mut connection, &lock).await?;
+        let outcome = self.locked(&mut connection, dialect, &tables, &lock, action).await;
+        let released = match (&lock, &outcome) {
+            (RunLock::Advisory { release, .. }, _) => connection.execute(release).await,
+            (RunLock::WriteTransaction { .. }, Ok(_)) => connection.execute("COMMIT").await,
+            // A failed step already ended the transaction (keeping what succeeded); anything
+            // else failed before writing.
+            (RunLock::WriteTransaction { .. }, Err(Error::MigrationFailed(_))) => Ok(()),
+            (RunLock::WriteTransaction { .. }, Err(_)) => connection.execute("ROLLBACK").await,
+        };
+        let report = outcome?;
+        released.map_err(|source| Error::Database { doing: "releasing the run lock".to_owned(), source })?;
+        Ok(report)
+    }
+
+    /// Takes the run lock, waiting up to the lock timeout.
+    async fn acquire(&self, connection: &mut Connection, lock: &RunLock) -> Result<()> {
+        let started = Instant::now();
+        let database = connection.dialect().name();
+        let timed_out = || Error::LockTimeout { database, waited: self.lock_timeout };
+        match lock {
+            RunLock::WriteTransaction { begin } => {
+                let busy = format!("PRAGMA busy_timeout = {}", self.lock_timeout.as_millis());
+                connection
+                    .execute(&busy)
+                    .await
+                    .map_err(|source| database_error("setting the lock timeout", source))?;
+                connection.execute(begin).await.map_err(|source| match &source {
+                    sqlx::Error::Database(error) if error.message().contains("locked") => timed_out(),
+                    _ => database_error("taking the write lock", source),
+                })?;
+            }
+            RunLock::Advisory { acquire, .. } => {
+                let mut pause = Duration::from_millis(5);
+                let mut logged = false;
+                while connection
+                    .fetch_integer(acquire)
+                    .await
+                    .map_err(|source| database_error("taking the run lock", source))?
+                    != 1
+                {
+                    if started.elapsed() >= self.lock_timeout {
+                        return Err(timed_out());
+                    }
+                    if !logged {
+                        tracing::info!(database, "another migration run holds the lock; waiting");
+                        logged = true;
+                    }
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(Duration::from_millis(200));
+                }
+            }
+        }
+        tracing::debug!(database, waited_ms = started.elapsed().as_millis() as u64, "run lock taken");
+        Ok(())
+    }
+
+    async fn locked(
+        &self,
+        connection: &mut Connection,
+        dialect: &dyn Dialect,
+        tables: &VersionTables,
+        lock: &RunLock,
+        action: Action<'_>,
+    ) -> Result<Report> {
+        for statement in dialect.create_version_tables(tables) {
+            connection
+                .execute(&statement)
+                .await
+                .map_err(|source| database_error("creating the version tables", source))?;
+        }
+        self.check_layout(connection, dialect, tables).await?;
+        let heads = connection
+            .fetch_strings(&format!("SELECT version_num FROM {}", tables.heads))
+            .await
+            .map_err(|source| database_error("reading the version table", source))?;
+
+        if let Action::Stamp { target, purge: true } = action {
+            let heads = self.graph.stamp_heads(&[] as &[&str], target)?;
+            self.write_heads(connection, dialect, tables, &heads).await?;
+            return Ok(Report { applied: Vec::new(), heads });
+        }
+        if let Some(unknown) = heads.iter().find(|head| self.graph.revision(head).is_none()) {
+            if self.allow_unknown_revisions {
+                tracing::warn!(revision = %unknown, "the database is at a revision this program doesn't know; leaving it alone");
+                return Ok(Report { applied: Vec::new(), heads });
+            }
+            return Err(Error::UnknownRevision { revision: unknown.clone() });
+        }
+        if let Action::Current = action {
+            return Ok(Report { applied: Vec::new(), heads });
+        }
+        self.check_checksums(connection, dialect, tables, &heads).await?;
+
+        let plan = match action {
+            Action::Upgrade(target) => self.graph.upgrade_plan(&heads, target)?,
+            Action::Downgrade(target) => self.graph.downgrade_plan(&heads, target)?,
+            Action::Stamp { target, .. } => {
+                let heads = self.graph.stamp_heads(&heads, target)?;
+                self.write_heads(connection, dialect, tables, &heads).await?;
+                return Ok(Report { applied: Vec::new(), heads });
+            }
+            Action::Current => Plan::default(),
+        };
+        let functions = self.functions(&plan)?;
+        if plan.is_empty() {
+            tracing::info!(heads = ?heads, "database is at the target; nothing to run");
+            return Ok(Report { applied: Vec::new(), heads });
+        }
+        tracing::info!(steps = plan.len(), "migrating");
+
+        let whole_run = self.transaction_mode == TransactionMode::WholeRun;
+        let advisory = matches!(lock, RunLock::Advisory { .. });
+        if whole_run && advisory {
+            begin(connection).await?;
+        }
+        let mut report = Report { applied: Vec::new(), heads };
+        for (step, function) in plan.steps.iter().zip(functions) {
+            let migration = self.migration(&step.revision)?;
+            let wrap = !whole_run && (migration.transactional || !advisory);
+            let savepoint = !advisory && !whole_run;
+            if savepoint {
+                run_plain(connection, "SAVEPOINT migrate_step").await?;
+            } else if wrap {
+                begin(connection).await?;
+            }
+            let started = Instant::now();
+            let outcome = self.run_step(connection, dialect, tables, step, migration, function).await;
+            let duration = started.elapsed();
+            if let Err(failure) = outcome {
+                let rollback = if savepoint {
+                    "ROLLBACK TO SAVEPOINT migrate_step; RELEASE SAVEPOINT migrate_step; COMMIT"
+                } else if wrap || whole_run {
+                    "ROLLBACK"
+                } else {
+                    ""
+                };
+                if !rollback.is_empty() {
+                    // The step's own error is what the user needs; a failed rollback is logged.
+                    if let Err(error) = connection.execute(rollback).await {
+                        tracing::error!(%error, "rolling back the failed migration");
+                    }
+                }
+                return Err(failure);
+            }
+            if savepoint {
+                run_plain(connection, "RELEASE SAVEPOINT migrate_step").await?;
+            } else if wrap {
+                run_plain(connection, "COMMIT").await?;
+            }
+            tracing::info!(revision = %step.revision, direction = ?step.direction, duration_ms = duration.as_millis() as u64, "migrated");
+            report.heads.clone_from(&step.heads_after);
+            report.applied.push(Applied {
+                revision: step.revision.clone(),
+                direction: step.direction,
+                duration,
+            });
+        }
+        if whole_run && advisory {
+            run_plain(connection, "COMMIT").await?;
+        }
+        Ok(report)
+    }
+
+    /// Runs one migration's statements, then records its heads and log row.
+    async fn run_step(
+        &self,
+        connection: &mut Connection,
+        dialect: &dyn Dialect,
+        tables: &VersionTables,
+        step: &Step,
+        migration: &Migration,
+        function: MigrationFn,
+    ) -> Result<()> {
+        let MigrationFn::Sync(record) = function;
+        let mut operations = Operations::new();
+        record(&mut operations);
+        let started = Instant::now();
+        let mut ran = Vec::new();
+        for operation in operations.into_recorded() {
+            let Operation::Execute { sql } = operation;
+            if let Err(source) = connection.execute(&sql).await {
+                return Err(Error::MigrationFailed(Box::new(MigrationFailure {
+                    revision: step.revision.clone(),
+                    origin: migration.origin(),
+                    direction: step.direction,
+                    statement: sql,
+                    message: source.to_string(),
+                    committed: if dialect.transactional_ddl() { Vec::new() } else { ran },
+                })));
+            }
+            ran.push(sql);
+        }
+        self.write_heads(connection, dialect, tables, &step.heads_after).await?;
+        let direction = match step.direction {
+            Direction::Upgrade => "upgrade",
+            Direction::Downgrade => "downgrade",
+        };
+        let duration = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX).to_string();
+        self.log(connection, dialect, tables, &step.revision, direction, migration.checksum, &duration).await
+    }
+
+    /// The function each step runs, checked for every step before anything runs.
+    fn functions(&self, plan: &Plan) -> Result<Vec<MigrationFn>> {
+        plan.steps
+            .iter()
+            .map(|step| {
+                let migration = self.migration(&step.revision)?;
+                match (step.direction, migration.downgrade) {
+                    (Direction::Upgrade, _) => Ok(migration.upgrade),
+                    (Direction::Downgrade, Downgrade::Function(function)) => Ok(function),
+                    (Direction::Downgrade, Downgrade::Irreversible) => Err(Error::Irreversible {
+                        revision: step.revision.clone(),
+                        origin: migration.origin(),
+                    }),
+                    (Direction::Downgrade, Downgrade::Missing) => Err(Error::NoDowngrade {
+                        revision: step.revision.clone(),
+                        origin: migration.origin(),
+                    }),
+                }
+            })
+            .collect()
+    }
+
+    fn migration(&self, revision: &str) -> Result<&'static Migration> {
+        // The graph is built from exactly these migrations, so every planned revision is here.
+        self.migrations
+            .get(revision)
+            .copied()
+            .ok_or_else(|| Error::UnknownRevision { revision: revision.to_owned() })
+    }
+
+    async fn check_layout(
+        &self,
+        connection: &mut Connection,
+        dialect: &dyn Dialect,
+        tables: &VersionTables,
+    ) -> Result<()> {
+        let layouts = connection
+            .fetch_strings(&format!("SELECT layout FROM {}", tables.layout))
+            .await
+            .map_err(|source| database_error("reading the version tables' layout", source))?;
+        match layouts.first() {
+            None => {
+                let insert =
+                    format!("INSERT INTO {} (layout) VALUES ({})", tables.layout, dialect.placeholder(1));
+                connection
+                    .execute_with(&insert, &[LAYOUT])
+                    .await
+                    .map_err(|source| database_error("recording the version tables' layout", source))
+            }
+            Some(layout) if layout == LAYOUT => Ok(()),
+            Some(layout) => {
+                Err(Error::UnsupportedLayout { table: tables.layout.clone(), found: layout.clone() })
+            }
+        }
+    }
+
+    /// Refuses to run when an applied migration's code changed since it was applied.
+    async fn check_checksums(
+        &self,
+        connection: &mut Connection,
+        dialect: &dyn Dialect,
+        tables: &VersionTables,
+        heads: &[String],
+    ) -> Result<()> {
+        let recorded = connection
+            .fetch_pairs(&format!(
+                "SELECT revision, checksum FROM {} WHERE direction IN ('upgrade', 'repair', 'stamp') ORDER BY id",
+                tables.log
+            ))
+            .await
+            .map_err(|source| database_error("reading the migration log", source))?;
+        let recorded: HashMap<String, String> = recorded.into_iter().collect();
+        let mut drifted = Vec::new();
+        for revision in self.graph.history(":current", heads)? {
+            let migration = self.migration(revision.id())?;
+            if recorded.get(revision.id()).is_some_and(|checksum| checksum != migration.checksum) {
+                drifted.push(migration);
+            }
+        }
+        if drifted.is_empty() {
+            return Ok(());
+        }
+        if !self.repair_checksums {
+            return Err(Error::ChecksumMismatch {
+                migrations: drifted.iter().map(|m| format!("'{}' ({})", m.revision, m.origin())).collect(),
+            });
+        }
+        for migration in drifted {
+            tracing::warn!(
+                revision = migration.revision,
+                "accepting the edited code of an applied migration"
+            );
+            self.log(connection, dialect, tables, migration.revision, "repair", migration.checksum, "0")
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn write_heads(
+        &self,
+        connection: &mut Connection,
+        dialect: &dyn Dialect,
+        tables: &VersionTables,
+        heads: &[String],
+    ) -> Result<()> {
+        let writing = |source| database_error("writing the version table", source);
+        connection.execute(&format!("DELETE FROM {}", tables.heads)).await.map_err(writing)?;
+        let insert =
+            format!("INSERT INTO {} (version_num) VALUES ({})", tables.heads, dialect.placeholder(1));
+        for head in heads {
+            connection.execute_with(&insert, &[head]).await.map_err(writing)?;
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn log(
+        &self,
+        connection: &mut Connection,
+        dialect: &dyn Dialect,
+        tables: &VersionTables,
+        revision: &str,
+        direction: &str,
+        checksum: &str,
+        duration_ms: &str,
+    ) -> Result<()> {
+        let insert = format!(
+            "INSERT INTO {} (revision, direction, checksum, duration_ms) VALUES ({}, {}, {}, CAST({} AS {}))",
+            tables.log,
+            dialect.placeholder(1),
+            dialect.placeholder(2),
+            dialect.placeholder(3),
+            dialect.placeholder(4),
+            dialect.integer_type(),
+        );
+        connection
+            .execute_with(&insert, &[revision, direction, checksum, duration_ms])
+            .await
+            .map_err(|source| database_error("writing the migration log", source))
+    }
+}
+
+/// Moves the database to `head` with every registered migration: the one line for startup.
+pub async fn upgrade_to_head(pool: &impl MigratePool) -> Result<Report> {
+    Migrator::from_registry()?.upgrade(pool, "head").await
+}
+
+async fn begin(connection: &mut Connection) -> Result<()> {
+    run_plain(connection, "BEGIN").await
+}
+
+async fn run_plain(connection: &mut Connection, sql: &str) -> Result<()> {
+    connection.execute(sql).await.map_err(|source| database_error(sql, source))
+}
+
+fn database_error(doing: &str, source: sqlx::Error) -> Error {
+    Error::Database { doing: doing.to_owned(), source }
+}

@@ -1,0 +1,285 @@
+//! The runner on SQLite, PostgreSQL and MariaDB: every behaviour is written once and run on each
+//! database, each in a database of its own.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::{Kind, TestDatabase};
+use migrate::prelude::*;
+use migrate::{Direction, Error, Migrator, TransactionMode};
+
+/// The registered migrations whose revision starts with `prefix`: one scenario's graph.
+fn migrator(prefix: &str) -> Migrator {
+    let migrations = Migration::registered().into_iter().filter(|m| m.revision.starts_with(prefix));
+    Migrator::new(migrations).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn revisions(report: &migrate::Report) -> Vec<&str> {
+    report.applied.iter().map(|applied| applied.revision.as_str()).collect()
+}
+
+// ---- a linear chain ----
+
+#[migration(revision = "lin1", down_revision = None, downgrade = lin1_down)]
+fn lin1(op: &mut Operations) {
+    op.execute("CREATE TABLE lin_users (id INTEGER PRIMARY KEY)");
+}
+fn lin1_down(op: &mut Operations) {
+    op.execute("DROP TABLE lin_users");
+}
+#[migration(revision = "lin2", down_revision = "lin1", downgrade = lin2_down)]
+fn lin2(op: &mut Operations) {
+    op.execute("CREATE TABLE lin_posts (id INTEGER PRIMARY KEY)");
+}
+fn lin2_down(op: &mut Operations) {
+    op.execute("DROP TABLE lin_posts");
+}
+#[migration(revision = "lin3", down_revision = "lin2", downgrade = lin3_down)]
+fn lin3(op: &mut Operations) {
+    op.execute("CREATE TABLE lin_tags (id INTEGER PRIMARY KEY)");
+}
+fn lin3_down(op: &mut Operations) {
+    op.execute("DROP TABLE lin_tags");
+}
+
+async fn upgrade_to_head_applies_every_migration_in_order(db: Arc<TestDatabase>) {
+    let report = migrator("lin").upgrade(&db.pool, "head").await.unwrap();
+    assert_eq!(revisions(&report), ["lin1", "lin2", "lin3"]);
+    assert!(report.applied.iter().all(|a| a.direction == Direction::Upgrade));
+    for table in ["lin_users", "lin_posts", "lin_tags"] {
+        assert!(db.has_table(table).await, "{table}");
+    }
+    assert_eq!(migrator("lin").current(&db.pool).await.unwrap(), ["lin3"]);
+    assert_eq!(db.integer("SELECT COUNT(*) FROM migrate_version").await, 1);
+}
+
+async fn upgrading_at_head_runs_nothing(db: Arc<TestDatabase>) {
+    let migrator = migrator("lin");
+    migrator.upgrade(&db.pool, "head").await.unwrap();
+    let again = migrator.upgrade(&db.pool, "head").await.unwrap();
+    assert!(again.applied.is_empty());
+    assert_eq!(again.heads, ["lin3"]);
+    assert_eq!(db.integer("SELECT COUNT(*) FROM migrate_version_log").await, 3, "logged once each");
+}
+
+async fn upgrade_downgrade_upgrade_restores_the_schema(db: Arc<TestDatabase>) {
+    let migrator = migrator("lin");
+    migrator.upgrade(&db.pool, "head").await.unwrap();
+    let down = migrator.downgrade(&db.pool, "base").await.unwrap();
+    assert_eq!(revisions(&down), ["lin3", "lin2", "lin1"]);
+    assert!(!db.has_table("lin_users").await);
+    assert!(migrator.current(&db.pool).await.unwrap().is_empty());
+    migrator.upgrade(&db.pool, "head").await.unwrap();
+    for table in ["lin_users", "lin_posts", "lin_tags"] {
+        assert!(db.has_table(table).await, "{table}");
+    }
+}
+
+async fn relative_targets_move_step_by_step(db: Arc<TestDatabase>) {
+    let migrator = migrator("lin");
+    assert_eq!(revisions(&migrator.upgrade(&db.pool, "+2").await.unwrap()), ["lin1", "lin2"]);
+    assert_eq!(revisions(&migrator.downgrade(&db.pool, "-1").await.unwrap()), ["lin2"]);
+    assert_eq!(revisions(&migrator.upgrade(&db.pool, "lin3").await.unwrap()), ["lin2", "lin3"]);
+}
+
+// ---- branches and a merge ----
+
+#[migration(revision = "br0", down_revision = None, downgrade = nothing)]
+fn br0(op: &mut Operations) {
+    op.execute("CREATE TABLE br_base (id INTEGER)");
+}
+#[migration(revision = "br1a", down_revision = "br0", downgrade = nothing)]
+fn br1a(op: &mut Operations) {
+    op.execute("INSERT INTO br_base (id) VALUES (1)");
+}
+#[migration(revision = "br1b", down_revision = "br0", downgrade = nothing)]
+fn br1b(op: &mut Operations) {
+    op.execute("INSERT INTO br_base (id) VALUES (2)");
+}
+#[migration(revision = "brm", down_revision = ("br1a", "br1b"), downgrade = nothing)]
+fn brm(_op: &mut Operations) {}
+fn nothing(_op: &mut Operations) {}
+
+async fn branches_are_applied_once_each_and_merged(db: Arc<TestDatabase>) {
+    let migrator = migrator("br");
+    let report = migrator.upgrade(&db.pool, "br1a").await.unwrap();
+    assert_eq!(revisions(&report), ["br0", "br1a"]);
+    migrator.upgrade(&db.pool, "br1b").await.unwrap();
+    let mut heads = migrator.current(&db.pool).await.unwrap();
+    heads.sort();
+    assert_eq!(heads, ["br1a", "br1b"], "the version table holds one row per head");
+    let merge = migrator.upgrade(&db.pool, "head").await.unwrap();
+    assert_eq!(revisions(&merge), ["brm"]);
+    assert_eq!(db.integer("SELECT COUNT(*) FROM br_base").await, 2, "each branch ran once");
+    let mut unmerged = migrator.downgrade(&db.pool, "br1a").await.unwrap().heads;
+    unmerged.sort();
+    assert_eq!(unmerged, ["br1a", "br1b"]);
+}
+
+// ---- stamp ----
+
+#[migration(revision = "st1", down_revision = None, irreversible)]
+fn st1(op: &mut Operations) {
+    op.execute("CREATE TABLE st_never (id INTEGER)");
+}
+#[migration(revision = "st2", down_revision = "st1", irreversible)]
+fn st2(op: &mut Operations) {
+    op.execute("CREATE TABLE st_never_either (id INTEGER)");
+}
+
+async fn stamp_records_a_revision_without_running_it(db: Arc<TestDatabase>) {
+    let migrator = migrator("st");
+    let report = migrator.stamp(&db.pool, "head", false).await.unwrap();
+    assert!(report.applied.is_empty());
+    assert_eq!(report.heads, ["st2"]);
+    assert!(!db.has_table("st_never").await);
+    assert!(migrator.upgrade(&db.pool, "head").await.unwrap().applied.is_empty());
+    assert_eq!(migrator.stamp(&db.pool, "st1", false).await.unwrap().heads, ["st1"]);
+}
+
+async fn stamp_with_purge_replaces_unknown_revisions(db: Arc<TestDatabase>) {
+    db.execute("CREATE TABLE migrate_version (version_num VARCHAR(255) NOT NULL PRIMARY KEY)").await;
+    db.execute("INSERT INTO migrate_version (version_num) VALUES ('from_a_newer_build')").await;
+    let migrator = migrator("st");
+    assert!(matches!(migrator.stamp(&db.pool, "st1", false).await, Err(Error::UnknownRevision { .. })));
+    assert_eq!(migrator.stamp(&db.pool, "st1", true).await.unwrap().heads, ["st1"]);
+    assert_eq!(migrator.current(&db.pool).await.unwrap(), ["st1"]);
+}
+
+async fn downgrading_an_irreversible_migration_is_refused_before_anything_runs(db: Arc<TestDatabase>) {
+    let migrator = migrator("st");
+    migrator.upgrade(&db.pool, "head").await.unwrap();
+    let error = migrator.downgrade(&db.pool, "base").await.unwrap_err();
+    assert!(matches!(&error, Error::Irreversible { revision, .. } if revision == "st2"), "{error}");
+    assert_eq!(migrator.current(&db.pool).await.unwrap(), ["st2"]);
+}
+
+// ---- drift and unknown revisions ----
+
+async fn an_applied_migration_that_was_edited_is_reported_before_anything_runs(db: Arc<TestDatabase>) {
+    let migrator = migrator("lin");
+    migrator.upgrade(&db.pool, "lin2").await.unwrap();
+    // What an edit of lin1's code after it was applied looks like to the database.
+    db.execute("UPDATE migrate_version_log SET checksum = 'edited' WHERE revision = 'lin1'").await;
+    let error = migrator.upgrade(&db.pool, "head").await.unwrap_err();
+    assert!(matches!(error, Error::ChecksumMismatch { .. }), "{error}");
+    assert!(error.to_string().contains("'lin1'") && error.to_string().contains("runner::lin1"), "{error}");
+    assert!(!db.has_table("lin_tags").await, "nothing ran");
+
+    let repaired = migrator.repair_checksums(true);
+    assert_eq!(revisions(&repaired.upgrade(&db.pool, "head").await.unwrap()), ["lin3"]);
+    assert!(migrator_at(&db, "lin").await.is_ok(), "the repair was recorded");
+}
+
+async fn migrator_at(db: &TestDatabase, prefix: &str) -> Result<migrate::Report, Error> {
+    migrator(prefix).upgrade(&db.pool, "head").await
+}
+
+async fn a_revision_the_program_does_not_know_is_an_error_unless_allowed(db: Arc<TestDatabase>) {
+    migrator("lin").upgrade(&db.pool, "head").await.unwrap();
+    db.execute("DELETE FROM migrate_version").await;
+    db.execute("INSERT INTO migrate_version (version_num) VALUES ('deadbeef0001')").await;
+    let error = migrator("lin").upgrade(&db.pool, "head").await.unwrap_err();
+    assert!(error.to_string().contains("Can't locate revision identified by 'deadbeef0001'"), "{error}");
+    let allowed = migrator("lin").allow_unknown_revisions(true).upgrade(&db.pool, "head").await.unwrap();
+    assert!(allowed.applied.is_empty());
+    assert_eq!(allowed.heads, ["deadbeef0001"]);
+}
+
+// ---- failures ----
+
+#[migration(revision = "fail1", down_revision = None, downgrade = nothing)]
+fn fail1(op: &mut Operations) {
+    op.execute("CREATE TABLE fail_kept (id INTEGER)");
+}
+#[migration(revision = "fail2", down_revision = "fail1", downgrade = nothing)]
+fn fail2(op: &mut Operations) {
+    op.execute("CREATE TABLE fail_partial (id INTEGER)");
+    op.execute("INSERT INTO no_such_table (id) VALUES (1)");
+}
+#[migration(revision = "fail3", down_revision = "fail2", downgrade = nothing)]
+fn fail3(op: &mut Operations) {
+    op.execute("CREATE TABLE fail_never (id INTEGER)");
+}
+
+async fn a_failing_migration_rolls_back_and_the_version_table_keeps_the_last_success(db: Arc<TestDatabase>) {
+    let migrator = migrator("fail");
+    let error = migrator.upgrade(&db.pool, "head").await.unwrap_err();
+    let Error::MigrationFailed(failure) = &error else { panic!("{error}") };
+    let migrate::MigrationFailure { revision, statement, committed, origin, .. } = failure.as_ref();
+    assert_eq!(revision, "fail2");
+    assert!(origin.contains("runner::fail2"), "{origin}");
+    assert!(statement.contains("no_such_table"));
+    assert!(error.to_string().contains("no_such_table"), "the database's message: {error}");
+    assert_eq!(migrator.current(&db.pool).await.unwrap(), ["fail1"]);
+    assert!(db.has_table("fail_kept").await);
+    assert!(!db.has_table("fail_never").await);
+    if db.kind == Kind::MySql {
+        // DDL commits implicitly on MariaDB: the error says what already took effect.
+        assert!(db.has_table("fail_partial").await);
+        assert_eq!(committed, &["CREATE TABLE fail_partial (id INTEGER)"]);
+    } else {
+        assert!(!db.has_table("fail_partial").await, "rolled back");
+        assert!(committed.is_empty());
+    }
+}
+
+async fn a_failure_in_whole_run_mode_reverts_the_whole_run(db: Arc<TestDatabase>) {
+    let migrator = migrator("fail").transaction_mode(TransactionMode::WholeRun);
+    assert!(migrator.upgrade(&db.pool, "head").await.is_err());
+    if db.kind != Kind::MySql {
+        assert!(migrator.current(&db.pool).await.unwrap().is_empty());
+        assert!(!db.has_table("fail_kept").await);
+    }
+}
+
+// ---- concurrency ----
+
+#[migration(revision = "race1", down_revision = None, irreversible)]
+fn race1(op: &mut Operations) {
+    op.execute("CREATE TABLE race_runs (revision VARCHAR(20))");
+    op.execute("INSERT INTO race_runs (revision) VALUES ('race1')");
+}
+#[migration(revision = "race2", down_revision = "race1", irreversible)]
+fn race2(op: &mut Operations) {
+    op.execute("INSERT INTO race_runs (revision) VALUES ('race2')");
+}
+#[migration(revision = "race3", down_revision = "race2", irreversible)]
+fn race3(op: &mut Operations) {
+    op.execute("INSERT INTO race_runs (revision) VALUES ('race3')");
+}
+
+async fn eight_replicas_upgrading_at_once_run_each_migration_exactly_once(db: Arc<TestDatabase>) {
+    let replicas: Vec<_> = (0..8)
+        .map(|_| {
+            let db = db.clone();
+            tokio::spawn(async move { migrator("race").upgrade(&db.pool, "head").await })
+        })
+        .collect();
+    let mut applied = 0;
+    for replica in replicas {
+        let report = replica.await.unwrap().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(report.heads, ["race3"]);
+        applied += report.applied.len();
+    }
+    assert_eq!(applied, 3, "the migrations were applied once in all");
+    assert_eq!(db.integer("SELECT COUNT(*) FROM race_runs").await, 3);
+    assert_eq!(migrator("race").current(&db.pool).await.unwrap(), ["race3"]);
+}
+
+on_every_database!(
+    upgrade_to_head_applies_every_migration_in_order,
+    upgrading_at_head_runs_nothing,
+    upgrade_downgrade_upgrade_restores_the_schema,
+    relative_targets_move_step_by_step,
+    branches_are_applied_once_each_and_merged,
+    stamp_records_a_revision_without_running_it,
+    stamp_with_purge_replaces_unknown_revisions,
+    downgrading_an_irreversible_migration_is_refused_before_anything_runs,
+    an_applied_migration_that_was_edited_is_reported_before_anything_runs,
+    a_revision_the_program_does_not_know_is_an_error_unless_allowed,
+    a_failing_migration_rolls_back_and_the_version_table_keeps_the_last_success,
+    a_failure_in_whole_run_mode_reverts_the_whole_run,
+    eight_replicas_upgrading_at_once_run_each_migration_exactly_once,
+);
