@@ -39,4 +39,6 @@ mod book {
     struct WritingMigrations;
     #[doc = include_str!("../book/src/revisions.md")]
     struct Revisions;
+    #[doc = include_str!("../book/src/running.md")]
+    struct Running;
 }

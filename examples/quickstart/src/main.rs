@@ -1,14 +1,30 @@
-//! The quick-start app: its migrations, found through `#[migration]`, shown in the order they
-//! apply, newest first like `alembic history`.
+//! The quick-start app: upgrades its SQLite database to the newest revision at startup, then shows
+//! the history newest first, like `alembic history`, marking where the database is.
+//!
+//! `DATABASE_URL` chooses the database (default: `quickstart.db` in the current folder); run it
+//! twice and the second run has nothing to apply.
 
 mod migrations;
 
-use migrate::{Migration, RevisionGraph};
+use migrate::{DatabasePool, Migrator};
 
-fn main() -> Result<(), migrate::Error> {
-    let graph = RevisionGraph::new(Migration::registered().iter().map(|migration| migration.spec()))?;
-    println!("{} migrations, heads: {}", graph.len(), graph.heads().join(", "));
-    for revision in graph.history("base:heads", &[] as &[&str])? {
+#[tokio::main]
+async fn main() -> Result<(), migrate::Error> {
+    let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://quickstart.db?mode=rwc".to_owned());
+    let pool = DatabasePool::connect(&url).await?;
+    let migrator = Migrator::from_registry()?;
+
+    let report = migrator.upgrade(&pool, "head").await?;
+    if report.applied.is_empty() {
+        println!("{url}: already at {}", report.heads.join(", "));
+    }
+    for applied in &report.applied {
+        println!("applied {} in {:?}", applied.revision, applied.duration);
+    }
+
+    println!("\nhistory:");
+    let current = migrator.current(&pool).await?;
+    for revision in migrator.graph().history("base:heads", &current)? {
         let parents = match revision.down_revisions() {
             [] => "<base>".to_owned(),
             parents => parents.join(", "),
@@ -23,8 +39,12 @@ fn main() -> Result<(), migrate::Error> {
         if revision.is_branch_point() {
             tags.push("branchpoint");
         }
+        if current.iter().any(|head| head == revision.id()) {
+            tags.push("current");
+        }
         let tags = if tags.is_empty() { String::new() } else { format!(" ({})", tags.join(", ")) };
         println!("{parents} -> {}{tags}, {}", revision.id(), revision.message());
     }
+    pool.close().await;
     Ok(())
 }

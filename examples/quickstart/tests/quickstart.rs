@@ -1,0 +1,29 @@
+//! The quick-start app as a newcomer runs it: the first run upgrades an empty SQLite database and
+//! shows the history; the second run has nothing to apply.
+
+use std::process::Command;
+
+fn run(url: &str) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_quickstart")).env("DATABASE_URL", url).output();
+    let output = output.unwrap_or_else(|error| panic!("the quickstart runs: {error}"));
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn the_first_run_upgrades_to_head_and_the_second_finds_nothing_to_do() {
+    let path = std::env::temp_dir().join(format!("migrate_quickstart_{}.db", std::process::id()));
+    let url = format!("sqlite://{}?mode=rwc", path.display());
+
+    let first = run(&url);
+    let applied: Vec<&str> = first.lines().filter_map(|line| line.strip_prefix("applied ")).collect();
+    assert_eq!(applied.len(), 4, "{first}");
+    assert!(applied[0].starts_with("1975ea83b712"), "the base first: {first}");
+    assert!(applied[3].starts_with("53fffde5ad5a"), "the merge last: {first}");
+    assert!(first.contains("-> 53fffde5ad5a (head, mergepoint, current)"), "{first}");
+
+    let second = run(&url);
+    assert!(second.contains("already at 53fffde5ad5a"), "{second}");
+    assert!(!second.contains("applied "), "{second}");
+    let _ = std::fs::remove_file(&path);
+}
