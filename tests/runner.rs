@@ -268,6 +268,57 @@ async fn eight_replicas_upgrading_at_once_run_each_migration_exactly_once(db: Ar
     assert_eq!(migrator("race").current(&db.pool).await.unwrap(), ["race3"]);
 }
 
+// ---- options ----
+
+#[migration(revision = "ntx1", down_revision = None, transaction = false, irreversible)]
+fn ntx1(op: &mut Operations) {
+    op.execute("CREATE TABLE ntx_outside (id INTEGER)");
+}
+
+async fn a_migration_can_run_outside_a_transaction(db: Arc<TestDatabase>) {
+    let report = migrator("ntx").upgrade(&db.pool, "head").await.unwrap();
+    assert_eq!(revisions(&report), ["ntx1"]);
+    assert!(db.has_table("ntx_outside").await);
+    assert_eq!(migrator("ntx").current(&db.pool).await.unwrap(), ["ntx1"]);
+}
+
+async fn the_version_table_can_have_any_name(db: Arc<TestDatabase>) {
+    // Spaces and quotes in the name: every identifier is quoted.
+    let migrator = migrator("lin").version_table("app \"versions\"");
+    migrator.upgrade(&db.pool, "lin1").await.unwrap();
+    assert_eq!(migrator.current(&db.pool).await.unwrap(), ["lin1"]);
+    assert!(db.has_table("app \"versions\"").await);
+    assert!(db.has_table("app \"versions\"_log").await);
+    assert!(!db.has_table("migrate_version").await, "the default table is not used");
+}
+
+async fn a_run_waits_for_the_lock_no_longer_than_the_timeout(db: Arc<TestDatabase>) {
+    use migrate::MigratePool;
+    use migrate::dialect::{Dialect, MySqlDialect, PostgresDialect, RunLock, SqliteDialect};
+    let dialect: &dyn Dialect = match db.kind {
+        Kind::Sqlite => &SqliteDialect,
+        Kind::Postgres => &PostgresDialect,
+        Kind::MySql => &MySqlDialect,
+    };
+    // Another run holds the lock on its own connection.
+    let mut holder = db.pool.migrate_connection().await.unwrap();
+    let release = match dialect.run_lock("migrate_version") {
+        RunLock::Advisory { acquire, release } => {
+            holder.execute(&acquire).await.unwrap();
+            release
+        }
+        RunLock::WriteTransaction { begin } => {
+            holder.execute(&begin).await.unwrap();
+            "ROLLBACK".to_owned()
+        }
+    };
+    let waiting = migrator("lin").lock_timeout(std::time::Duration::from_millis(300));
+    let error = waiting.upgrade(&db.pool, "head").await.unwrap_err();
+    assert!(matches!(error, Error::LockTimeout { .. }), "{error}");
+    holder.execute(&release).await.unwrap();
+    assert_eq!(revisions(&waiting.upgrade(&db.pool, "head").await.unwrap()), ["lin1", "lin2", "lin3"]);
+}
+
 on_every_database!(
     upgrade_to_head_applies_every_migration_in_order,
     upgrading_at_head_runs_nothing,
@@ -282,4 +333,7 @@ on_every_database!(
     a_failing_migration_rolls_back_and_the_version_table_keeps_the_last_success,
     a_failure_in_whole_run_mode_reverts_the_whole_run,
     eight_replicas_upgrading_at_once_run_each_migration_exactly_once,
+    a_migration_can_run_outside_a_transaction,
+    the_version_table_can_have_any_name,
+    a_run_waits_for_the_lock_no_longer_than_the_timeout,
 );
