@@ -319,6 +319,38 @@ async fn a_run_waits_for_the_lock_no_longer_than_the_timeout(db: Arc<TestDatabas
     assert_eq!(revisions(&waiting.upgrade(&db.pool, "head").await.unwrap()), ["lin1", "lin2", "lin3"]);
 }
 
+async fn history_lists_the_applied_revisions_newest_first(db: Arc<TestDatabase>) {
+    let migrator = migrator("lin");
+    migrator.upgrade(&db.pool, "lin2").await.unwrap();
+    let applied: Vec<&str> =
+        migrator.history(&db.pool, "base:current").await.unwrap().iter().map(|r| r.id()).collect();
+    assert_eq!(applied, ["lin2", "lin1"]);
+    let ahead: Vec<&str> =
+        migrator.history(&db.pool, "current:heads").await.unwrap().iter().map(|r| r.id()).collect();
+    assert_eq!(ahead, ["lin3", "lin2"]);
+}
+
+async fn the_version_tables_can_live_in_another_schema(db: Arc<TestDatabase>) {
+    // SQLite's schema is an attached database ("main" is the file itself); PostgreSQL's a schema.
+    // On MySQL a schema is another database: covered by naming the test database itself.
+    let schema = match db.kind {
+        Kind::Sqlite => "main".to_owned(),
+        Kind::Postgres => {
+            db.execute("CREATE SCHEMA migrate_meta").await;
+            "migrate_meta".to_owned()
+        }
+        Kind::MySql => db.string("SELECT DATABASE()").await,
+    };
+    let migrator = migrator("lin").schema(schema.clone());
+    migrator.upgrade(&db.pool, "head").await.unwrap();
+    assert_eq!(migrator.current(&db.pool).await.unwrap(), ["lin3"]);
+    let quoted = if db.kind == Kind::MySql { format!("`{schema}`") } else { format!("\"{schema}\"") };
+    assert_eq!(db.integer(&format!("SELECT COUNT(*) FROM {quoted}.migrate_version")).await, 1);
+    if db.kind == Kind::Postgres {
+        assert!(!db.has_table("migrate_version").await, "not in the default schema");
+    }
+}
+
 on_every_database!(
     upgrade_to_head_applies_every_migration_in_order,
     upgrading_at_head_runs_nothing,
@@ -336,4 +368,6 @@ on_every_database!(
     a_migration_can_run_outside_a_transaction,
     the_version_table_can_have_any_name,
     a_run_waits_for_the_lock_no_longer_than_the_timeout,
+    history_lists_the_applied_revisions_newest_first,
+    the_version_tables_can_live_in_another_schema,
 );

@@ -111,6 +111,18 @@ impl TestDatabase {
         result.unwrap_or_else(|e| panic!("{e}"))
     }
 
+    /// The text the query's first row and column hold.
+    pub async fn string(&self, sql: &str) -> String {
+        let sql = AssertSqlSafe(sql.to_owned());
+        let result = match &self.pool {
+            DatabasePool::Sqlite(pool) => sqlx::query_scalar::<_, String>(sql).fetch_one(pool).await,
+            DatabasePool::Postgres(pool) => sqlx::query_scalar::<_, String>(sql).fetch_one(pool).await,
+            DatabasePool::MySql(pool) => sqlx::query_scalar::<_, String>(sql).fetch_one(pool).await,
+            _ => unreachable!("the tests build with every database"),
+        };
+        result.unwrap_or_else(|e| panic!("{e}"))
+    }
+
     /// Whether a table exists in the test database.
     pub async fn has_table(&self, table: &str) -> bool {
         let sql = match self.kind {

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use crate::dialect::{Dialect, RunLock, VersionTables};
 use crate::error::{Error, MigrationFailure, Result};
-use crate::graph::{Direction, Plan, RevisionGraph, Step};
+use crate::graph::{Direction, Plan, Revision, RevisionGraph, Step};
 use crate::ops::{Operation, Operations};
 use crate::registry::{Downgrade, Migration, MigrationFn};
 
@@ -161,6 +161,13 @@ impl Migrator {
         Ok(self.run(pool, Action::Current).await?.heads)
     }
 
+    /// The revisions in a range (`base:head`, `-3:current`, `ae10:`), newest first, resolved
+    /// against the database's current heads, as `alembic history -r` lists them.
+    pub async fn history(&self, pool: &impl MigratePool, range: &str) -> Result<Vec<&Revision>> {
+        let current = self.current(pool).await?;
+        self.graph.history(range, &current)
+    }
+
     async fn run(&self, pool: &impl MigratePool, action: Action<'_>) -> Result<Report> {
         let mut connection = pool.migrate_connection().await?;
         let dialect = connection.dialect();
@@ -231,12 +238,6 @@ impl Migrator {
         lock: &RunLock,
         action: Action<'_>,
     ) -> Result<Report> {
-        for statement in dialect.create_version_tables(tables) {
-            connection
-                .execute(&statement)
-                .await
-                .map_err(|source| database_error("creating the version tables", source))?;
-        }
         self.check_layout(connection, dialect, tables).await?;
         let heads = connection
             .fetch_strings(&format!("SELECT version_num FROM {}", tables.heads))
@@ -398,16 +399,30 @@ impl Migrator {
             .ok_or_else(|| Error::UnknownRevision { revision: revision.to_owned() })
     }
 
+    /// Checks the version tables' layout, creating the tables on first use. Reading first keeps
+    /// a run at head to reads only: the tables are created when the read finds none.
     async fn check_layout(
         &self,
         connection: &mut Connection,
         dialect: &dyn Dialect,
         tables: &VersionTables,
     ) -> Result<()> {
-        let layouts = connection
-            .fetch_strings(&format!("SELECT layout FROM {}", tables.layout))
-            .await
-            .map_err(|source| database_error("reading the version tables' layout", source))?;
+        let read = format!("SELECT layout FROM {}", tables.layout);
+        let layouts = match connection.fetch_strings(&read).await {
+            Ok(layouts) => layouts,
+            Err(_) => {
+                for statement in dialect.create_version_tables(tables) {
+                    connection
+                        .execute(&statement)
+                        .await
+                        .map_err(|source| database_error("creating the version tables", source))?;
+                }
+                connection
+                    .fetch_strings(&read)
+                    .await
+                    .map_err(|source| database_error("reading the version tables' layout", source))?
+            }
+        };
         match layouts.first() {
             None => {
                 let insert =
