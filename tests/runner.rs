@@ -351,6 +351,69 @@ async fn the_version_tables_can_live_in_another_schema(db: Arc<TestDatabase>) {
     }
 }
 
+#[migration(revision = "nout1", down_revision = None, transaction = false, irreversible)]
+fn nout1(op: &mut Operations) {
+    op.execute("CREATE TABLE nout_done (id INTEGER)");
+    op.execute("INSERT INTO nout_missing (id) VALUES (1)");
+}
+
+async fn a_failure_outside_a_transaction_says_what_already_took_effect(db: Arc<TestDatabase>) {
+    let error = migrator("nout").upgrade(&db.pool, "head").await.unwrap_err();
+    let Error::MigrationFailed(failure) = &error else { panic!("{error}") };
+    assert!(
+        migrator("nout").current(&db.pool).await.unwrap().is_empty(),
+        "the version table tells the truth"
+    );
+    if db.kind == Kind::Sqlite {
+        // SQLite runs every step inside the run's write transaction, so it still rolls back.
+        assert!(failure.committed.is_empty());
+        assert!(!db.has_table("nout_done").await);
+    } else {
+        assert_eq!(failure.committed, ["CREATE TABLE nout_done (id INTEGER)"]);
+        assert!(error.to_string().contains("had already taken effect"), "{error}");
+        assert!(db.has_table("nout_done").await);
+    }
+}
+
+#[migration(revision = "pgc1", down_revision = None, irreversible)]
+fn pgc1(op: &mut Operations) {
+    op.execute("CREATE TABLE pgc_items (id INTEGER, name TEXT)");
+}
+#[migration(revision = "pgc2", down_revision = "pgc1", transaction = false, irreversible)]
+fn pgc2(op: &mut Operations) {
+    op.execute("CREATE INDEX CONCURRENTLY pgc_items_name ON pgc_items (name)");
+}
+#[migration(revision = "pgc3", down_revision = "pgc2", irreversible)]
+fn pgc3(op: &mut Operations) {
+    op.execute("INSERT INTO pgc_items (id, name) VALUES (1, 'one')");
+}
+
+async fn create_index_concurrently_runs_outside_the_transaction(
+    db: Arc<TestDatabase>,
+    mode: TransactionMode,
+) {
+    let report = migrator("pgc").transaction_mode(mode).upgrade(&db.pool, "head").await.unwrap();
+    assert_eq!(revisions(&report), ["pgc1", "pgc2", "pgc3"]);
+    assert_eq!(db.integer("SELECT COUNT(*) FROM pg_indexes WHERE indexname = 'pgc_items_name'").await, 1);
+    assert_eq!(db.integer("SELECT COUNT(*) FROM pgc_items").await, 1);
+}
+
+#[tokio::test]
+async fn postgres_create_index_concurrently_works_with_a_transaction_per_migration() {
+    common::run(Kind::Postgres, |db| {
+        create_index_concurrently_runs_outside_the_transaction(db, TransactionMode::PerMigration)
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn postgres_create_index_concurrently_works_in_whole_run_mode() {
+    common::run(Kind::Postgres, |db| {
+        create_index_concurrently_runs_outside_the_transaction(db, TransactionMode::WholeRun)
+    })
+    .await;
+}
+
 on_every_database!(
     upgrade_to_head_applies_every_migration_in_order,
     upgrading_at_head_runs_nothing,
@@ -370,4 +433,5 @@ on_every_database!(
     a_run_waits_for_the_lock_no_longer_than_the_timeout,
     history_lists_the_applied_revisions_newest_first,
     the_version_tables_can_live_in_another_schema,
+    a_failure_outside_a_transaction_says_what_already_took_effect,
 );

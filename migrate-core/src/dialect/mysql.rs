@@ -37,9 +37,10 @@ impl Dialect for MySqlDialect {
     }
 
     fn run_lock(&self, key: &str) -> RunLock {
-        // GET_LOCK names are per server, so the database name is part of the lock name; the
-        // version table name is a validated identifier, quoted here as a string literal.
-        let name = format!("CONCAT('migrate:', DATABASE(), ':{}')", key.replace('\'', "''"));
+        // GET_LOCK names are per server, so the database name is part of the lock name; hashed,
+        // because MySQL refuses lock names longer than 64 characters.
+        let name =
+            format!("CONCAT('migrate:', SHA1(CONCAT(DATABASE(), ':', '{}')))", key.replace('\'', "''"));
         RunLock::Advisory {
             acquire: format!("SELECT CAST(COALESCE(GET_LOCK({name}, 0), 0) AS SIGNED)"),
             release: format!("SELECT RELEASE_LOCK({name})"),

@@ -279,27 +279,36 @@ impl Migrator {
         tracing::info!(steps = plan.len(), "migrating");
 
         let whole_run = self.transaction_mode == TransactionMode::WholeRun;
-        let advisory = matches!(lock, RunLock::Advisory { .. });
-        if whole_run && advisory {
+        // SQLite runs hold the write lock in one transaction: each step is a savepoint in it
+        // (even `transaction = false` ones: SQLite has no lock outside a transaction). Elsewhere
+        // each step is a transaction of its own, or part of the run's one.
+        let write_transaction = matches!(lock, RunLock::WriteTransaction { .. });
+        if whole_run && !write_transaction {
             begin(connection).await?;
         }
         let mut report = Report { applied: Vec::new(), heads };
         for (step, function) in plan.steps.iter().zip(functions) {
             let migration = self.migration(&step.revision)?;
-            let wrap = !whole_run && (migration.transactional || !advisory);
-            let savepoint = !advisory && !whole_run;
+            let outside = !migration.transactional && !write_transaction;
+            let savepoint = write_transaction && !whole_run;
+            let own_transaction = !write_transaction && !whole_run && !outside;
             if savepoint {
                 run_plain(connection, "SAVEPOINT migrate_step").await?;
-            } else if wrap {
+            } else if own_transaction {
                 begin(connection).await?;
+            } else if whole_run && outside {
+                // Like Alembic's autocommit block: the run's transaction ends before this step.
+                run_plain(connection, "COMMIT").await?;
             }
+            let in_transaction = !outside;
+            let rolls_back = in_transaction && dialect.transactional_ddl();
             let started = Instant::now();
-            let outcome = self.run_step(connection, dialect, tables, step, migration, function).await;
+            let outcome = self.run_step(connection, tables, step, migration, function, rolls_back).await;
             let duration = started.elapsed();
             if let Err(failure) = outcome {
                 let rollback = if savepoint {
                     "ROLLBACK TO SAVEPOINT migrate_step; RELEASE SAVEPOINT migrate_step; COMMIT"
-                } else if wrap || whole_run {
+                } else if in_transaction {
                     "ROLLBACK"
                 } else {
                     ""
@@ -314,8 +323,10 @@ impl Migrator {
             }
             if savepoint {
                 run_plain(connection, "RELEASE SAVEPOINT migrate_step").await?;
-            } else if wrap {
+            } else if own_transaction {
                 run_plain(connection, "COMMIT").await?;
+            } else if whole_run && outside {
+                begin(connection).await?;
             }
             tracing::info!(revision = %step.revision, direction = ?step.direction, duration_ms = duration.as_millis() as u64, "migrated");
             report.heads.clone_from(&step.heads_after);
@@ -325,7 +336,7 @@ impl Migrator {
                 duration,
             });
         }
-        if whole_run && advisory {
+        if whole_run && !write_transaction {
             run_plain(connection, "COMMIT").await?;
         }
         Ok(report)
@@ -335,12 +346,13 @@ impl Migrator {
     async fn run_step(
         &self,
         connection: &mut Connection,
-        dialect: &dyn Dialect,
         tables: &VersionTables,
         step: &Step,
         migration: &Migration,
         function: MigrationFn,
+        rolls_back: bool,
     ) -> Result<()> {
+        let dialect = connection.dialect();
         let MigrationFn::Sync(record) = function;
         let mut operations = Operations::new();
         record(&mut operations);
@@ -355,10 +367,16 @@ impl Migrator {
                     direction: step.direction,
                     statement: sql,
                     message: source.to_string(),
-                    committed: if dialect.transactional_ddl() { Vec::new() } else { ran },
+                    committed: if rolls_back { Vec::new() } else { ran },
                 })));
             }
             ran.push(sql);
+        }
+        // Where DDL commits implicitly (MySQL), the statements above ended any transaction: the
+        // heads and the log row get one of their own, so the version table is never half-written.
+        let own_bookkeeping = !dialect.transactional_ddl();
+        if own_bookkeeping {
+            begin(connection).await?;
         }
         self.write_heads(connection, dialect, tables, &step.heads_after).await?;
         let direction = match step.direction {
@@ -366,7 +384,12 @@ impl Migrator {
             Direction::Downgrade => "downgrade",
         };
         let duration = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX).to_string();
-        self.log(connection, dialect, tables, &step.revision, direction, migration.checksum, &duration).await
+        self.log(connection, dialect, tables, &step.revision, direction, migration.checksum, &duration)
+            .await?;
+        if own_bookkeeping {
+            run_plain(connection, "COMMIT").await?;
+        }
+        Ok(())
     }
 
     /// The function each step runs, checked for every step before anything runs.
@@ -449,7 +472,7 @@ impl Migrator {
     ) -> Result<()> {
         let recorded = connection
             .fetch_pairs(&format!(
-                "SELECT revision, checksum FROM {} WHERE direction IN ('upgrade', 'repair', 'stamp') ORDER BY id",
+                "SELECT revision, checksum FROM {} WHERE direction IN ('upgrade', 'repair') ORDER BY id",
                 tables.log
             ))
             .await
