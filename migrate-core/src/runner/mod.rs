@@ -173,6 +173,11 @@ impl Migrator {
         let dialect = connection.dialect();
         let tables = dialect.version_tables(self.schema.as_deref(), &self.version_table);
         let lock = dialect.run_lock(&self.version_table);
+        if let Action::Upgrade(target) = action
+            && let Some(report) = self.already_at(&mut connection, &tables, target).await
+        {
+            return Ok(report);
+        }
         self.acquire(&mut connection, &lock).await?;
         let outcome = self.locked(&mut connection, dialect, &tables, &lock, action).await;
         let released = match (&lock, &outcome) {
@@ -186,6 +191,33 @@ impl Migrator {
         let report = outcome?;
         released.map_err(|source| Error::Database { doing: "releasing the run lock".to_owned(), source })?;
         Ok(report)
+    }
+
+    /// The report of an upgrade with nothing to do, when a read without the lock shows the
+    /// database at the target with no edited migration: the startup path of every replica.
+    /// Anything else (no tables yet, work to do, drift, an error) goes the locked way, which
+    /// reads again under the lock.
+    async fn already_at(
+        &self,
+        connection: &mut Connection,
+        tables: &VersionTables,
+        target: &str,
+    ) -> Option<Report> {
+        let layout = connection.fetch_strings(&format!("SELECT layout FROM {}", tables.layout)).await.ok()?;
+        if layout.first().map(String::as_str) != Some(LAYOUT) {
+            return None;
+        }
+        let heads =
+            connection.fetch_strings(&format!("SELECT version_num FROM {}", tables.heads)).await.ok()?;
+        if !self.graph.upgrade_plan(&heads, target).ok()?.is_empty() {
+            return None;
+        }
+        let recorded = self.recorded_checksums(connection, tables).await.ok()?;
+        if !self.edited(&heads, &recorded).ok()?.is_empty() {
+            return None;
+        }
+        tracing::info!(heads = ?heads, "database is at the target; nothing to run");
+        Some(Report { applied: Vec::new(), heads })
     }
 
     /// Takes the run lock, waiting up to the lock timeout.
@@ -470,21 +502,11 @@ impl Migrator {
         tables: &VersionTables,
         heads: &[String],
     ) -> Result<()> {
-        let recorded = connection
-            .fetch_pairs(&format!(
-                "SELECT revision, checksum FROM {} WHERE direction IN ('upgrade', 'repair') ORDER BY id",
-                tables.log
-            ))
+        let recorded = self
+            .recorded_checksums(connection, tables)
             .await
             .map_err(|source| database_error("reading the migration log", source))?;
-        let recorded: HashMap<String, String> = recorded.into_iter().collect();
-        let mut drifted = Vec::new();
-        for revision in self.graph.history(":current", heads)? {
-            let migration = self.migration(revision.id())?;
-            if recorded.get(revision.id()).is_some_and(|checksum| checksum != migration.checksum) {
-                drifted.push(migration);
-            }
-        }
+        let drifted = self.edited(heads, &recorded)?;
         if drifted.is_empty() {
             return Ok(());
         }
@@ -502,6 +524,37 @@ impl Migrator {
                 .await?;
         }
         Ok(())
+    }
+
+    /// The checksum each revision was last applied (or repaired) with.
+    async fn recorded_checksums(
+        &self,
+        connection: &mut Connection,
+        tables: &VersionTables,
+    ) -> Result<HashMap<String, String>, sqlx::Error> {
+        let rows = connection
+            .fetch_pairs(&format!(
+                "SELECT revision, checksum FROM {} WHERE direction IN ('upgrade', 'repair') ORDER BY id",
+                tables.log
+            ))
+            .await?;
+        Ok(rows.into_iter().collect())
+    }
+
+    /// The applied migrations whose code differs from what was applied.
+    fn edited(
+        &self,
+        heads: &[String],
+        recorded: &HashMap<String, String>,
+    ) -> Result<Vec<&'static Migration>> {
+        let mut edited = Vec::new();
+        for revision in self.graph.history(":current", heads)? {
+            let migration = self.migration(revision.id())?;
+            if recorded.get(revision.id()).is_some_and(|checksum| checksum != migration.checksum) {
+                edited.push(migration);
+            }
+        }
+        Ok(edited)
     }
 
     async fn write_heads(
