@@ -339,7 +339,7 @@ async fn the_version_tables_can_live_in_another_schema(db: Arc<TestDatabase>) {
             db.execute("CREATE SCHEMA migrate_meta").await;
             "migrate_meta".to_owned()
         }
-        Kind::MySql => db.string("SELECT DATABASE()").await,
+        Kind::MySql => db.scalar::<String>("SELECT DATABASE()").await,
     };
     let migrator = migrator("lin").schema(schema.clone());
     migrator.upgrade(&db.pool, "head").await.unwrap();

@@ -99,28 +99,27 @@ impl TestDatabase {
         }
     }
 
-    /// The integer the query's first row and column hold.
-    pub async fn integer(&self, sql: &str) -> i64 {
+    /// The value the query's first row and column hold.
+    pub async fn scalar<T>(&self, sql: &str) -> T
+    where
+        T: Send + Unpin,
+        T: for<'r> sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
+        T: for<'r> sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+        T: for<'r> sqlx::Decode<'r, sqlx::MySql> + sqlx::Type<sqlx::MySql>,
+    {
         let sql = AssertSqlSafe(sql.to_owned());
         let result = match &self.pool {
-            DatabasePool::Sqlite(pool) => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await,
-            DatabasePool::Postgres(pool) => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await,
-            DatabasePool::MySql(pool) => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await,
+            DatabasePool::Sqlite(pool) => sqlx::query_scalar::<_, T>(sql).fetch_one(pool).await,
+            DatabasePool::Postgres(pool) => sqlx::query_scalar::<_, T>(sql).fetch_one(pool).await,
+            DatabasePool::MySql(pool) => sqlx::query_scalar::<_, T>(sql).fetch_one(pool).await,
             _ => unreachable!("the tests build with every database"),
         };
         result.unwrap_or_else(|e| panic!("{e}"))
     }
 
-    /// The text the query's first row and column hold.
-    pub async fn string(&self, sql: &str) -> String {
-        let sql = AssertSqlSafe(sql.to_owned());
-        let result = match &self.pool {
-            DatabasePool::Sqlite(pool) => sqlx::query_scalar::<_, String>(sql).fetch_one(pool).await,
-            DatabasePool::Postgres(pool) => sqlx::query_scalar::<_, String>(sql).fetch_one(pool).await,
-            DatabasePool::MySql(pool) => sqlx::query_scalar::<_, String>(sql).fetch_one(pool).await,
-            _ => unreachable!("the tests build with every database"),
-        };
-        result.unwrap_or_else(|e| panic!("{e}"))
+    /// The integer the query's first row and column hold.
+    pub async fn integer(&self, sql: &str) -> i64 {
+        self.scalar(sql).await
     }
 
     /// Whether a table exists in the test database.
