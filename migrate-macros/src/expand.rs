@@ -1,7 +1,7 @@
 //! Emits the user's function unchanged plus its hidden registration.
 
 use proc_macro2::TokenStream;
-use quote::{ToTokens, quote, quote_spanned};
+use quote::{quote, quote_spanned};
 use syn::LitStr;
 
 use crate::ast::Input;
@@ -17,11 +17,7 @@ pub fn expand(input: &Input) -> TokenStream {
     let dependencies = &input.depends_on;
     let message = input.message.as_ref().map(LitStr::value).unwrap_or_else(|| first_doc_line(function));
     let transactional = input.transaction.as_ref().is_none_or(|flag| flag.value);
-    let checksum = {
-        let mut code = function.sig.to_token_stream();
-        function.block.to_tokens(&mut code);
-        checksum::of(code)
-    };
+    let checksum = checksum::of_function(function);
     let function_name = name.to_string();
     let downgrade = match (&input.downgrade, input.irreversible) {
         (Some(path), _) => quote_spanned! {path_span(path)=>

@@ -27,7 +27,11 @@ pub fn check(input: &Input, errors: &mut Errors) {
         )),
         Some((_, downs)) => {
             for (index, down) in downs.iter().enumerate() {
-                errors.push_result(name(down, "down_revision"));
+                if let Err(error) = name(down, "down_revision") {
+                    // An invalid id already has its error; comparing it would only repeat it.
+                    errors.push(error);
+                    continue;
+                }
                 if input.revision.as_ref().is_some_and(|revision| revision.value() == down.value()) {
                     errors.push(syn::Error::new_spanned(
                         down,

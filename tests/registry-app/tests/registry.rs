@@ -17,7 +17,7 @@ fn revisions() -> Vec<&'static str> {
 
 #[test]
 fn a_test_binary_sees_the_library_migrations_and_its_own() {
-    assert_eq!(revisions(), ["lib0001", "lib0002", "lib0003", "test0001"]);
+    assert_eq!(revisions(), ["lib0001", "lib0002", "lib0003", "lib0004", "test0001"]);
 }
 
 #[test]
@@ -36,7 +36,8 @@ fn a_migration_knows_where_it_is_declared() {
 fn the_same_code_formatted_differently_has_the_same_checksum() {
     let all = Migration::registered();
     let checksum = |revision: &str| all.iter().find(|m| m.revision == revision).map(|m| m.checksum);
-    assert_eq!(checksum("lib0002"), checksum("lib0003"));
+    assert_eq!(checksum("lib0002"), checksum("lib0003"), "rustfmt'd and squeezed");
+    assert_eq!(checksum("lib0002"), checksum("lib0004"), "LF and CRLF line endings");
     assert_ne!(checksum("lib0001"), checksum("lib0002"));
     assert_eq!(checksum("lib0002").map(str::len), Some(64));
 }
@@ -48,5 +49,5 @@ fn the_binary_sees_the_library_migrations_and_its_own() {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let stdout = String::from_utf8_lossy(&output.stdout);
     let listed: Vec<&str> = stdout.lines().filter_map(|line| line.split(' ').next()).collect();
-    assert_eq!(listed, ["bin0001", "lib0001", "lib0002", "lib0003"]);
+    assert_eq!(listed, ["bin0001", "lib0001", "lib0002", "lib0003", "lib0004"]);
 }

@@ -1,5 +1,7 @@
-//! The same code formatted two ways (and with CRLF line endings in `compressed`): the checksums
-//! must be equal, because formatting is not an edit.
+//! The same code formatted three ways: rustfmt's layout, squeezed onto few lines, and with CRLF line
+//! endings (a Windows checkout). The checksums must be equal, because formatting is not an edit.
+
+mod crlf;
 
 mod tidy {
     use migrate::prelude::*;
@@ -7,7 +9,10 @@ mod tidy {
     #[migration(revision = "lib0002", down_revision = "lib0001")]
     fn add_name(op: &mut Operations) {
         // rustfmt's layout
-        op.execute("ALTER TABLE accounts ADD COLUMN name TEXT");
+        op.execute(
+            "ALTER TABLE accounts
+ADD COLUMN name TEXT",
+        );
         let steps = -1;
         let _ = steps;
     }
@@ -17,6 +22,6 @@ mod tidy {
 mod compressed {
     use migrate::prelude::*;
     #[migration(revision = "lib0003", down_revision = "lib0002")]
-    fn add_name  (  op:&mut Operations){op.execute(
-      "ALTER TABLE accounts ADD COLUMN name TEXT");let steps=-1;let _=steps;}
+    fn add_name  (  op:&mut Operations){op.execute("ALTER TABLE accounts
+ADD COLUMN name TEXT");let steps=-1;let _=steps;}
 }

@@ -1,0 +1,14 @@
+//! `tidy::add_name` again, in a file with CRLF line endings.
+
+use migrate::prelude::*;
+
+#[migration(revision = "lib0004", down_revision = "lib0003")]
+fn add_name(op: &mut Operations) {
+    /* the same code with other comments */
+    op.execute(
+        "ALTER TABLE accounts
+ADD COLUMN name TEXT",
+    );
+    let steps = -1;
+    let _ = steps;
+}
