@@ -33,6 +33,8 @@ pub struct Input {
     pub transaction: Option<LitBool>,
     /// The argument names written, valid or not, so a bad value isn't also reported as missing.
     pub given: Vec<String>,
+    /// The arguments that misspelled ones most likely meant, which aren't reported as missing either.
+    pub meant: Vec<&'static str>,
     pub function: syn::ItemFn,
 }
 
@@ -48,7 +50,15 @@ impl Input {
                 "#[migration] goes on a function: `fn name(op: &mut Operations) { ... }`",
             )),
         });
-        let metas = Punctuated::<Meta, Token![,]>::parse_terminated.parse2(args);
+        let metas = Punctuated::<Meta, Token![,]>::parse_terminated.parse2(args).map_err(|error| {
+            syn::Error::new(
+                error.span(),
+                format!(
+                    "{error}: the arguments are `name = value` pairs, as in \
+                     `#[migration(revision = \"ae1027a6acf\", down_revision = None)]`"
+                ),
+            )
+        });
         let (function, metas) = match (function, metas) {
             (Ok(function), Ok(metas)) => (function, metas),
             (function, metas) => {
@@ -72,11 +82,13 @@ impl Input {
             depends_on: Vec::new(),
             transaction: None,
             given: Vec::new(),
+            meant: Vec::new(),
             function,
         };
         for meta in metas {
             let path = meta.path();
-            let name = path.get_ident().map(ToString::to_string).unwrap_or_default();
+            let name =
+                path.segments.iter().map(|segment| segment.ident.to_string()).collect::<Vec<_>>().join("::");
             if input.given.contains(&name) {
                 errors.push(syn::Error::new_spanned(path, format!("`{name}` is given twice: keep one")));
                 continue;
@@ -100,7 +112,9 @@ impl Input {
                 return Ok(());
             }
             _ if !ARGUMENTS.contains(&name) => {
-                return Err(syn::Error::new_spanned(meta.path(), unknown_argument(name)));
+                let (message, meant) = unknown_argument(name);
+                self.meant.extend(meant);
+                return Err(syn::Error::new_spanned(meta.path(), message));
             }
             _ => {}
         }
@@ -197,12 +211,20 @@ fn down_revisions(value: &Expr) -> syn::Result<Vec<LitStr>> {
     })
 }
 
-fn unknown_argument(name: &str) -> String {
+/// The message for an unknown argument, and the known argument it most likely means.
+fn unknown_argument(name: &str) -> (String, Option<&'static str>) {
+    if let Some((_, last)) = name.rsplit_once("::")
+        && let Some(known) = ARGUMENTS.iter().find(|known| **known == last)
+    {
+        return (format!("write `{known}` without a path: `{known} = ...`"), Some(known));
+    }
     let closest = ARGUMENTS.iter().min_by_key(|known| strsim::levenshtein(name, known)).copied();
     let known = ARGUMENTS.map(|a| format!("`{a}`")).join(", ");
-    match closest.filter(|known| strsim::levenshtein(name, known) <= 3) {
-        Some(closest) => format!("unknown argument `{name}`: did you mean `{closest}`? (known: {known})"),
-        None => format!("unknown argument `{name}` (known: {known})"),
+    match closest.filter(|closest| strsim::levenshtein(name, closest) <= 3) {
+        Some(closest) => {
+            (format!("unknown argument `{name}`: did you mean `{closest}`? (known: {known})"), Some(closest))
+        }
+        None => (format!("unknown argument `{name}` (known: {known})"), None),
     }
 }
 
@@ -228,8 +250,10 @@ mod tests {
 
     #[test]
     fn a_misspelled_argument_gets_the_closest_name_suggested() {
-        assert!(unknown_argument("down_revisions").contains("did you mean `down_revision`?"));
-        assert!(unknown_argument("revison").contains("did you mean `revision`?"));
-        assert!(!unknown_argument("colour").contains("did you mean"));
+        let message = |name| unknown_argument(name).0;
+        assert!(message("down_revisions").contains("did you mean `down_revision`?"));
+        assert!(message("revison").contains("did you mean `revision`?"));
+        assert!(!message("colour").contains("did you mean"));
+        assert!(message("migrate::revision").contains("write `revision` without a path"));
     }
 }

@@ -1,7 +1,7 @@
 //! Emits the user's function unchanged plus its hidden registration.
 
-use proc_macro2::TokenStream;
-use quote::{quote, quote_spanned};
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, quote, quote_spanned};
 use syn::LitStr;
 
 use crate::ast::Input;
@@ -20,17 +20,21 @@ pub fn expand(input: &Input) -> TokenStream {
     let checksum = checksum::of_function(function);
     let function_name = name.to_string();
     let downgrade = match (&input.downgrade, input.irreversible) {
-        (Some(path), _) => quote_spanned! {path_span(path)=>
-            ::migrate::__private::Downgrade::Function(::migrate::__private::MigrationFn::Sync(#path))
-        },
+        (Some(path), _) => {
+            let function = migration_fn(path, path_span(path));
+            quote!(::migrate::__private::Downgrade::Function(#function))
+        }
         (None, Some(_)) => quote!(::migrate::__private::Downgrade::Irreversible),
         (None, None) => quote!(::migrate::__private::Downgrade::Missing),
     };
-    let upgrade = quote_spanned! {name.span()=> ::migrate::__private::MigrationFn::Sync(#name) };
+    let upgrade = migration_fn(name, name.span());
     let line = quote_spanned! {name.span()=> ::core::line!() };
+    // A function compiled out by `#[cfg]` must take its registration with it.
+    let cfgs = function.attrs.iter().filter(|attribute| attribute.path().is_ident("cfg"));
     quote! {
         #function
 
+        #(#cfgs)*
         #[doc(hidden)]
         const _: () = {
             ::migrate::__private::inventory::submit! {
@@ -54,8 +58,14 @@ pub fn expand(input: &Input) -> TokenStream {
     }
 }
 
-fn path_span(path: &syn::Path) -> proc_macro2::Span {
-    path.segments.last().map_or_else(proc_macro2::Span::call_site, |segment| segment.ident.span())
+/// The `MigrationFn` that calls `function`, spanned so that a wrong signature is reported on the
+/// user's function name rather than on the attribute.
+fn migration_fn(function: impl ToTokens, span: Span) -> TokenStream {
+    quote_spanned! {span=> ::migrate::__private::MigrationFn::Sync(#function) }
+}
+
+fn path_span(path: &syn::Path) -> Span {
+    path.segments.last().map_or_else(Span::call_site, |segment| segment.ident.span())
 }
 
 /// The first non-empty line of the function's doc comment: the default `message`.

@@ -10,14 +10,14 @@ const RESERVED: [&str; 4] = ["head", "heads", "base", "current"];
 
 /// Adds every mistake in the input to `errors`.
 pub fn check(input: &Input, errors: &mut Errors) {
-    let given = |name: &str| input.given.iter().any(|given| given == name);
+    let given = |name: &str| input.given.iter().any(|given| given == name) || input.meant.contains(&name);
     match &input.revision {
         None if given("revision") => {}
         None => errors.push(syn::Error::new(
             input.attribute,
             "#[migration] needs a `revision`: `#[migration(revision = \"ae1027a6acf\", down_revision = None)]`",
         )),
-        Some(revision) => errors.push_result(name(revision, "revision id")),
+        Some(revision) => errors.push_result(name(revision, &REVISION)),
     }
     match &input.down_revision {
         None if given("down_revision") => {}
@@ -27,7 +27,7 @@ pub fn check(input: &Input, errors: &mut Errors) {
         )),
         Some((_, downs)) => {
             for (index, down) in downs.iter().enumerate() {
-                if let Err(error) = name(down, "down_revision") {
+                if let Err(error) = name(down, &DOWN_REVISION) {
                     // An invalid id already has its error; comparing it would only repeat it.
                     errors.push(error);
                     continue;
@@ -45,10 +45,10 @@ pub fn check(input: &Input, errors: &mut Errors) {
         }
     }
     for label in &input.branch_labels {
-        errors.push_result(name(label, "branch label"));
+        errors.push_result(name(label, &BRANCH_LABEL));
     }
     for dependency in &input.depends_on {
-        errors.push_result(name(dependency, "depends_on entry"));
+        errors.push_result(name(dependency, &DEPENDS_ON));
     }
     if let (Some(irreversible), Some(downgrade)) = (input.irreversible, &input.downgrade) {
         let mut error = syn::Error::new(
@@ -61,23 +61,58 @@ pub fn check(input: &Input, errors: &mut Errors) {
     signature(&input.function.sig, errors);
 }
 
+/// What a checked string is, for messages: its name, a valid example, and how several are written.
+struct Kind {
+    what: &'static str,
+    example: &'static str,
+    several: Option<&'static str>,
+}
+
+const REVISION: Kind = Kind { what: "revision id", example: "\"ae1027a6acf\"", several: None };
+const DOWN_REVISION: Kind = Kind {
+    what: "down_revision",
+    example: "\"ae1027a6acf\"",
+    several: Some("down_revision = (\"ae1027a6acf\", \"27c6a30d7c24\")"),
+};
+const BRANCH_LABEL: Kind = Kind {
+    what: "branch label",
+    example: "\"billing\"",
+    several: Some("branch_labels = [\"billing\", \"reports\"]"),
+};
+const DEPENDS_ON: Kind = Kind {
+    what: "depends_on entry",
+    example: "\"ae1027a6acf\"",
+    several: Some("depends_on = [\"ae1027a6acf\", \"billing\"]"),
+};
+
 /// Revision ids and labels must be usable inside target expressions like `label@head` or `ae10+2`.
-fn name(text: &LitStr, what: &str) -> syn::Result<()> {
+fn name(text: &LitStr, kind: &Kind) -> syn::Result<()> {
     let value = text.value();
-    let problem = if value.trim().is_empty() {
-        "is empty"
+    let Kind { what, example, several } = kind;
+    let message = if value.trim().is_empty() {
+        format!("this {what} is empty: write one, e.g. {example}")
     } else if value.chars().any(char::is_whitespace) {
-        "contains whitespace"
+        format!("this {what} contains whitespace, which targets can't hold: remove it, e.g. {example}")
+    } else if let (true, Some(several)) = (value.contains(','), several) {
+        format!("this {what} contains ',': write several as a list, as in `{several}`")
     } else if value.contains(['@', ':', ',']) {
-        "contains '@', ':' or ',', which separate the parts of targets like `label@head` and `base:head`"
+        format!(
+            "this {what} contains '@', ':' or ',', which separate the parts of targets like \
+             `billing@head` and `base:head`: remove it, e.g. {example}"
+        )
     } else if value.starts_with(['+', '-']) {
-        "starts with '+' or '-', which mean a relative step"
+        format!(
+            "this {what} starts with '+' or '-', which mark a relative step like `+2`: remove it, e.g. {example}"
+        )
     } else if RESERVED.contains(&value.as_str()) {
-        "is a reserved word (head, heads, base, current)"
+        format!(
+            "this {what} is `{value}`, which already names a place in the graph (`head`, `heads`, \
+             `base` and `current` are reserved): choose another, e.g. {example}"
+        )
     } else {
         return Ok(());
     };
-    Err(syn::Error::new_spanned(text, format!("this {what} {problem}: choose another, e.g. \"ae1027a6acf\"")))
+    Err(syn::Error::new_spanned(text, message))
 }
 
 const EXPECTED: &str = "a migration function looks like `fn name(op: &mut Operations)`";
@@ -86,7 +121,8 @@ fn signature(sig: &syn::Signature, errors: &mut Errors) {
     if let Some(token) = &sig.asyncness {
         errors.push(syn::Error::new_spanned(
             token,
-            format!("async migrations are not supported yet: {EXPECTED}, recording operations"),
+            "async migrations (with a live database connection) are not supported yet: write one that \
+             records operations instead, `fn name(op: &mut Operations)`",
         ));
     }
     if let Some(token) = &sig.unsafety {

@@ -4,3 +4,6 @@ use migrate::prelude::*;
 fn create(_op: &mut Operations) {}
 
 fn main() {}
+
+#[migration(migrate::revision = "b1", down_revision = None)]
+fn update(_op: &mut Operations) {}
