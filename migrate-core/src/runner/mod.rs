@@ -156,9 +156,22 @@ impl Migrator {
         self.run(pool, Action::Stamp { target, purge }).await
     }
 
-    /// The heads the database is at.
+    /// The heads the database is at. A read: it doesn't wait for a run in progress.
     pub async fn current(&self, pool: &impl MigratePool) -> Result<Vec<String>> {
-        Ok(self.run(pool, Action::Current).await?.heads)
+        let mut connection = pool.migrate_connection().await?;
+        let tables = connection.dialect().version_tables(self.schema.as_deref(), &self.version_table);
+        let read = format!("SELECT version_num FROM {}", tables.heads);
+        let Ok(heads) = connection.fetch_strings(&read).await else {
+            // No version table yet (or a read error): the locked path creates it or says why.
+            drop(connection);
+            return Ok(self.run(pool, Action::Current).await?.heads);
+        };
+        match heads.iter().find(|head| self.graph.revision(head).is_none()) {
+            Some(unknown) if !self.allow_unknown_revisions => {
+                Err(Error::UnknownRevision { revision: unknown.clone() })
+            }
+            _ => Ok(heads),
+        }
     }
 
     /// The revisions in a range (`base:head`, `-3:current`, `ae10:`), newest first, resolved
