@@ -41,4 +41,6 @@ mod book {
     struct Revisions;
     #[doc = include_str!("../book/src/running.md")]
     struct Running;
+    #[doc = include_str!("../migrate-macros/src/migration.md")]
+    struct MigrationAttribute;
 }

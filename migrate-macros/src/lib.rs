@@ -1,7 +1,7 @@
 //! The `#[migration]` attribute of the migrate framework.
 //!
-//! A thin shell: [`ast`] parses the attribute and the function, [`valid`] checks them (every mistake
-//! reported at once, each on its own token), [`expand`] emits the function unchanged plus a hidden
+//! A thin shell: `ast` parses the attribute and the function, `valid` checks them (every mistake
+//! reported at once, each on its own token), `expand` emits the function unchanged plus a hidden
 //! registration through `inventory`. Use it through the `migrate` crate: `use migrate::prelude::*;`.
 
 mod ast;
@@ -11,9 +11,9 @@ mod valid;
 
 use proc_macro::TokenStream;
 
-/// Registers a function as a migration: `#[migration(revision = "...", down_revision = ...)]`.
-///
-/// See the `migrate` crate's guide, chapter "Writing migrations", for every argument.
+// The reference lives in a file that the `migrate` crate also compiles as doctests, since this
+// crate can't depend on `migrate` to run them itself.
+#[doc = include_str!("migration.md")]
 #[proc_macro_attribute]
 pub fn migration(args: TokenStream, item: TokenStream) -> TokenStream {
     let item = proc_macro2::TokenStream::from(item);

@@ -68,13 +68,17 @@ impl Migration {
     ///
     /// Registrations live in the crates that declare them and are collected when the program
     /// starts, so a crate's migrations are found only if that crate is linked. Rust links a
-    /// library into a binary or an integration test only when the binary mentions it: a
-    /// `src/main.rs` or `tests/*.rs` that runs the migrations of its own package's library, but
-    /// uses nothing else from it, must say so with one line (tested in `tests/registry-app`):
+    /// dependency only when the code mentions it by name; listing it in `Cargo.toml` is not enough.
+    /// A `src/main.rs` or `tests/*.rs` that runs the migrations of its package's library (or of any
+    /// crate holding migrations), but uses nothing else from it, must say so with one line:
     ///
     /// ```ignore
-    /// use my_app as _; // links my_app, and with it my_app's migrations
+    /// use my_app as _; // links my_app, and with it every migration in it
     /// ```
+    ///
+    /// `extern crate my_app;` or any use of an item of `my_app` works as well. Within a linked
+    /// crate nothing is lost: migrations in private modules that nothing calls are found, with LTO
+    /// too (tested in `tests/registry-app`).
     pub fn registered() -> Vec<&'static Migration> {
         let mut all: Vec<&'static Migration> = inventory::iter::<Migration>.into_iter().collect();
         all.sort_by(|a, b| a.revision.cmp(b.revision).then(a.file.cmp(b.file)));
