@@ -169,11 +169,8 @@ async fn an_applied_migration_that_was_edited_is_reported_before_anything_runs(d
 
     let repaired = migrator.repair_checksums(true);
     assert_eq!(revisions(&repaired.upgrade(&db.pool, "head").await.unwrap()), ["lin3"]);
-    assert!(migrator_at(&db, "lin").await.is_ok(), "the repair was recorded");
-}
-
-async fn migrator_at(db: &TestDatabase, prefix: &str) -> Result<migrate::Report, Error> {
-    migrator(prefix).upgrade(&db.pool, "head").await
+    // A migrator that doesn't repair now accepts the database: the new checksum was recorded.
+    assert!(self::migrator("lin").upgrade(&db.pool, "head").await.is_ok(), "the repair was recorded");
 }
 
 async fn a_revision_the_program_does_not_know_is_an_error_unless_allowed(db: Arc<TestDatabase>) {

@@ -160,13 +160,12 @@ impl Migrator {
     pub async fn current(&self, pool: &impl MigratePool) -> Result<Vec<String>> {
         let mut connection = pool.migrate_connection().await?;
         let tables = connection.dialect().version_tables(self.schema.as_deref(), &self.version_table);
-        let read = format!("SELECT version_num FROM {}", tables.heads);
-        let Ok(heads) = connection.fetch_strings(&read).await else {
+        let Ok(heads) = read_heads(&mut connection, &tables).await else {
             // No version table yet (or a read error): the locked path creates it or says why.
             drop(connection);
             return Ok(self.run(pool, Action::Current).await?.heads);
         };
-        match heads.iter().find(|head| self.graph.revision(head).is_none()) {
+        match self.unknown_head(&heads) {
             Some(unknown) if !self.allow_unknown_revisions => {
                 Err(Error::UnknownRevision { revision: unknown.clone() })
             }
@@ -216,12 +215,11 @@ impl Migrator {
         tables: &VersionTables,
         target: &str,
     ) -> Option<Report> {
-        let layout = connection.fetch_strings(&format!("SELECT layout FROM {}", tables.layout)).await.ok()?;
+        let layout = read_layout(connection, tables).await.ok()?;
         if layout.first().map(String::as_str) != Some(LAYOUT) {
             return None;
         }
-        let heads =
-            connection.fetch_strings(&format!("SELECT version_num FROM {}", tables.heads)).await.ok()?;
+        let heads = read_heads(connection, tables).await.ok()?;
         if !self.graph.upgrade_plan(&heads, target).ok()?.is_empty() {
             return None;
         }
@@ -284,8 +282,7 @@ impl Migrator {
         action: Action<'_>,
     ) -> Result<Report> {
         self.check_layout(connection, dialect, tables).await?;
-        let heads = connection
-            .fetch_strings(&format!("SELECT version_num FROM {}", tables.heads))
+        let heads = read_heads(connection, tables)
             .await
             .map_err(|source| database_error("reading the version table", source))?;
 
@@ -294,7 +291,7 @@ impl Migrator {
             self.write_heads(connection, dialect, tables, &heads).await?;
             return Ok(Report { applied: Vec::new(), heads });
         }
-        if let Some(unknown) = heads.iter().find(|head| self.graph.revision(head).is_none()) {
+        if let Some(unknown) = self.unknown_head(&heads) {
             if self.allow_unknown_revisions {
                 tracing::warn!(revision = %unknown, "the database is at a revision this program doesn't know; leaving it alone");
                 return Ok(Report { applied: Vec::new(), heads });
@@ -475,8 +472,7 @@ impl Migrator {
         dialect: &dyn Dialect,
         tables: &VersionTables,
     ) -> Result<()> {
-        let read = format!("SELECT layout FROM {}", tables.layout);
-        let layouts = match connection.fetch_strings(&read).await {
+        let layouts = match read_layout(connection, tables).await {
             Ok(layouts) => layouts,
             Err(_) => {
                 for statement in dialect.create_version_tables(tables) {
@@ -485,8 +481,7 @@ impl Migrator {
                         .await
                         .map_err(|source| database_error("creating the version tables", source))?;
                 }
-                connection
-                    .fetch_strings(&read)
+                read_layout(connection, tables)
                     .await
                     .map_err(|source| database_error("reading the version tables' layout", source))?
             }
@@ -537,6 +532,11 @@ impl Migrator {
                 .await?;
         }
         Ok(())
+    }
+
+    /// A head the database holds that this program doesn't know, if there is one.
+    fn unknown_head<'h>(&self, heads: &'h [String]) -> Option<&'h String> {
+        heads.iter().find(|head| self.graph.revision(head).is_none())
     }
 
     /// The checksum each revision was last applied (or repaired) with.
@@ -617,6 +617,19 @@ impl Migrator {
 /// Moves the database to `head` with every registered migration: the one line for startup.
 pub async fn upgrade_to_head(pool: &impl MigratePool) -> Result<Report> {
     Migrator::from_registry()?.upgrade(pool, "head").await
+}
+
+/// The heads the version table holds.
+async fn read_heads(connection: &mut Connection, tables: &VersionTables) -> Result<Vec<String>, sqlx::Error> {
+    connection.fetch_strings(&format!("SELECT version_num FROM {}", tables.heads)).await
+}
+
+/// The layout the version tables record (one row once created).
+async fn read_layout(
+    connection: &mut Connection,
+    tables: &VersionTables,
+) -> Result<Vec<String>, sqlx::Error> {
+    connection.fetch_strings(&format!("SELECT layout FROM {}", tables.layout)).await
 }
 
 async fn begin(connection: &mut Connection) -> Result<()> {
