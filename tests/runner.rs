@@ -117,6 +117,19 @@ async fn branches_are_applied_once_each_and_merged(db: Arc<TestDatabase>) {
     assert_eq!(unmerged, ["br1a", "br1b"]);
 }
 
+async fn downgrading_through_a_merge_to_base_reverts_both_branches(db: Arc<TestDatabase>) {
+    let migrator = migrator("br");
+    migrator.upgrade(&db.pool, "head").await.unwrap();
+    let down = migrator.downgrade(&db.pool, "base").await.unwrap();
+    let mut reverted = revisions(&down);
+    assert_eq!(reverted.remove(0), "brm", "the merge first");
+    assert_eq!(reverted.pop(), Some("br0"), "the base last");
+    reverted.sort();
+    assert_eq!(reverted, ["br1a", "br1b"], "each branch once");
+    assert!(migrator.current(&db.pool).await.unwrap().is_empty());
+    assert_eq!(db.integer("SELECT COUNT(*) FROM migrate_version").await, 0);
+}
+
 // ---- stamp ----
 
 #[migration(revision = "st1", down_revision = None, irreversible)]
@@ -204,10 +217,11 @@ async fn a_failing_migration_rolls_back_and_the_version_table_keeps_the_last_suc
     let migrator = migrator("fail");
     let error = migrator.upgrade(&db.pool, "head").await.unwrap_err();
     let Error::MigrationFailed(failure) = &error else { panic!("{error}") };
-    let migrate::MigrationFailure { revision, statement, committed, origin, .. } = failure.as_ref();
+    let migrate::MigrationFailure { revision, statement, committed, origin, rolled_back, .. } =
+        failure.as_ref();
     assert_eq!(revision, "fail2");
     assert!(origin.contains("runner::fail2"), "{origin}");
-    assert!(statement.contains("no_such_table"));
+    assert!(statement.as_deref().is_some_and(|sql| sql.contains("no_such_table")), "{statement:?}");
     assert!(error.to_string().contains("no_such_table"), "the database's message: {error}");
     assert_eq!(migrator.current(&db.pool).await.unwrap(), ["fail1"]);
     assert!(db.has_table("fail_kept").await);
@@ -216,9 +230,11 @@ async fn a_failing_migration_rolls_back_and_the_version_table_keeps_the_last_suc
         // DDL commits implicitly on MariaDB: the error says what already took effect.
         assert!(db.has_table("fail_partial").await);
         assert_eq!(committed, &["CREATE TABLE fail_partial (id INTEGER)"]);
+        assert!(!rolled_back);
     } else {
         assert!(!db.has_table("fail_partial").await, "rolled back");
         assert!(committed.is_empty());
+        assert!(rolled_back);
     }
 }
 
@@ -228,6 +244,147 @@ async fn a_failure_in_whole_run_mode_reverts_the_whole_run(db: Arc<TestDatabase>
     if db.kind != Kind::MySql {
         assert!(migrator.current(&db.pool).await.unwrap().is_empty());
         assert!(!db.has_table("fail_kept").await);
+    }
+}
+
+#[migration(revision = "dfail1", down_revision = None, downgrade = dfail1_down)]
+fn dfail1(op: &mut Operations) {
+    op.execute("CREATE TABLE dfail_a (id INTEGER)");
+}
+fn dfail1_down(op: &mut Operations) {
+    op.execute("DROP TABLE dfail_a");
+}
+#[migration(revision = "dfail2", down_revision = "dfail1", downgrade = dfail2_down)]
+fn dfail2(op: &mut Operations) {
+    op.execute("CREATE TABLE dfail_b (id INTEGER)");
+}
+fn dfail2_down(op: &mut Operations) {
+    op.execute("INSERT INTO dfail_b (id) VALUES (1)");
+    op.execute("INSERT INTO dfail_no_such_table (id) VALUES (1)");
+}
+#[migration(revision = "dfail3", down_revision = "dfail2", downgrade = dfail3_down)]
+fn dfail3(op: &mut Operations) {
+    op.execute("CREATE TABLE dfail_c (id INTEGER)");
+}
+fn dfail3_down(op: &mut Operations) {
+    op.execute("DROP TABLE dfail_c");
+}
+
+async fn a_failing_downgrade_stops_at_the_last_revision_reverted(db: Arc<TestDatabase>) {
+    let migrator = migrator("dfail");
+    migrator.upgrade(&db.pool, "head").await.unwrap();
+    let error = migrator.downgrade(&db.pool, "base").await.unwrap_err();
+    let Error::MigrationFailed(failure) = &error else { panic!("{error}") };
+    assert_eq!(failure.revision, "dfail2");
+    assert_eq!(failure.direction, Direction::Downgrade);
+    assert_eq!(migrator.current(&db.pool).await.unwrap(), ["dfail2"], "dfail3 was reverted");
+    assert!(!db.has_table("dfail_c").await);
+    assert!(db.has_table("dfail_a").await, "dfail1 was never reached");
+    assert_eq!(db.integer("SELECT COUNT(*) FROM dfail_b").await, 0, "the insert was rolled back");
+}
+
+// ---- async migrations: a live connection inside the migration's transaction ----
+
+#[migration(revision = "asy1", down_revision = None, downgrade = asy1_down)]
+fn asy1(op: &mut Operations) {
+    op.execute(
+        "CREATE TABLE asy_users (id BIGINT PRIMARY KEY, email VARCHAR(100) NOT NULL, domain VARCHAR(100))",
+    );
+    op.execute("INSERT INTO asy_users (id, email) VALUES (1, 'ada@example.org'), (2, 'alan@bletchley.uk')");
+}
+fn asy1_down(op: &mut Operations) {
+    op.execute("DROP TABLE asy_users");
+}
+
+/// Fills `domain` from `email`, computed in Rust row by row.
+#[migration(revision = "asy2", down_revision = "asy1", downgrade = asy2_down)]
+async fn asy2(db: &mut Connection) -> migrate::Result<()> {
+    let select = "SELECT id, email FROM asy_users ORDER BY id";
+    let rows: Vec<(i64, String)> = if let Ok(sqlite) = db.sqlite() {
+        sqlx::query_as(select).fetch_all(sqlite).await?
+    } else if let Ok(postgres) = db.postgres() {
+        sqlx::query_as(select).fetch_all(postgres).await?
+    } else {
+        sqlx::query_as(select).fetch_all(db.mysql()?).await?
+    };
+    let dialect = db.dialect();
+    let update = format!(
+        "UPDATE asy_users SET domain = {} WHERE id = {}",
+        dialect.placeholder(1),
+        dialect.placeholder(2)
+    );
+    for (id, email) in rows {
+        let domain = email.split_once('@').map_or("", |(_, domain)| domain).to_owned();
+        let update = sqlx::AssertSqlSafe(update.clone());
+        if let Ok(sqlite) = db.sqlite() {
+            sqlx::query(update).bind(domain).bind(id).execute(sqlite).await?;
+        } else if let Ok(postgres) = db.postgres() {
+            sqlx::query(update).bind(domain).bind(id).execute(postgres).await?;
+        } else {
+            sqlx::query(update).bind(domain).bind(id).execute(db.mysql()?).await?;
+        }
+    }
+    Ok(())
+}
+async fn asy2_down(db: &mut Connection) -> migrate::Result<()> {
+    db.execute("UPDATE asy_users SET domain = NULL").await
+}
+
+async fn an_async_migration_reads_and_writes_through_its_connection(db: Arc<TestDatabase>) {
+    let migrator = migrator("asy");
+    let report = migrator.upgrade(&db.pool, "head").await.unwrap();
+    assert_eq!(revisions(&report), ["asy1", "asy2"]);
+    let first: String = db.scalar("SELECT domain FROM asy_users WHERE id = 1").await;
+    let second: String = db.scalar("SELECT domain FROM asy_users WHERE id = 2").await;
+    assert_eq!([first, second], ["example.org", "bletchley.uk"]);
+    migrator.downgrade(&db.pool, "-1").await.unwrap();
+    assert_eq!(db.integer("SELECT COUNT(domain) FROM asy_users").await, 0, "the async downgrade ran");
+    assert_eq!(migrator.current(&db.pool).await.unwrap(), ["asy1"]);
+    assert!(migrator.upgrade(&db.pool, "head").await.unwrap().applied.len() == 1);
+}
+
+#[migration(revision = "afail1", down_revision = None, irreversible)]
+fn afail1(op: &mut Operations) {
+    op.execute("CREATE TABLE afail_items (id INTEGER)");
+}
+#[migration(revision = "afail2", down_revision = "afail1", irreversible)]
+async fn afail2(db: &mut Connection) -> migrate::Result<()> {
+    db.execute("INSERT INTO afail_items (id) VALUES (1)").await?;
+    db.execute("INSERT INTO afail_missing (id) VALUES (1)").await
+}
+
+async fn a_failing_async_migration_rolls_back_its_writes(db: Arc<TestDatabase>) {
+    let migrator = migrator("afail");
+    let error = migrator.upgrade(&db.pool, "head").await.unwrap_err();
+    let Error::MigrationFailed(failure) = &error else { panic!("{error}") };
+    assert_eq!(failure.revision, "afail2");
+    assert_eq!(failure.statement, None, "an async migration's error names its statement itself");
+    assert!(failure.message.contains("INSERT INTO afail_missing"), "{}", failure.message);
+    assert!(error.to_string().contains("runner::afail2"), "{error}");
+    assert_eq!(db.integer("SELECT COUNT(*) FROM afail_items").await, 0, "the first insert was rolled back");
+    assert_eq!(migrator.current(&db.pool).await.unwrap(), ["afail1"]);
+    // MySQL can't roll back DDL, so the error can't promise that everything was rolled back.
+    assert_eq!(failure.rolled_back, db.kind != Kind::MySql);
+}
+
+async fn a_connection_hands_out_only_its_own_driver(db: Arc<TestDatabase>) {
+    use migrate::MigratePool;
+    let mut connection = db.pool.migrate_connection().await.unwrap();
+    let database = connection.dialect().name();
+    let answers = [
+        ("SQLite", connection.sqlite().err()),
+        ("PostgreSQL", connection.postgres().err()),
+        ("MySQL", connection.mysql().err()),
+    ];
+    for (wanted, error) in answers {
+        match error {
+            None => assert_eq!(wanted, database),
+            Some(error) => {
+                assert_ne!(wanted, database);
+                let message = error.to_string();
+                assert!(message.contains(wanted) && message.contains(database), "{message}");
+            }
+        }
     }
 }
 
@@ -420,6 +577,11 @@ on_every_database!(
     upgrade_downgrade_upgrade_restores_the_schema,
     relative_targets_move_step_by_step,
     branches_are_applied_once_each_and_merged,
+    downgrading_through_a_merge_to_base_reverts_both_branches,
+    a_failing_downgrade_stops_at_the_last_revision_reverted,
+    an_async_migration_reads_and_writes_through_its_connection,
+    a_failing_async_migration_rolls_back_its_writes,
+    a_connection_hands_out_only_its_own_driver,
     stamp_records_a_revision_without_running_it,
     stamp_with_purge_replaces_unknown_revisions,
     downgrading_an_irreversible_migration_is_refused_before_anything_runs,

@@ -104,7 +104,12 @@ pub enum Error {
         "another migration run held the {database} lock for longer than the lock timeout ({waited:?}); try again, or raise `Migrator::lock_timeout`"
     )]
     LockTimeout { database: &'static str, waited: std::time::Duration },
-    /// A migration's statement failed.
+    /// An async migration asked its connection for another database's driver.
+    #[error(
+        "this migration asked for a {wanted} connection, but the database is {database}; check which database the migration runs on with `Connection::dialect` first"
+    )]
+    WrongDatabase { wanted: &'static str, database: &'static str },
+    /// A migration failed.
     #[error("{0}")]
     MigrationFailed(Box<MigrationFailure>),
     /// Downgrading through a migration declared irreversible.
@@ -131,9 +136,12 @@ pub enum Error {
 /// What failed in a migration, and what of it took effect anyway.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "migration '{revision}' ({origin}) failed ({direction:?}) on statement `{statement}`: {message}{}",
-    if committed.is_empty() {
+    "migration '{revision}' ({origin}) failed ({direction:?}){}: {message}{}",
+    statement.as_ref().map(|sql| format!(" on statement `{sql}`")).unwrap_or_default(),
+    if *rolled_back {
         "; its changes were rolled back and the version table still shows the last migration that succeeded".to_owned()
+    } else if committed.is_empty() {
+        "; parts of it may have taken effect (MySQL commits DDL as it runs, and a `transaction = false` migration has no transaction to roll back); the version table still shows the last migration that succeeded".to_owned()
     } else {
         format!(
             "; the database can't roll back DDL, so these statements of it had already taken effect: {}; the version table still shows the last migration that succeeded",
@@ -148,10 +156,20 @@ pub struct MigrationFailure {
     pub origin: String,
     /// Upgrading or downgrading.
     pub direction: crate::graph::Direction,
-    /// The statement that failed.
-    pub statement: String,
-    /// The database's own message.
+    /// The statement that failed; `None` for an async migration, whose error says what it did.
+    pub statement: Option<String>,
+    /// The database's own message (or the async migration's error).
     pub message: String,
-    /// Statements of the failed migration that took effect anyway (MySQL's implicit commits).
+    /// Whether everything the migration did was rolled back.
+    pub rolled_back: bool,
+    /// Statements of the failed migration that took effect anyway (MySQL's implicit commits, or a
+    /// migration run outside a transaction).
     pub committed: Vec<String>,
+}
+
+impl From<sqlx::Error> for Error {
+    /// A query an async migration ran with sqlx itself failed.
+    fn from(source: sqlx::Error) -> Self {
+        Error::Database { doing: "running a migration's query".to_owned(), source }
+    }
 }

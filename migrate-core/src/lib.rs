@@ -14,7 +14,7 @@ pub mod runner;
 pub use error::{Error, MigrationFailure, Result};
 pub use graph::{Direction, Plan, Revision, RevisionGraph, RevisionSpec, Step};
 pub use ops::{Operation, Operations};
-pub use registry::{Downgrade, Migration, MigrationFn};
+pub use registry::{Downgrade, Migration, MigrationFn, MigrationFuture};
 pub use runner::{
     Applied, Connection, DatabasePool, MigratePool, Migrator, Report, TransactionMode, upgrade_to_head,
 };
@@ -22,6 +22,6 @@ pub use runner::{
 /// Items the `#[migration]` attribute expands to; not part of the public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::registry::{Downgrade, Migration, MigrationFn};
+    pub use crate::registry::{Downgrade, Migration, MigrationFn, MigrationFuture, migration_result};
     pub use inventory;
 }

@@ -19,15 +19,17 @@ pub fn expand(input: &Input) -> TokenStream {
     let transactional = input.transaction.as_ref().is_none_or(|flag| flag.value);
     let checksum = checksum::of_function(function);
     let function_name = name.to_string();
+    // A downgrade takes the upgrade's form: the attribute sees only the downgrade's name.
+    let is_async = function.sig.asyncness.is_some();
     let downgrade = match (&input.downgrade, input.irreversible) {
         (Some(path), _) => {
-            let function = migration_fn(path, path_span(path));
+            let function = migration_fn(path, path_span(path), is_async);
             quote!(::migrate::__private::Downgrade::Function(#function))
         }
         (None, Some(_)) => quote!(::migrate::__private::Downgrade::Irreversible),
         (None, None) => quote!(::migrate::__private::Downgrade::Missing),
     };
-    let upgrade = migration_fn(name, name.span());
+    let upgrade = migration_fn(name, name.span(), is_async);
     let line = quote_spanned! {name.span()=> ::core::line!() };
     // A function compiled out by `#[cfg]` must take its registration with it.
     let cfgs = function.attrs.iter().filter(|attribute| attribute.path().is_ident("cfg"));
@@ -59,9 +61,24 @@ pub fn expand(input: &Input) -> TokenStream {
 }
 
 /// The `MigrationFn` that calls `function`, spanned so that a wrong signature is reported on the
-/// user's function name rather than on the attribute.
-fn migration_fn(function: impl ToTokens, span: Span) -> TokenStream {
-    quote_spanned! {span=> ::migrate::__private::MigrationFn::Sync(#function) }
+/// user's function name rather than on the attribute. An async function is called through a shim
+/// that boxes its future and converts its error (`sqlx::Error` works as well as `migrate::Error`).
+fn migration_fn(function: impl ToTokens, span: Span, is_async: bool) -> TokenStream {
+    if !is_async {
+        return quote_spanned! {span=> ::migrate::__private::MigrationFn::Sync(#function) };
+    }
+    quote_spanned! {span=>
+        ::migrate::__private::MigrationFn::Async({
+            fn shim<'c>(
+                connection: &'c mut ::migrate::Connection,
+            ) -> ::migrate::__private::MigrationFuture<'c> {
+                ::std::boxed::Box::pin(async move {
+                    ::migrate::__private::migration_result(#function(connection).await)
+                })
+            }
+            shim
+        })
+    }
 }
 
 fn path_span(path: &syn::Path) -> Span {

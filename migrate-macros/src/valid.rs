@@ -115,16 +115,10 @@ fn name(text: &LitStr, kind: &Kind) -> syn::Result<()> {
     Err(syn::Error::new_spanned(text, message))
 }
 
-const EXPECTED: &str = "a migration function looks like `fn name(op: &mut Operations)`";
+const EXPECTED: &str = "a migration function looks like `fn name(op: &mut Operations)`, or \
+     `async fn name(db: &mut Connection) -> migrate::Result<()>` for one that needs the database";
 
 fn signature(sig: &syn::Signature, errors: &mut Errors) {
-    if let Some(token) = &sig.asyncness {
-        errors.push(syn::Error::new_spanned(
-            token,
-            "async migrations (with a live database connection) are not supported yet: write one that \
-             records operations instead, `fn name(op: &mut Operations)`",
-        ));
-    }
     if let Some(token) = &sig.unsafety {
         errors.push(syn::Error::new_spanned(token, format!("a migration can't be `unsafe`: {EXPECTED}")));
     }
@@ -140,30 +134,50 @@ fn signature(sig: &syn::Signature, errors: &mut Errors) {
     if let Some(variadic) = &sig.variadic {
         errors.push(syn::Error::new_spanned(variadic, EXPECTED));
     }
-    if let ReturnType::Type(_, returned) = &sig.output {
-        errors.push(syn::Error::new_spanned(
+    let parameter = if sig.asyncness.is_some() { "&mut Connection" } else { "&mut Operations" };
+    match (&sig.output, sig.asyncness) {
+        (ReturnType::Type(_, returned), None) => errors.push(syn::Error::new_spanned(
             returned,
             format!("a migration returns nothing; it records operations on `op`: {EXPECTED}"),
-        ));
+        )),
+        (ReturnType::Default, Some(token)) => errors.push(syn::Error::new_spanned(
+            token,
+            format!("an async migration returns `migrate::Result<()>`, so that its errors stop the run: {EXPECTED}"),
+        )),
+        _ => {}
     }
     let mut parameters = sig.inputs.iter();
     match parameters.next() {
         None => errors.push(syn::Error::new(
             sig.paren_token.span.join(),
-            format!("a migration takes the operations to record: {EXPECTED}"),
+            format!("a migration takes `{parameter}`: {EXPECTED}"),
         )),
         Some(FnArg::Receiver(receiver)) => errors.push(syn::Error::new_spanned(
             receiver,
             format!("a migration is a free function, not a method: {EXPECTED}"),
         )),
-        Some(FnArg::Typed(typed)) => {
-            if !matches!(&*typed.ty, Type::Reference(reference) if reference.mutability.is_some()) {
-                errors.push(syn::Error::new_spanned(
-                    &typed.ty,
-                    format!("the parameter must be `&mut Operations`: {EXPECTED}"),
-                ));
+        Some(FnArg::Typed(typed)) => match &*typed.ty {
+            Type::Reference(reference) if reference.mutability.is_some() => {
+                // The other form's parameter: say which form goes with it. Other types are
+                // left to the type checker, which sees through aliases.
+                let named = |name: &str| matches!(&*reference.elem, Type::Path(path) if path.path.segments.last().is_some_and(|last| last.ident == name));
+                if sig.asyncness.is_some() && named("Operations") {
+                    errors.push(syn::Error::new_spanned(
+                        &typed.ty,
+                        "a migration that records operations is a plain `fn name(op: &mut Operations)`; an async migration takes `&mut Connection`",
+                    ));
+                } else if sig.asyncness.is_none() && named("Connection") {
+                    errors.push(syn::Error::new_spanned(
+                        &typed.ty,
+                        "a migration that uses the connection is `async fn name(db: &mut Connection) -> migrate::Result<()>`",
+                    ));
+                }
             }
-        }
+            _ => errors.push(syn::Error::new_spanned(
+                &typed.ty,
+                format!("the parameter must be `{parameter}`: {EXPECTED}"),
+            )),
+        },
     }
     for extra in parameters {
         errors.push(syn::Error::new(

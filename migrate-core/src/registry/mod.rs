@@ -1,22 +1,40 @@
 //! The compile-time registry: every `#[migration]` function submits one [`Migration`] through
 //! `inventory`, and [`Migration::registered`] collects them at run time.
 
+use std::future::Future;
+use std::pin::Pin;
+
 use crate::graph::RevisionSpec;
 use crate::ops::Operations;
+use crate::runner::Connection;
+
+/// What an async migration returns: a future borrowing the run's connection.
+pub type MigrationFuture<'c> = Pin<Box<dyn Future<Output = crate::Result<()>> + Send + 'c>>;
 
 /// How a migration's code is called.
 #[derive(Clone, Copy)]
 pub enum MigrationFn {
     /// A function that records operations; it can also be rendered as SQL offline.
     Sync(fn(&mut Operations)),
+    /// An async function given the run's live connection, inside the migration's transaction:
+    /// for data migrations that read before they write.
+    Async(for<'c> fn(&'c mut Connection) -> MigrationFuture<'c>),
 }
 
 impl std::fmt::Debug for MigrationFn {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             MigrationFn::Sync(_) => f.write_str("MigrationFn::Sync"),
+            MigrationFn::Async(_) => f.write_str("MigrationFn::Async"),
         }
     }
+}
+
+/// An async migration's result with its error converted: the `#[migration]` shim calls this so
+/// that a migration may return `Result<(), sqlx::Error>` as well as `migrate::Result<()>`.
+#[doc(hidden)]
+pub fn migration_result<E: Into<crate::Error>>(result: Result<(), E>) -> crate::Result<()> {
+    result.map_err(Into::into)
 }
 
 /// How a migration is reverted.

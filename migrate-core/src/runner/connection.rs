@@ -113,7 +113,8 @@ fn acquiring(source: sqlx::Error) -> Error {
     Error::Database { doing: "taking a connection from the pool".to_owned(), source }
 }
 
-/// The one connection a run holds (and its lock).
+/// The one connection a run holds (and its lock); async migrations get it, inside their
+/// transaction, to run queries with sqlx.
 #[derive(Debug)]
 pub enum Connection {
     #[cfg(feature = "sqlite")]
@@ -141,9 +142,39 @@ macro_rules! on_driver {
     };
 }
 
+/// Returns the driver's connection from `$self` when it is the `$variant` one.
+macro_rules! driver_connection {
+    ($self:expr, $variant:ident, $wanted:literal) => {{
+        let database = $self.dialect().name();
+        #[allow(unreachable_patterns, reason = "one arm per enabled database")]
+        match $self {
+            Connection::$variant(connection) => Ok(&mut **connection),
+            _ => Err(Error::WrongDatabase { wanted: $wanted, database }),
+        }
+    }};
+}
+
 impl Connection {
-    /// The dialect of this connection's database.
-    pub(crate) fn dialect(&self) -> &'static dyn Dialect {
+    /// The SQLite connection, to run sqlx queries on: `sqlx::query(..).execute(db.sqlite()?)`.
+    #[cfg(feature = "sqlite")]
+    pub fn sqlite(&mut self) -> Result<&mut sqlx::SqliteConnection> {
+        driver_connection!(self, Sqlite, "SQLite")
+    }
+
+    /// The PostgreSQL connection, to run sqlx queries on: `sqlx::query(..).execute(db.postgres()?)`.
+    #[cfg(feature = "postgres")]
+    pub fn postgres(&mut self) -> Result<&mut sqlx::PgConnection> {
+        driver_connection!(self, Postgres, "PostgreSQL")
+    }
+
+    /// The MySQL or MariaDB connection, to run sqlx queries on: `sqlx::query(..).execute(db.mysql()?)`.
+    #[cfg(feature = "mysql")]
+    pub fn mysql(&mut self) -> Result<&mut sqlx::MySqlConnection> {
+        driver_connection!(self, MySql, "MySQL")
+    }
+
+    /// The dialect of this connection's database: its name, identifier quoting, placeholders.
+    pub fn dialect(&self) -> &'static dyn Dialect {
         match self {
             #[cfg(feature = "sqlite")]
             Connection::Sqlite(_) => &crate::dialect::SqliteDialect,
@@ -154,8 +185,15 @@ impl Connection {
         }
     }
 
-    /// Runs SQL as given (several statements allowed), without binds.
-    pub async fn execute(&mut self, sql: &str) -> Result<(), sqlx::Error> {
+    /// Runs SQL as given (several statements allowed), without binds; the error names the SQL.
+    pub async fn execute(&mut self, sql: &str) -> Result<()> {
+        self.run_sql(sql)
+            .await
+            .map_err(|source| Error::Database { doing: format!("running `{sql}`"), source })
+    }
+
+    /// Runs SQL as given, with the driver's own error.
+    pub(crate) async fn run_sql(&mut self, sql: &str) -> Result<(), sqlx::Error> {
         let sql = AssertSqlSafe(sql.to_owned());
         on_driver!(self, connection => sqlx::raw_sql(sql).execute(&mut **connection).await.map(drop))
     }

@@ -193,12 +193,12 @@ impl Migrator {
         self.acquire(&mut connection, &lock).await?;
         let outcome = self.locked(&mut connection, dialect, &tables, &lock, action).await;
         let released = match (&lock, &outcome) {
-            (RunLock::Advisory { release, .. }, _) => connection.execute(release).await,
-            (RunLock::WriteTransaction { .. }, Ok(_)) => connection.execute("COMMIT").await,
+            (RunLock::Advisory { release, .. }, _) => connection.run_sql(release).await,
+            (RunLock::WriteTransaction { .. }, Ok(_)) => connection.run_sql("COMMIT").await,
             // A failed step already ended the transaction (keeping what succeeded); anything
             // else failed before writing.
             (RunLock::WriteTransaction { .. }, Err(Error::MigrationFailed(_))) => Ok(()),
-            (RunLock::WriteTransaction { .. }, Err(_)) => connection.execute("ROLLBACK").await,
+            (RunLock::WriteTransaction { .. }, Err(_)) => connection.run_sql("ROLLBACK").await,
         };
         let report = outcome?;
         released.map_err(|source| Error::Database { doing: "releasing the run lock".to_owned(), source })?;
@@ -240,10 +240,10 @@ impl Migrator {
             RunLock::WriteTransaction { begin } => {
                 let busy = format!("PRAGMA busy_timeout = {}", self.lock_timeout.as_millis());
                 connection
-                    .execute(&busy)
+                    .run_sql(&busy)
                     .await
                     .map_err(|source| database_error("setting the lock timeout", source))?;
-                connection.execute(begin).await.map_err(|source| match &source {
+                connection.run_sql(begin).await.map_err(|source| match &source {
                     sqlx::Error::Database(error) if error.message().contains("locked") => timed_out(),
                     _ => database_error("taking the write lock", source),
                 })?;
@@ -357,7 +357,7 @@ impl Migrator {
                 };
                 if !rollback.is_empty() {
                     // The step's own error is what the user needs; a failed rollback is logged.
-                    if let Err(error) = connection.execute(rollback).await {
+                    if let Err(error) = connection.run_sql(rollback).await {
                         tracing::error!(%error, "rolling back the failed migration");
                     }
                 }
@@ -395,24 +395,38 @@ impl Migrator {
         rolls_back: bool,
     ) -> Result<()> {
         let dialect = connection.dialect();
-        let MigrationFn::Sync(record) = function;
-        let mut operations = Operations::new();
-        record(&mut operations);
         let started = Instant::now();
-        let mut ran = Vec::new();
-        for operation in operations.into_recorded() {
-            let Operation::Execute { sql } = operation;
-            if let Err(source) = connection.execute(&sql).await {
-                return Err(Error::MigrationFailed(Box::new(MigrationFailure {
-                    revision: step.revision.clone(),
-                    origin: migration.origin(),
-                    direction: step.direction,
-                    statement: sql,
-                    message: source.to_string(),
-                    committed: if rolls_back { Vec::new() } else { ran },
-                })));
+        let failure = |statement, message, rolled_back, committed| {
+            Error::MigrationFailed(Box::new(MigrationFailure {
+                revision: step.revision.clone(),
+                origin: migration.origin(),
+                direction: step.direction,
+                statement,
+                message,
+                rolled_back,
+                committed,
+            }))
+        };
+        match function {
+            MigrationFn::Sync(record) => {
+                let mut operations = Operations::new();
+                record(&mut operations);
+                let mut ran = Vec::new();
+                for operation in operations.into_recorded() {
+                    let Operation::Execute { sql } = operation;
+                    if let Err(source) = connection.run_sql(&sql).await {
+                        let rolled_back = rolls_back || ran.is_empty();
+                        let committed = if rolls_back { Vec::new() } else { ran };
+                        return Err(failure(Some(sql), source.to_string(), rolled_back, committed));
+                    }
+                    ran.push(sql);
+                }
             }
-            ran.push(sql);
+            MigrationFn::Async(run) => {
+                if let Err(error) = run(connection).await {
+                    return Err(failure(None, error.to_string(), rolls_back, Vec::new()));
+                }
+            }
         }
         // Where DDL commits implicitly (MySQL), the statements above ended any transaction: the
         // heads and the log row get one of their own, so the version table is never half-written.
@@ -477,7 +491,7 @@ impl Migrator {
             Err(_) => {
                 for statement in dialect.create_version_tables(tables) {
                     connection
-                        .execute(&statement)
+                        .run_sql(&statement)
                         .await
                         .map_err(|source| database_error("creating the version tables", source))?;
                 }
@@ -578,7 +592,7 @@ impl Migrator {
         heads: &[String],
     ) -> Result<()> {
         let writing = |source| database_error("writing the version table", source);
-        connection.execute(&format!("DELETE FROM {}", tables.heads)).await.map_err(writing)?;
+        connection.run_sql(&format!("DELETE FROM {}", tables.heads)).await.map_err(writing)?;
         let insert =
             format!("INSERT INTO {} (version_num) VALUES ({})", tables.heads, dialect.placeholder(1));
         for head in heads {
@@ -637,7 +651,7 @@ async fn begin(connection: &mut Connection) -> Result<()> {
 }
 
 async fn run_plain(connection: &mut Connection, sql: &str) -> Result<()> {
-    connection.execute(sql).await.map_err(|source| database_error(sql, source))
+    connection.run_sql(sql).await.map_err(|source| database_error(sql, source))
 }
 
 fn database_error(doing: &str, source: sqlx::Error) -> Error {

@@ -1,6 +1,6 @@
 use migrate::prelude::*;
 
 #[migration(revision = "a1", down_revision = None)]
-async fn create(_op: &mut Operations) {}
+async fn create(_db: &mut Connection) {}
 
 fn main() {}

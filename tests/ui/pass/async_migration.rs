@@ -1,0 +1,34 @@
+use migrate::prelude::*;
+
+/// Lower-case every email.
+#[migration(revision = "a1", down_revision = None, downgrade = keep_emails)]
+async fn lower_emails(db: &mut Connection) -> migrate::Result<()> {
+    db.execute("UPDATE users SET email = lower(email)").await
+}
+
+async fn keep_emails(_db: &mut Connection) -> migrate::Result<()> {
+    Ok(())
+}
+
+#[migration(revision = "b2", down_revision = "a1")]
+async fn count_users(db: &mut Connection) -> migrate::Result<()> {
+    let _: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(db.sqlite()?).await?;
+    Ok(())
+}
+
+// sqlx's own error works as the error type too.
+#[migration(revision = "c3", down_revision = "b2")]
+async fn touch(db: &mut Connection) -> Result<(), sqlx::Error> {
+    if let Ok(sqlite) = db.sqlite() {
+        sqlx::query("SELECT 1").execute(sqlite).await?;
+    }
+    Ok(())
+}
+
+fn main() {
+    let all = Migration::registered();
+    assert_eq!(all.len(), 3);
+    assert!(matches!(all[0].upgrade, migrate::MigrationFn::Async(_)));
+    assert!(matches!(all[0].downgrade, migrate::Downgrade::Function(migrate::MigrationFn::Async(_))));
+    assert_eq!(all[0].message, "Lower-case every email.");
+}
