@@ -446,7 +446,9 @@ async fn the_version_table_can_have_any_name(db: Arc<TestDatabase>) {
     assert!(!db.has_table("migrate_version").await, "the default table is not used");
 }
 
-async fn a_run_waits_for_the_lock_no_longer_than_the_timeout(db: Arc<TestDatabase>) {
+/// Takes the run lock on a connection of its own, as another run would; returns the connection
+/// and the statement that releases the lock.
+async fn hold_the_run_lock(db: &TestDatabase) -> (migrate::Connection, String) {
     use migrate::MigratePool;
     use migrate::dialect::{Dialect, MySqlDialect, PostgresDialect, RunLock, SqliteDialect};
     let dialect: &dyn Dialect = match db.kind {
@@ -454,8 +456,6 @@ async fn a_run_waits_for_the_lock_no_longer_than_the_timeout(db: Arc<TestDatabas
         Kind::Postgres => &PostgresDialect,
         Kind::MySql => &MySqlDialect,
     };
-    migrator("lin").upgrade(&db.pool, "lin1").await.unwrap();
-    // Another run holds the lock on its own connection.
     let mut holder = db.pool.migrate_connection().await.unwrap();
     let release = match dialect.run_lock("migrate_version") {
         RunLock::Advisory { acquire, release } => {
@@ -467,6 +467,12 @@ async fn a_run_waits_for_the_lock_no_longer_than_the_timeout(db: Arc<TestDatabas
             "ROLLBACK".to_owned()
         }
     };
+    (holder, release)
+}
+
+async fn a_run_waits_for_the_lock_no_longer_than_the_timeout(db: Arc<TestDatabase>) {
+    migrator("lin").upgrade(&db.pool, "lin1").await.unwrap();
+    let (mut holder, release) = hold_the_run_lock(&db).await;
     let waiting = migrator("lin").lock_timeout(std::time::Duration::from_millis(300));
     let error = waiting.upgrade(&db.pool, "head").await.unwrap_err();
     assert!(matches!(error, Error::LockTimeout { .. }), "{error}");
@@ -474,6 +480,46 @@ async fn a_run_waits_for_the_lock_no_longer_than_the_timeout(db: Arc<TestDatabas
     assert_eq!(waiting.current(&db.pool).await.unwrap(), ["lin1"]);
     holder.execute(&release).await.unwrap();
     assert_eq!(revisions(&waiting.upgrade(&db.pool, "head").await.unwrap()), ["lin2", "lin3"]);
+}
+
+#[tokio::test]
+async fn sqlite_a_run_gives_the_connection_back_with_its_own_busy_timeout() {
+    let pool =
+        sqlx::sqlite::SqlitePoolOptions::new().max_connections(1).connect("sqlite::memory:").await.unwrap();
+    let busy_timeout = || sqlx::query_scalar::<_, i64>("PRAGMA busy_timeout").fetch_one(&pool);
+    let before = busy_timeout().await.unwrap();
+    migrator("lin").lock_timeout(std::time::Duration::from_secs(42)).upgrade(&pool, "head").await.unwrap();
+    assert_eq!(busy_timeout().await.unwrap(), before, "the application's setting, not the lock timeout");
+}
+
+async fn an_upgrade_at_head_reads_without_waiting_for_the_lock(db: Arc<TestDatabase>) {
+    let impatient = migrator("lin").lock_timeout(std::time::Duration::from_millis(200));
+    impatient.upgrade(&db.pool, "head").await.unwrap();
+    // After a downgrade and an upgrade, as after the first upgrade, starting at head needs no lock.
+    for round in 0..2 {
+        let (mut holder, release) = hold_the_run_lock(&db).await;
+        let report =
+            impatient.upgrade(&db.pool, "head").await.unwrap_or_else(|e| panic!("round {round}: {e}"));
+        assert!(report.applied.is_empty());
+        assert_eq!(report.heads, ["lin3"]);
+        holder.execute(&release).await.unwrap();
+        drop(holder);
+        impatient.downgrade(&db.pool, "lin1").await.unwrap();
+        impatient.upgrade(&db.pool, "head").await.unwrap();
+    }
+}
+
+async fn editing_an_applied_migration_is_caught_at_head_too(db: Arc<TestDatabase>) {
+    migrator("lin").upgrade(&db.pool, "head").await.unwrap();
+    // The next build of the program, in which lin2's code was edited.
+    let edited = Migration::registered().into_iter().filter(|m| m.revision.starts_with("lin")).map(|m| {
+        if m.revision == "lin2" { &*Box::leak(Box::new(Migration { checksum: "edited", ..*m })) } else { m }
+    });
+    let error = Migrator::new(edited).unwrap().upgrade(&db.pool, "head").await.unwrap_err();
+    assert!(
+        matches!(&error, Error::ChecksumMismatch { migrations } if migrations[0].contains("'lin2'")),
+        "{error}"
+    );
 }
 
 async fn history_lists_the_applied_revisions_newest_first(db: Arc<TestDatabase>) {
@@ -593,6 +639,8 @@ on_every_database!(
     a_migration_can_run_outside_a_transaction,
     the_version_table_can_have_any_name,
     a_run_waits_for_the_lock_no_longer_than_the_timeout,
+    an_upgrade_at_head_reads_without_waiting_for_the_lock,
+    editing_an_applied_migration_is_caught_at_head_too,
     history_lists_the_applied_revisions_newest_first,
     the_version_tables_can_live_in_another_schema,
     a_failure_outside_a_transaction_says_what_already_took_effect,

@@ -23,8 +23,9 @@ pub struct VersionTables {
     pub heads: String,
     /// One row per step run or stamped: revision, direction, checksum, when, how long.
     pub log: String,
-    /// One row: the layout version of these tables, so a later release can migrate them.
-    pub layout: String,
+    /// One row: the layout version of these tables (so a later release can migrate them) and a
+    /// digest of the applied migrations' checksums (so a start at head needn't read the log).
+    pub state: String,
 }
 
 /// How a dialect holds the lock that serialises concurrent runs.
@@ -79,7 +80,7 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
         VersionTables {
             heads: self.qualified(schema, name),
             log: self.qualified(schema, &format!("{name}_log")),
-            layout: self.qualified(schema, &format!("{name}_layout")),
+            state: self.qualified(schema, &format!("{name}_state")),
         }
     }
 }

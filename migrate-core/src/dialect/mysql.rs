@@ -24,7 +24,7 @@ impl Dialect for MySqlDialect {
     }
 
     fn create_version_tables(&self, tables: &VersionTables) -> Vec<String> {
-        let VersionTables { heads, log, layout } = tables;
+        let VersionTables { heads, log, state } = tables;
         vec![
             format!("CREATE TABLE IF NOT EXISTS {heads} (version_num VARCHAR(255) NOT NULL PRIMARY KEY)"),
             format!(
@@ -32,7 +32,9 @@ impl Dialect for MySqlDialect {
                  revision VARCHAR(255) NOT NULL, direction VARCHAR(16) NOT NULL, checksum VARCHAR(64) NOT NULL, \
                  applied_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), duration_ms BIGINT NOT NULL)"
             ),
-            format!("CREATE TABLE IF NOT EXISTS {layout} (layout VARCHAR(16) NOT NULL)"),
+            format!(
+                "CREATE TABLE IF NOT EXISTS {state} (layout VARCHAR(16) NOT NULL, applied_digest VARCHAR(32))"
+            ),
         ]
     }
 

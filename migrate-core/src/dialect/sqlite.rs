@@ -24,7 +24,7 @@ impl Dialect for SqliteDialect {
     }
 
     fn create_version_tables(&self, tables: &VersionTables) -> Vec<String> {
-        let VersionTables { heads, log, layout } = tables;
+        let VersionTables { heads, log, state } = tables;
         vec![
             format!("CREATE TABLE IF NOT EXISTS {heads} (version_num TEXT NOT NULL PRIMARY KEY)"),
             format!(
@@ -32,7 +32,9 @@ impl Dialect for SqliteDialect {
                  direction TEXT NOT NULL, checksum TEXT NOT NULL, \
                  applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')), duration_ms INTEGER NOT NULL)"
             ),
-            format!("CREATE TABLE IF NOT EXISTS {layout} (layout VARCHAR(16) NOT NULL)"),
+            format!(
+                "CREATE TABLE IF NOT EXISTS {state} (layout VARCHAR(16) NOT NULL, applied_digest VARCHAR(32))"
+            ),
         ]
     }
 

@@ -221,6 +221,15 @@ impl Connection {
         on_driver!(self, connection => sqlx::query_as::<_, (String, String)>(sql).fetch_all(&mut **connection).await)
     }
 
+    /// The first three columns of every row: a string and two optional ones.
+    pub(crate) async fn fetch_string_triples(
+        &mut self,
+        sql: &str,
+    ) -> Result<Vec<(String, Option<String>, Option<String>)>, sqlx::Error> {
+        let sql = AssertSqlSafe(sql.to_owned());
+        on_driver!(self, connection => sqlx::query_as(sql).fetch_all(&mut **connection).await)
+    }
+
     /// The first column of the first row, as an integer.
     pub(crate) async fn fetch_integer(&mut self, sql: &str) -> Result<i64, sqlx::Error> {
         let sql = AssertSqlSafe(sql.to_owned());

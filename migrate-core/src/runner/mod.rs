@@ -205,26 +205,22 @@ impl Migrator {
         Ok(report)
     }
 
-    /// The report of an upgrade with nothing to do, when a read without the lock shows the
+    /// The report of an upgrade with nothing to do, when one read without the lock shows the
     /// database at the target with no edited migration: the startup path of every replica.
-    /// Anything else (no tables yet, work to do, drift, an error) goes the locked way, which
-    /// reads again under the lock.
+    /// Anything else (no tables yet, work to do, a digest that differs, an error) goes the locked
+    /// way, which reads again under the lock and checks each applied migration in the log.
     async fn already_at(
         &self,
         connection: &mut Connection,
         tables: &VersionTables,
         target: &str,
     ) -> Option<Report> {
-        let layout = read_layout(connection, tables).await.ok()?;
-        if layout.first().map(String::as_str) != Some(LAYOUT) {
+        let State { layout, digest, heads } = read_state(connection, tables).await.ok()??;
+        if layout != LAYOUT || !self.graph.upgrade_plan(&heads, target).ok()?.is_empty() {
             return None;
         }
-        let heads = read_heads(connection, tables).await.ok()?;
-        if !self.graph.upgrade_plan(&heads, target).ok()?.is_empty() {
-            return None;
-        }
-        let recorded = self.recorded_checksums(connection, tables).await.ok()?;
-        if !self.edited(&heads, &recorded).ok()?.is_empty() {
+        // The digest of the checksums applied equals this program's: nothing was edited.
+        if digest.is_none() || digest != self.applied_digest(&heads) {
             return None;
         }
         tracing::info!(heads = ?heads, "database is at the target; nothing to run");
@@ -238,14 +234,25 @@ impl Migrator {
         let timed_out = || Error::LockTimeout { database, waited: self.lock_timeout };
         match lock {
             RunLock::WriteTransaction { begin } => {
-                let busy = format!("PRAGMA busy_timeout = {}", self.lock_timeout.as_millis());
-                connection
-                    .run_sql(&busy)
-                    .await
-                    .map_err(|source| database_error("setting the lock timeout", source))?;
-                connection.run_sql(begin).await.map_err(|source| match &source {
-                    sqlx::Error::Database(error) if error.message().contains("locked") => timed_out(),
-                    _ => database_error("taking the write lock", source),
+                // Try without waiting first, so that a wait is logged; the connection's own busy
+                // timeout is put back afterwards, as it goes back to the application's pool.
+                let setting = |source| database_error("setting the lock timeout", source);
+                let previous = connection.fetch_integer("PRAGMA busy_timeout").await.map_err(setting)?;
+                connection.run_sql("PRAGMA busy_timeout = 0").await.map_err(setting)?;
+                let mut taken = connection.run_sql(begin).await;
+                if taken.as_ref().is_err_and(is_busy) {
+                    tracing::info!(database, "another migration run holds the lock; waiting");
+                    let busy = format!("PRAGMA busy_timeout = {}", self.lock_timeout.as_millis());
+                    connection.run_sql(&busy).await.map_err(setting)?;
+                    taken = connection.run_sql(begin).await;
+                }
+                connection.run_sql(&format!("PRAGMA busy_timeout = {previous}")).await.map_err(setting)?;
+                taken.map_err(|source| {
+                    if is_busy(&source) {
+                        timed_out()
+                    } else {
+                        database_error("taking the write lock", source)
+                    }
                 })?;
             }
             RunLock::Advisory { acquire, .. } => {
@@ -281,15 +288,13 @@ impl Migrator {
         lock: &RunLock,
         action: Action<'_>,
     ) -> Result<Report> {
-        self.check_layout(connection, dialect, tables).await?;
-        let heads = read_heads(connection, tables)
-            .await
-            .map_err(|source| database_error("reading the version table", source))?;
+        let State { digest, heads, .. } = self.check_state(connection, dialect, tables).await?;
 
         if let Action::Stamp { target, purge: true } = action {
-            let heads = self.graph.stamp_heads(&[] as &[&str], target)?;
-            self.write_heads(connection, dialect, tables, &heads).await?;
-            return Ok(Report { applied: Vec::new(), heads });
+            let stamped = self.graph.stamp_heads(&[] as &[&str], target)?;
+            self.write_heads(connection, dialect, tables, &heads, &stamped).await?;
+            self.write_digest(connection, dialect, tables, self.applied_digest(&stamped)).await?;
+            return Ok(Report { applied: Vec::new(), heads: stamped });
         }
         if let Some(unknown) = self.unknown_head(&heads) {
             if self.allow_unknown_revisions {
@@ -307,19 +312,45 @@ impl Migrator {
             Action::Upgrade(target) => self.graph.upgrade_plan(&heads, target)?,
             Action::Downgrade(target) => self.graph.downgrade_plan(&heads, target)?,
             Action::Stamp { target, .. } => {
-                let heads = self.graph.stamp_heads(&heads, target)?;
-                self.write_heads(connection, dialect, tables, &heads).await?;
-                return Ok(Report { applied: Vec::new(), heads });
+                let stamped = self.graph.stamp_heads(&heads, target)?;
+                self.write_heads(connection, dialect, tables, &heads, &stamped).await?;
+                self.write_digest(connection, dialect, tables, self.applied_digest(&stamped)).await?;
+                return Ok(Report { applied: Vec::new(), heads: stamped });
             }
             Action::Current => Plan::default(),
         };
         let functions = self.functions(&plan)?;
         if plan.is_empty() {
             tracing::info!(heads = ?heads, "database is at the target; nothing to run");
+            // After a failed run or a repair, the digest lets the next start skip the log again.
+            let applied = self.applied_digest(&heads);
+            if digest != applied {
+                self.write_digest(connection, dialect, tables, applied).await?;
+            }
             return Ok(Report { applied: Vec::new(), heads });
         }
         tracing::info!(steps = plan.len(), "migrating");
+        // Until the run ends well, the digest is unknown: a start meanwhile reads the log.
+        if digest.is_some() {
+            self.write_digest(connection, dialect, tables, None).await?;
+        }
+        let report = self.run_plan(connection, dialect, tables, lock, &plan, functions, heads).await?;
+        self.write_digest(connection, dialect, tables, self.applied_digest(&report.heads)).await?;
+        Ok(report)
+    }
 
+    /// Runs the plan's steps, each in its transaction (or savepoint, or the run's transaction).
+    #[allow(clippy::too_many_arguments)]
+    async fn run_plan(
+        &self,
+        connection: &mut Connection,
+        dialect: &dyn Dialect,
+        tables: &VersionTables,
+        lock: &RunLock,
+        plan: &Plan,
+        functions: Vec<MigrationFn>,
+        heads: Vec<String>,
+    ) -> Result<Report> {
         let whole_run = self.transaction_mode == TransactionMode::WholeRun;
         // SQLite runs hold the write lock in one transaction: each step is a savepoint in it
         // (even `transaction = false` ones: SQLite has no lock outside a transaction). Elsewhere
@@ -345,7 +376,8 @@ impl Migrator {
             let in_transaction = !outside;
             let rolls_back = in_transaction && dialect.transactional_ddl();
             let started = Instant::now();
-            let outcome = self.run_step(connection, tables, step, migration, function, rolls_back).await;
+            let outcome =
+                self.run_step(connection, tables, &report.heads, step, migration, function, rolls_back).await;
             let duration = started.elapsed();
             if let Err(failure) = outcome {
                 let rollback = if savepoint {
@@ -385,10 +417,12 @@ impl Migrator {
     }
 
     /// Runs one migration's statements, then records its heads and log row.
+    #[allow(clippy::too_many_arguments)]
     async fn run_step(
         &self,
         connection: &mut Connection,
         tables: &VersionTables,
+        heads_before: &[String],
         step: &Step,
         migration: &Migration,
         function: MigrationFn,
@@ -434,7 +468,7 @@ impl Migrator {
         if own_bookkeeping {
             begin(connection).await?;
         }
-        self.write_heads(connection, dialect, tables, &step.heads_after).await?;
+        self.write_heads(connection, dialect, tables, heads_before, &step.heads_after).await?;
         let direction = match step.direction {
             Direction::Upgrade => "upgrade",
             Direction::Downgrade => "downgrade",
@@ -478,16 +512,17 @@ impl Migrator {
             .ok_or_else(|| Error::UnknownRevision { revision: revision.to_owned() })
     }
 
-    /// Checks the version tables' layout, creating the tables on first use. Reading first keeps
-    /// a run at head to reads only: the tables are created when the read finds none.
-    async fn check_layout(
+    /// Reads the version tables under the lock and checks their layout, creating the tables on
+    /// first use. Reading first keeps a run at head to reads only.
+    async fn check_state(
         &self,
         connection: &mut Connection,
         dialect: &dyn Dialect,
         tables: &VersionTables,
-    ) -> Result<()> {
-        let layouts = match read_layout(connection, tables).await {
-            Ok(layouts) => layouts,
+    ) -> Result<State> {
+        let state = match read_state(connection, tables).await {
+            Ok(state) => state,
+            // Missing tables, or tables that can't be read: creating them says which.
             Err(_) => {
                 for statement in dialect.create_version_tables(tables) {
                     connection
@@ -495,25 +530,30 @@ impl Migrator {
                         .await
                         .map_err(|source| database_error("creating the version tables", source))?;
                 }
-                read_layout(connection, tables)
+                read_state(connection, tables)
                     .await
-                    .map_err(|source| database_error("reading the version tables' layout", source))?
+                    .map_err(|source| database_error("reading the version tables", source))?
             }
         };
-        match layouts.first() {
+        let state = match state {
+            Some(state) => state,
             None => {
                 let insert =
-                    format!("INSERT INTO {} (layout) VALUES ({})", tables.layout, dialect.placeholder(1));
+                    format!("INSERT INTO {} (layout) VALUES ({})", tables.state, dialect.placeholder(1));
                 connection
                     .execute_with(&insert, &[LAYOUT])
                     .await
-                    .map_err(|source| database_error("recording the version tables' layout", source))
+                    .map_err(|source| database_error("recording the version tables' layout", source))?;
+                let heads = read_heads(connection, tables)
+                    .await
+                    .map_err(|source| database_error("reading the version table", source))?;
+                State { layout: LAYOUT.to_owned(), digest: None, heads }
             }
-            Some(layout) if layout == LAYOUT => Ok(()),
-            Some(layout) => {
-                Err(Error::UnsupportedLayout { table: tables.layout.clone(), found: layout.clone() })
-            }
+        };
+        if state.layout != LAYOUT {
+            return Err(Error::UnsupportedLayout { table: tables.state.clone(), found: state.layout });
         }
+        Ok(state)
     }
 
     /// Refuses to run when an applied migration's code changed since it was applied.
@@ -584,21 +624,69 @@ impl Migrator {
         Ok(edited)
     }
 
+    /// Moves the version table from `before` to `after`: one UPDATE for a step along a line,
+    /// as Alembic does, deletes and inserts where branches split or merge.
     async fn write_heads(
         &self,
         connection: &mut Connection,
         dialect: &dyn Dialect,
         tables: &VersionTables,
-        heads: &[String],
+        before: &[String],
+        after: &[String],
     ) -> Result<()> {
         let writing = |source| database_error("writing the version table", source);
-        connection.run_sql(&format!("DELETE FROM {}", tables.heads)).await.map_err(writing)?;
-        let insert =
-            format!("INSERT INTO {} (version_num) VALUES ({})", tables.heads, dialect.placeholder(1));
-        for head in heads {
+        let removed: Vec<&str> =
+            before.iter().filter(|head| !after.contains(head)).map(String::as_str).collect();
+        let added: Vec<&str> =
+            after.iter().filter(|head| !before.contains(head)).map(String::as_str).collect();
+        let (first, second) = (dialect.placeholder(1), dialect.placeholder(2));
+        if let ([old], [new]) = (removed.as_slice(), added.as_slice()) {
+            let update =
+                format!("UPDATE {} SET version_num = {first} WHERE version_num = {second}", tables.heads);
+            return connection.execute_with(&update, &[new, old]).await.map_err(writing);
+        }
+        let delete = format!("DELETE FROM {} WHERE version_num = {first}", tables.heads);
+        for head in removed {
+            connection.execute_with(&delete, &[head]).await.map_err(writing)?;
+        }
+        let insert = format!("INSERT INTO {} (version_num) VALUES ({first})", tables.heads);
+        for head in added {
             connection.execute_with(&insert, &[head]).await.map_err(writing)?;
         }
         Ok(())
+    }
+
+    /// The digest of the checksums this program has for the revisions applied at `heads`; `None`
+    /// when a head is unknown. Order-independent, so it is the same however the revisions were
+    /// applied: an XOR of a 128-bit FNV-1a hash of each revision id and checksum.
+    fn applied_digest(&self, heads: &[String]) -> Option<String> {
+        let mut digest = 0_u128;
+        for revision in self.graph.history(":current", heads).ok()? {
+            let migration = self.migrations.get(revision.id())?;
+            digest ^= fnv1a_128([migration.revision.as_bytes(), &[0], migration.checksum.as_bytes()]);
+        }
+        Some(format!("{digest:032x}"))
+    }
+
+    async fn write_digest(
+        &self,
+        connection: &mut Connection,
+        dialect: &dyn Dialect,
+        tables: &VersionTables,
+        digest: Option<String>,
+    ) -> Result<()> {
+        let writing = |source| database_error("writing the version tables' digest", source);
+        match digest {
+            Some(digest) => {
+                let update =
+                    format!("UPDATE {} SET applied_digest = {}", tables.state, dialect.placeholder(1));
+                connection.execute_with(&update, &[&digest]).await.map_err(writing)
+            }
+            None => connection
+                .run_sql(&format!("UPDATE {} SET applied_digest = NULL", tables.state))
+                .await
+                .map_err(writing),
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -638,12 +726,42 @@ async fn read_heads(connection: &mut Connection, tables: &VersionTables) -> Resu
     connection.fetch_strings(&format!("SELECT version_num FROM {}", tables.heads)).await
 }
 
-/// The layout the version tables record (one row once created).
-async fn read_layout(
+/// What the version tables hold, read in one query.
+struct State {
+    layout: String,
+    digest: Option<String>,
+    heads: Vec<String>,
+}
+
+/// The version tables' state and heads in one read; `None` before the layout is recorded.
+async fn read_state(
     connection: &mut Connection,
     tables: &VersionTables,
-) -> Result<Vec<String>, sqlx::Error> {
-    connection.fetch_strings(&format!("SELECT layout FROM {}", tables.layout)).await
+) -> Result<Option<State>, sqlx::Error> {
+    let rows = connection
+        .fetch_string_triples(&format!(
+            "SELECT s.layout, s.applied_digest, h.version_num FROM {} s LEFT JOIN {} h ON 1 = 1",
+            tables.state, tables.heads
+        ))
+        .await?;
+    let Some((layout, digest, _)) = rows.first() else { return Ok(None) };
+    let (layout, digest) = (layout.clone(), digest.clone());
+    Ok(Some(State { layout, digest, heads: rows.into_iter().filter_map(|(_, _, head)| head).collect() }))
+}
+
+/// FNV-1a, 128 bits, over the parts in order: a stable hash (the digest outlives the binary).
+fn fnv1a_128<const N: usize>(parts: [&[u8]; N]) -> u128 {
+    const OFFSET: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
+    const PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013b;
+    parts
+        .iter()
+        .flat_map(|part| part.iter())
+        .fold(OFFSET, |hash, &byte| (hash ^ u128::from(byte)).wrapping_mul(PRIME))
+}
+
+/// Whether SQLite refused because another connection holds the lock.
+fn is_busy(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(error) if error.message().contains("locked"))
 }
 
 async fn begin(connection: &mut Connection) -> Result<()> {
