@@ -109,6 +109,9 @@ pub enum Error {
         "this migration asked for a {wanted} connection, but the database is {database}; check which database the migration runs on with `Connection::dialect` first"
     )]
     WrongDatabase { wanted: &'static str, database: &'static str },
+    /// A batched update or copy was asked for something it can't do.
+    #[error("can't run the batches over table '{table}': {reason}")]
+    InvalidBatch { table: String, reason: String },
     /// A migration failed.
     #[error("{0}")]
     MigrationFailed(Box<MigrationFailure>),

@@ -4,6 +4,7 @@
 //! Users depend on the `migrate` facade crate; this crate is usable on its own by tools and tests
 //! that build a [`RevisionGraph`] from plain data without the `#[migration]` attribute.
 
+pub mod data;
 pub mod dialect;
 mod error;
 pub mod graph;
@@ -11,6 +12,7 @@ pub mod ops;
 pub mod registry;
 pub mod runner;
 
+pub use data::{BatchReport, CopyInBatches, UpdateInBatches};
 pub use error::{Error, MigrationFailure, Result};
 pub use graph::{Direction, Plan, Revision, RevisionGraph, RevisionSpec, Step};
 pub use ops::{Operation, Operations};

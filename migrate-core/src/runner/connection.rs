@@ -78,21 +78,21 @@ pub trait MigratePool: Sync {
 #[cfg(feature = "sqlite")]
 impl MigratePool for sqlx::SqlitePool {
     async fn migrate_connection(&self) -> Result<Connection> {
-        Ok(Connection::Sqlite(self.acquire().await.map_err(acquiring)?))
+        Ok(Connection::new(Driver::Sqlite(self.acquire().await.map_err(acquiring)?)))
     }
 }
 
 #[cfg(feature = "postgres")]
 impl MigratePool for sqlx::PgPool {
     async fn migrate_connection(&self) -> Result<Connection> {
-        Ok(Connection::Postgres(self.acquire().await.map_err(acquiring)?))
+        Ok(Connection::new(Driver::Postgres(self.acquire().await.map_err(acquiring)?)))
     }
 }
 
 #[cfg(feature = "mysql")]
 impl MigratePool for sqlx::MySqlPool {
     async fn migrate_connection(&self) -> Result<Connection> {
-        Ok(Connection::MySql(self.acquire().await.map_err(acquiring)?))
+        Ok(Connection::new(Driver::MySql(self.acquire().await.map_err(acquiring)?)))
     }
 }
 
@@ -116,28 +116,46 @@ fn acquiring(source: sqlx::Error) -> Error {
 /// The one connection a run holds (and its lock); async migrations get it, inside their
 /// transaction, to run queries with sqlx.
 #[derive(Debug)]
-pub enum Connection {
+pub struct Connection {
+    driver: Driver,
+    /// What wraps the migration running now; the runner sets it around each step.
+    pub(crate) wrapping: Wrapping,
+}
+
+/// The driver's own connection.
+#[derive(Debug)]
+enum Driver {
     #[cfg(feature = "sqlite")]
-    #[doc(hidden)]
     Sqlite(PoolConnection<sqlx::Sqlite>),
     #[cfg(feature = "postgres")]
-    #[doc(hidden)]
     Postgres(PoolConnection<sqlx::Postgres>),
     #[cfg(feature = "mysql")]
-    #[doc(hidden)]
     MySql(PoolConnection<sqlx::MySql>),
+}
+
+/// What a statement run on the connection is part of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum Wrapping {
+    /// No transaction: each statement commits on its own (outside a run, or a `transaction =
+    /// false` migration).
+    #[default]
+    Nothing,
+    /// The migration's transaction (or the whole run's, or a savepoint in SQLite's).
+    Transaction,
+    /// SQLite's run-long write transaction, around a `transaction = false` migration.
+    RunWriteLock,
 }
 
 /// Runs `$body` with `$connection` bound to the driver's own connection.
 macro_rules! on_driver {
     ($self:expr, $connection:ident => $body:expr) => {
-        match $self {
+        match &mut $self.driver {
             #[cfg(feature = "sqlite")]
-            Connection::Sqlite($connection) => $body,
+            Driver::Sqlite($connection) => $body,
             #[cfg(feature = "postgres")]
-            Connection::Postgres($connection) => $body,
+            Driver::Postgres($connection) => $body,
             #[cfg(feature = "mysql")]
-            Connection::MySql($connection) => $body,
+            Driver::MySql($connection) => $body,
         }
     };
 }
@@ -147,14 +165,18 @@ macro_rules! driver_connection {
     ($self:expr, $variant:ident, $wanted:literal) => {{
         let database = $self.dialect().name();
         #[allow(unreachable_patterns, reason = "one arm per enabled database")]
-        match $self {
-            Connection::$variant(connection) => Ok(&mut **connection),
+        match &mut $self.driver {
+            Driver::$variant(connection) => Ok(&mut **connection),
             _ => Err(Error::WrongDatabase { wanted: $wanted, database }),
         }
     }};
 }
 
 impl Connection {
+    fn new(driver: Driver) -> Self {
+        Self { driver, wrapping: Wrapping::Nothing }
+    }
+
     /// The SQLite connection, to run sqlx queries on: `sqlx::query(..).execute(db.sqlite()?)`.
     #[cfg(feature = "sqlite")]
     pub fn sqlite(&mut self) -> Result<&mut sqlx::SqliteConnection> {
@@ -175,13 +197,13 @@ impl Connection {
 
     /// The dialect of this connection's database: its name, identifier quoting, placeholders.
     pub fn dialect(&self) -> &'static dyn Dialect {
-        match self {
+        match &self.driver {
             #[cfg(feature = "sqlite")]
-            Connection::Sqlite(_) => &crate::dialect::SqliteDialect,
+            Driver::Sqlite(_) => &crate::dialect::SqliteDialect,
             #[cfg(feature = "postgres")]
-            Connection::Postgres(_) => &crate::dialect::PostgresDialect,
+            Driver::Postgres(_) => &crate::dialect::PostgresDialect,
             #[cfg(feature = "mysql")]
-            Connection::MySql(_) => &crate::dialect::MySqlDialect,
+            Driver::MySql(_) => &crate::dialect::MySqlDialect,
         }
     }
 
@@ -228,6 +250,18 @@ impl Connection {
     ) -> Result<Vec<(String, Option<String>, Option<String>)>, sqlx::Error> {
         let sql = AssertSqlSafe(sql.to_owned());
         on_driver!(self, connection => sqlx::query_as(sql).fetch_all(&mut **connection).await)
+    }
+
+    /// Runs one statement without binds; the number of rows it changed.
+    pub(crate) async fn execute_counting(&mut self, sql: &str) -> Result<u64, sqlx::Error> {
+        let sql = AssertSqlSafe(sql.to_owned());
+        on_driver!(self, connection => sqlx::query(sql).execute(&mut **connection).await.map(|done| done.rows_affected()))
+    }
+
+    /// The first column of the first row, as an integer, if there is a row.
+    pub(crate) async fn fetch_optional_integer(&mut self, sql: &str) -> Result<Option<i64>, sqlx::Error> {
+        let sql = AssertSqlSafe(sql.to_owned());
+        on_driver!(self, connection => sqlx::query_scalar::<_, i64>(sql).fetch_optional(&mut **connection).await)
     }
 
     /// The first column of the first row, as an integer.

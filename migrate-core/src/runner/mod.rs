@@ -17,6 +17,7 @@ use crate::graph::{Direction, Plan, Revision, RevisionGraph, Step};
 use crate::ops::{Operation, Operations};
 use crate::registry::{Downgrade, Migration, MigrationFn};
 
+pub(crate) use connection::Wrapping;
 pub use connection::{Connection, DatabasePool, MigratePool};
 
 /// The layout of the version tables this release writes.
@@ -376,8 +377,14 @@ impl Migrator {
             let in_transaction = !outside;
             let rolls_back = in_transaction && dialect.transactional_ddl();
             let started = Instant::now();
+            connection.wrapping = match (outside, migration.transactional) {
+                (true, _) => Wrapping::Nothing,
+                (false, false) => Wrapping::RunWriteLock,
+                (false, true) => Wrapping::Transaction,
+            };
             let outcome =
                 self.run_step(connection, tables, &report.heads, step, migration, function, rolls_back).await;
+            connection.wrapping = Wrapping::Nothing;
             let duration = started.elapsed();
             if let Err(failure) = outcome {
                 let rollback = if savepoint {
