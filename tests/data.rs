@@ -18,9 +18,10 @@ fn migrator(prefix: &str) -> Migrator {
     Migrator::new(migrations).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// 25 rows with keys 2, 4, ... 50 (gaps on purpose): `n` is the key divided by 2.
+/// 25 rows with keys 2, 4, ... 50 (gaps on purpose): `n` is the key divided by 2. The key is a
+/// 32-bit INTEGER: batches walk keys of any integer width.
 async fn items(db: &TestDatabase) {
-    db.execute("CREATE TABLE items (id BIGINT PRIMARY KEY, n INTEGER NOT NULL, doubled INTEGER)").await;
+    db.execute("CREATE TABLE items (id INTEGER PRIMARY KEY, n INTEGER NOT NULL, doubled INTEGER)").await;
     let rows: Vec<String> = (1..=25).map(|n| format!("({}, {n})", n * 2)).collect();
     db.execute(&format!("INSERT INTO items (id, n) VALUES {}", rows.join(", "))).await;
 }

@@ -80,7 +80,8 @@ impl Walk {
             // The key `batch_size` rows on: the end of this batch; none when fewer rows are left.
             let upper = db
                 .fetch_optional_integer(&format!(
-                    "SELECT {key} FROM {table}{above} ORDER BY {key} LIMIT 1 OFFSET {}",
+                    "SELECT CAST({key} AS {}) FROM {table}{above} ORDER BY {key} LIMIT 1 OFFSET {}",
+                    dialect.integer_type(),
                     self.batch_size - 1
                 ))
                 .await

@@ -109,6 +109,14 @@ pub enum Error {
         "this migration asked for a {wanted} connection, but the database is {database}; check which database the migration runs on with `Connection::dialect` first"
     )]
     WrongDatabase { wanted: &'static str, database: &'static str },
+    /// An offline range that can't be rendered.
+    #[error("can't render SQL for '{range}': {reason}")]
+    OfflineRange { range: String, reason: &'static str },
+    /// An async migration in an offline range: it needs a live database.
+    #[error(
+        "migration '{revision}' ({origin}) is an async fn that needs a live connection, so it can't be rendered as SQL offline; run it online, or render a range that doesn't include it"
+    )]
+    OfflineNeedsConnection { revision: String, origin: String },
     /// A batched update or copy was asked for something it can't do.
     #[error("can't run the batches over table '{table}': {reason}")]
     InvalidBatch { table: String, reason: String },

@@ -47,6 +47,11 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
     /// An identifier, quoted so that any name works (spaces, quotes, reserved words).
     fn quote_identifier(&self, identifier: &str) -> String;
 
+    /// A string literal, for SQL rendered offline where nothing can be bound.
+    fn quote_literal(&self, value: &str) -> String {
+        quote_with(value, '\'')
+    }
+
     /// The `index`-th (1-based) bind placeholder.
     fn placeholder(&self, index: usize) -> String {
         let _ = index;
@@ -82,6 +87,20 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
             log: self.qualified(schema, &format!("{name}_log")),
             state: self.qualified(schema, &format!("{name}_state")),
         }
+    }
+}
+
+/// The dialect of a database URL (`sqlite:`, `postgres:`/`postgresql:`, `mysql:`/`mariadb:`), for
+/// rendering SQL offline without connecting.
+pub fn from_url(url: &str) -> Option<&'static dyn Dialect> {
+    match url.split(':').next().unwrap_or_default() {
+        #[cfg(feature = "sqlite")]
+        "sqlite" => Some(&SqliteDialect),
+        #[cfg(feature = "postgres")]
+        "postgres" | "postgresql" => Some(&PostgresDialect),
+        #[cfg(feature = "mysql")]
+        "mysql" | "mariadb" => Some(&MySqlDialect),
+        _ => None,
     }
 }
 

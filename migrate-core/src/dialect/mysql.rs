@@ -19,6 +19,11 @@ impl Dialect for MySqlDialect {
         "SIGNED"
     }
 
+    fn quote_literal(&self, value: &str) -> String {
+        // Backslashes escape in MySQL string literals unless NO_BACKSLASH_ESCAPES is set.
+        quote_with(&value.replace('\\', "\\\\"), '\'')
+    }
+
     fn transactional_ddl(&self) -> bool {
         false
     }

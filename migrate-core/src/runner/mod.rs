@@ -7,6 +7,7 @@
 //! each migration in its own transaction by default.
 
 mod connection;
+mod offline;
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -731,6 +732,13 @@ pub async fn upgrade_to_head(pool: &impl MigratePool) -> Result<Report> {
 /// The heads the version table holds.
 async fn read_heads(connection: &mut Connection, tables: &VersionTables) -> Result<Vec<String>, sqlx::Error> {
     connection.fetch_strings(&format!("SELECT version_num FROM {}", tables.heads)).await
+}
+
+/// The heads a step removes from the version table and the heads it adds.
+fn head_moves<'h>(before: &'h [String], after: &'h [String]) -> (Vec<&'h str>, Vec<&'h str>) {
+    let removed = before.iter().filter(|head| !after.contains(head)).map(String::as_str).collect();
+    let added = after.iter().filter(|head| !before.contains(head)).map(String::as_str).collect();
+    (removed, added)
 }
 
 /// What the version tables hold, read in one query.
