@@ -8,15 +8,9 @@ mod common;
 
 use std::sync::Arc;
 
-use common::{Kind, TestDatabase};
+use common::{Kind, TestDatabase, migrator};
 use migrate::prelude::*;
-use migrate::{BatchReport, CopyInBatches, Error, MigratePool, Migrator, UpdateInBatches};
-
-/// The registered migrations whose revision starts with `prefix`: one scenario's graph.
-fn migrator(prefix: &str) -> Migrator {
-    let migrations = Migration::registered().into_iter().filter(|m| m.revision.starts_with(prefix));
-    Migrator::new(migrations).unwrap_or_else(|e| panic!("{e}"))
-}
+use migrate::{BatchReport, CopyInBatches, Error, MigratePool, UpdateInBatches};
 
 /// 25 rows with keys 2, 4, ... 50 (gaps on purpose): `n` is the key divided by 2. The key is a
 /// 32-bit INTEGER: batches walk keys of any integer width.

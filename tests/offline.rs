@@ -6,15 +6,10 @@ mod common;
 
 use std::sync::Arc;
 
-use common::{Kind, TestDatabase};
+use common::{Kind, TestDatabase, migrator};
+use migrate::Error;
 use migrate::dialect::{Dialect, MySqlDialect, PostgresDialect, SqliteDialect};
 use migrate::prelude::*;
-use migrate::{Error, Migrator};
-
-fn migrator(prefix: &str) -> Migrator {
-    let migrations = Migration::registered().into_iter().filter(|m| m.revision.starts_with(prefix));
-    Migrator::new(migrations).unwrap_or_else(|e| panic!("{e}"))
-}
 
 fn dialect(kind: Kind) -> &'static dyn Dialect {
     match kind {

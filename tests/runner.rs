@@ -5,15 +5,9 @@ mod common;
 
 use std::sync::Arc;
 
-use common::{Kind, TestDatabase};
+use common::{Kind, TestDatabase, migrator};
 use migrate::prelude::*;
 use migrate::{Direction, Error, Migrator, TransactionMode};
-
-/// The registered migrations whose revision starts with `prefix`: one scenario's graph.
-fn migrator(prefix: &str) -> Migrator {
-    let migrations = Migration::registered().into_iter().filter(|m| m.revision.starts_with(prefix));
-    Migrator::new(migrations).unwrap_or_else(|e| panic!("{e}"))
-}
 
 fn revisions(report: &migrate::Report) -> Vec<&str> {
     report.applied.iter().map(|applied| applied.revision.as_str()).collect()

@@ -6,6 +6,13 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use migrate::DatabasePool;
 use sqlx::AssertSqlSafe;
 
+/// The registered migrations whose revision starts with `prefix`: one scenario's graph (each
+/// scenario's revisions share a prefix no other scenario's start with).
+pub fn migrator(prefix: &str) -> migrate::Migrator {
+    let migrations = migrate::Migration::registered().into_iter().filter(|m| m.revision.starts_with(prefix));
+    migrate::Migrator::new(migrations).unwrap_or_else(|e| panic!("{e}"))
+}
+
 /// The databases every runner behaviour is checked on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
