@@ -24,7 +24,7 @@ pub use migrate_macros::migration;
 
 /// Everything a migration module needs: `use migrate::prelude::*;`.
 pub mod prelude {
-    pub use migrate_core::{Migration, Operations};
+    pub use migrate_core::{Database, Migration, Operations, ReferentialAction, ServerDefault, Type, Value};
     pub use migrate_macros::migration;
 }
 

@@ -10,13 +10,19 @@ pub mod graph;
 pub mod ops;
 pub mod registry;
 pub mod runner;
+pub mod schema;
 
+pub use dialect::Database;
 pub use error::{Error, MigrationFailure, Result};
 pub use graph::{Direction, Plan, Revision, RevisionGraph, RevisionSpec, Step};
 pub use ops::{Operation, Operations};
 pub use registry::{Downgrade, Migration, MigrationFn};
 pub use runner::{
     Applied, Connection, DatabasePool, MigratePool, Migrator, Report, TransactionMode, upgrade_to_head,
+};
+pub use schema::{
+    Column, Constraint, ConstraintKind, ForeignKey, Index, ReferentialAction, ServerDefault, Table, Type,
+    Value,
 };
 
 /// Items the `#[migration]` attribute expands to; not part of the public API.

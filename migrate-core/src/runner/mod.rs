@@ -6,15 +6,16 @@
 //! database with the program (unknown revisions, edited migrations) and only then runs the plan,
 //! each migration in its own transaction by default.
 
+mod apply;
 mod connection;
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use crate::dialect::{Dialect, RunLock, VersionTables};
+use crate::dialect::{Dialect, ForeignKeySwitch, RunLock, VersionTables};
 use crate::error::{Error, MigrationFailure, Result};
 use crate::graph::{Direction, Plan, Revision, RevisionGraph, Step};
-use crate::ops::{Operation, Operations};
+use crate::ops::Operations;
 use crate::registry::{Downgrade, Migration, MigrationFn};
 
 pub use connection::{Connection, DatabasePool, MigratePool};
@@ -190,8 +191,15 @@ impl Migrator {
         {
             return Ok(report);
         }
-        self.acquire(&mut connection, &lock).await?;
-        let outcome = self.locked(&mut connection, dialect, &tables, &lock, action).await;
+        // SQLite's batch mode rebuilds tables, which keeps every row only with foreign keys
+        // unenforced, and enforcement switches only outside a transaction: off for the run,
+        // checked after each migration instead (SQLite's own recipe for table changes).
+        let foreign_keys = apply::suspend_foreign_keys(&mut connection).await?;
+        if let Err(error) = self.acquire(&mut connection, &lock).await {
+            apply::restore_foreign_keys(&mut connection, foreign_keys).await;
+            return Err(error);
+        }
+        let outcome = self.locked(&mut connection, dialect, &tables, &lock, action, foreign_keys).await;
         let released = match (&lock, &outcome) {
             (RunLock::Advisory { release, .. }, _) => connection.execute(release).await,
             (RunLock::WriteTransaction { .. }, Ok(_)) => connection.execute("COMMIT").await,
@@ -200,6 +208,7 @@ impl Migrator {
             (RunLock::WriteTransaction { .. }, Err(Error::MigrationFailed(_))) => Ok(()),
             (RunLock::WriteTransaction { .. }, Err(_)) => connection.execute("ROLLBACK").await,
         };
+        apply::restore_foreign_keys(&mut connection, foreign_keys).await;
         let report = outcome?;
         released.map_err(|source| Error::Database { doing: "releasing the run lock".to_owned(), source })?;
         Ok(report)
@@ -273,6 +282,7 @@ impl Migrator {
         Ok(())
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn locked(
         &self,
         connection: &mut Connection,
@@ -280,6 +290,7 @@ impl Migrator {
         tables: &VersionTables,
         lock: &RunLock,
         action: Action<'_>,
+        foreign_keys: Option<ForeignKeySwitch>,
     ) -> Result<Report> {
         self.check_layout(connection, dialect, tables).await?;
         let heads = read_heads(connection, tables)
@@ -345,7 +356,8 @@ impl Migrator {
             let in_transaction = !outside;
             let rolls_back = in_transaction && dialect.transactional_ddl();
             let started = Instant::now();
-            let outcome = self.run_step(connection, tables, step, migration, function, rolls_back).await;
+            let outcome =
+                self.run_step(connection, tables, step, migration, function, rolls_back, foreign_keys).await;
             let duration = started.elapsed();
             if let Err(failure) = outcome {
                 let rollback = if savepoint {
@@ -384,7 +396,9 @@ impl Migrator {
         Ok(report)
     }
 
-    /// Runs one migration's statements, then records its heads and log row.
+    /// Runs one migration's operations, then records its heads and log row; with foreign keys
+    /// suspended, checks them before.
+    #[allow(clippy::too_many_arguments)]
     async fn run_step(
         &self,
         connection: &mut Connection,
@@ -393,6 +407,7 @@ impl Migrator {
         migration: &Migration,
         function: MigrationFn,
         rolls_back: bool,
+        foreign_keys: Option<ForeignKeySwitch>,
     ) -> Result<()> {
         let dialect = connection.dialect();
         let MigrationFn::Sync(record) = function;
@@ -400,19 +415,25 @@ impl Migrator {
         record(&mut operations);
         let started = Instant::now();
         let mut ran = Vec::new();
+        let mut outcome = Ok(());
         for operation in operations.into_recorded() {
-            let Operation::Execute { sql } = operation;
-            if let Err(source) = connection.execute(&sql).await {
-                return Err(Error::MigrationFailed(Box::new(MigrationFailure {
-                    revision: step.revision.clone(),
-                    origin: migration.origin(),
-                    direction: step.direction,
-                    statement: sql,
-                    message: source.to_string(),
-                    committed: if rolls_back { Vec::new() } else { ran },
-                })));
+            outcome = apply::operation(connection, &operation, &mut ran).await;
+            if outcome.is_err() {
+                break;
             }
-            ran.push(sql);
+        }
+        if let (Ok(()), Some(switch)) = (&outcome, &foreign_keys) {
+            outcome = apply::check_foreign_keys(connection, switch).await;
+        }
+        if let Err(apply::Failed { statement, message }) = outcome {
+            return Err(Error::MigrationFailed(Box::new(MigrationFailure {
+                revision: step.revision.clone(),
+                origin: migration.origin(),
+                direction: step.direction,
+                statement,
+                message,
+                committed: if rolls_back { Vec::new() } else { ran },
+            })));
         }
         // Where DDL commits implicitly (MySQL), the statements above ended any transaction: the
         // heads and the log row get one of their own, so the version table is never half-written.
