@@ -125,7 +125,13 @@ pub(super) fn rebuild(
                 return Ok(vec![dialect.add_column_in_place(op)]);
             }
             let sql = dialect.column_definition(&op.column, None);
-            items.push(Item::Column { name: op.column.name.clone(), sql, parsed: None, copied: false });
+            // After the last column: SQLite wants every column before the table constraints.
+            let after_columns =
+                items.iter().rposition(|item| matches!(item, Item::Column { .. })).map_or(0, |at| at + 1);
+            items.insert(
+                after_columns,
+                Item::Column { name: op.column.name.clone(), sql, parsed: None, copied: false },
+            );
             for constraint in op.column.constraints(&live.name) {
                 items.push(new_constraint(dialect, &constraint));
             }
