@@ -37,6 +37,8 @@ mod book {
     struct Tutorial;
     #[doc = include_str!("../book/src/writing-migrations.md")]
     struct WritingMigrations;
+    #[doc = include_str!("../book/src/operations.md")]
+    struct Operations;
     #[doc = include_str!("../book/src/revisions.md")]
     struct Revisions;
     #[doc = include_str!("../book/src/running.md")]

@@ -363,6 +363,22 @@ mod tests {
     }
 
     #[test]
+    fn an_added_column_goes_after_the_columns_and_is_not_copied() {
+        let sql = rebuild_with(|op| {
+            op.add_column("users", "code", Type::Varchar(10)).unique();
+        });
+        assert!(
+            sql[0].contains("\"age\" INTEGER DEFAULT 0,\n  \"code\" VARCHAR(10),\n  PRIMARY KEY (\"id\"),")
+                && sql[0].ends_with("CONSTRAINT \"users_code_key\" UNIQUE (\"code\")\n)"),
+            "{}",
+            sql[0]
+        );
+        assert!(
+            sql[1].ends_with("(\"id\", \"email\", \"age\") SELECT \"id\", \"email\", \"age\" FROM \"users\"")
+        );
+    }
+
+    #[test]
     fn dropping_a_constraint_of_another_kind_is_refused() {
         let mut op = Operations::new();
         op.drop_unique("adult", "users");
