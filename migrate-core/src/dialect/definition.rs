@@ -31,6 +31,7 @@ pub(super) struct Token {
 }
 
 impl Token {
+    /// The token's text.
     pub fn text<'s>(&self, sql: &'s str) -> &'s str {
         &sql[self.start..self.end]
     }

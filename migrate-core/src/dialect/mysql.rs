@@ -417,6 +417,19 @@ mod tests {
     }
 
     #[test]
+    fn on_delete_set_default_is_refused_before_anything_runs() {
+        let error = render_with(
+            |op| {
+                op.create_foreign_key("players_team_fkey", "players", ["team_id"], "teams", ["id"])
+                    .on_delete(ReferentialAction::SetDefault);
+            },
+            None,
+        )
+        .unwrap_err();
+        assert!(error.to_string().contains("InnoDB refuses ON DELETE/ON UPDATE SET DEFAULT"), "{error}");
+    }
+
+    #[test]
     fn text_with_a_backslash_is_written_in_hexadecimal() {
         assert_eq!(MySqlDialect.literal(&Value::from("a\\b")), "_utf8mb4 X'615c62'");
         assert_eq!(MySqlDialect.literal(&Value::from("it's")), "'it''s'");

@@ -342,6 +342,18 @@ mod tests {
     }
 
     #[test]
+    fn a_column_added_if_missing_cant_bring_a_constraint() {
+        let mut op = Operations::new();
+        op.add_column_if_not_exists("users", "email", Type::Text).unique();
+        let error = PostgresDialect.render(&op.recorded()[0], None).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "add_column \"users\".\"email\" can't be run on PostgreSQL: PostgreSQL can't add a constraint only if it \
+             is missing; add the column's unique or references without if_not_exists"
+        );
+    }
+
+    #[test]
     fn comments_are_statements_of_their_own() {
         let sql = render(|op| {
             op.create_table("t", |t| {

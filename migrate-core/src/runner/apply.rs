@@ -84,8 +84,13 @@ pub(super) async fn suspend_foreign_keys(
 /// can't be switched back is closed instead of going back to the pool without enforcement.
 pub(super) async fn restore_foreign_keys(connection: &mut Connection, suspended: Option<ForeignKeySwitch>) {
     let Some(switch) = suspended else { return };
-    if let Err(error) = connection.execute(switch.on).await {
-        tracing::error!(%error, "turning foreign-key enforcement on again; closing the connection");
+    // Inside a transaction left open by a failure the switch does nothing, silently: read back.
+    let switched = match connection.execute(switch.on).await {
+        Ok(()) => connection.fetch_integer(switch.read).await.map(|on| on == 1),
+        Err(error) => Err(error),
+    };
+    if !matches!(switched, Ok(true)) {
+        tracing::error!(?switched, "turning foreign-key enforcement on again failed; closing the connection");
         connection.close_on_drop();
     }
 }
