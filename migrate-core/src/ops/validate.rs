@@ -77,8 +77,10 @@ impl Operation {
                 named("table", &op.name).or_else(|| op.definition.as_ref().and_then(table_problem))
             }
             Operation::RenameTable(op) => named("table", &op.from).or_else(|| named("new table", &op.to)),
-            Operation::AddColumn(op) => {
-                named("table", &op.table).or_else(|| column_problem(&op.column)).or_else(|| {
+            Operation::AddColumn(op) => named("table", &op.table)
+                .or_else(|| column_problem(&op.column))
+                .or_else(|| op.column.constraints(&op.table).iter().find_map(constraint_problem))
+                .or_else(|| {
                     if op.column.primary_key || op.column.auto_increment {
                         Some(format!(
                             "add_column can't add a primary key; create the table with column \"{}\" instead",
@@ -87,8 +89,7 @@ impl Operation {
                     } else {
                         None
                     }
-                })
-            }
+                }),
             Operation::DropColumn(op) => named("table", &op.table).or_else(|| named("column", &op.column)),
             Operation::AlterColumn(op) => named("table", &op.table)
                 .or_else(|| named("column", &op.column))
@@ -138,8 +139,20 @@ impl Operation {
     }
 }
 
+/// The longest name every database keeps whole: PostgreSQL cuts longer ones short (so that a later
+/// drop by the full name finds nothing), MariaDB refuses names over 64 bytes.
+const LONGEST_NAME: usize = 63;
+
 fn named(what: &str, name: &str) -> Option<String> {
-    name.is_empty().then(|| format!("the {what} name is empty"))
+    if name.is_empty() {
+        return Some(format!("the {what} name is empty"));
+    }
+    (name.len() > LONGEST_NAME).then(|| {
+        format!(
+            "the {what} name \"{name}\" is {} bytes long; PostgreSQL keeps only {LONGEST_NAME}: choose a shorter one",
+            name.len()
+        )
+    })
 }
 
 fn columns_problem(what: &str, columns: &[String]) -> Option<String> {
@@ -168,8 +181,8 @@ fn default_problem(default: &ServerDefault) -> Option<String> {
 
 fn column_problem(column: &Column) -> Option<String> {
     let name = &column.name;
-    if name.is_empty() {
-        return Some("a column name is empty".to_owned());
+    if let Some(reason) = named("column", name) {
+        return Some(reason);
     }
     if let Some(reason) = column.column_type.invalid() {
         return Some(format!("column \"{name}\": {reason}"));
@@ -191,8 +204,11 @@ fn column_problem(column: &Column) -> Option<String> {
 }
 
 fn constraint_problem(constraint: &Constraint) -> Option<String> {
-    if constraint.name().is_empty() {
-        return Some("a constraint name is empty".to_owned());
+    if let Some(reason) = named("constraint", constraint.name()) {
+        // A column's unique() and references() name their constraints after the table and column.
+        return Some(format!(
+            "{reason} (name a column's constraints with t.unique(name, ..) or .references(..).named(name))"
+        ));
     }
     let name = constraint.name();
     match constraint {
@@ -219,8 +235,8 @@ fn constraint_problem(constraint: &Constraint) -> Option<String> {
 }
 
 fn table_problem(table: &Table) -> Option<String> {
-    if table.name.is_empty() {
-        return Some("the table name is empty".to_owned());
+    if let Some(reason) = named("table", &table.name) {
+        return Some(reason);
     }
     if table.columns.is_empty() {
         return Some("a table needs at least one column".to_owned());
@@ -333,6 +349,21 @@ mod tests {
             op.bulk_insert("users", ["id", "email"], [vec![crate::schema::Value::Integer(1)]]);
         });
         assert!(message.contains("row 0 has 1 value(s) for 2 column(s)"), "{message}");
+    }
+
+    #[test]
+    fn a_derived_constraint_name_postgresql_would_cut_short_is_refused() {
+        let message = problem(|op| {
+            op.create_table("customer_subscription_renewals", |t| {
+                t.column("previous_billing_agreement_id", Type::BigInt).unique();
+            });
+        });
+        assert!(
+            message.contains(
+                "the constraint name \"customer_subscription_renewals_previous_billing_agreement_id_key\" is 64 bytes long"
+            ),
+            "{message}"
+        );
     }
 
     #[test]
