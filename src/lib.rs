@@ -24,7 +24,9 @@ pub use migrate_macros::migration;
 
 /// Everything a migration module needs: `use migrate::prelude::*;`.
 pub mod prelude {
-    pub use migrate_core::{Connection, Migration, Operations};
+    pub use migrate_core::{
+        Connection, Database, Migration, Operations, ReferentialAction, ServerDefault, Type, Value,
+    };
     pub use migrate_macros::migration;
 }
 
@@ -37,6 +39,8 @@ mod book {
     struct Tutorial;
     #[doc = include_str!("../book/src/writing-migrations.md")]
     struct WritingMigrations;
+    #[doc = include_str!("../book/src/operations.md")]
+    struct Operations;
     #[doc = include_str!("../book/src/revisions.md")]
     struct Revisions;
     #[doc = include_str!("../book/src/running.md")]

@@ -86,6 +86,15 @@ pub enum Error {
     )]
     NotAnAncestor { lower: String, upper: String },
 
+    // ---- operations ----
+    /// An operation asks for something no database can do (a table without columns,
+    /// `varchar(0)`, an index on no columns, an alter that changes nothing, ...).
+    #[error("{operation} can't be run: {reason}")]
+    InvalidOperation { operation: String, reason: String },
+    /// An operation this database can't carry out (or can't carry out this way).
+    #[error("{operation} can't be run on {database}: {reason}")]
+    UnsupportedOperation { operation: String, database: &'static str, reason: String },
+
     // ---- running migrations ----
     /// The database answered with an error.
     #[error("database error while {doing}: {source}")]

@@ -11,14 +11,20 @@ pub mod graph;
 pub mod ops;
 pub mod registry;
 pub mod runner;
+pub mod schema;
 
 pub use data::{BatchReport, CopyInBatches, UpdateInBatches};
+pub use dialect::Database;
 pub use error::{Error, MigrationFailure, Result};
 pub use graph::{Direction, Plan, Revision, RevisionGraph, RevisionSpec, Step};
 pub use ops::{Operation, Operations};
 pub use registry::{Downgrade, Migration, MigrationFn, MigrationFuture};
 pub use runner::{
     Applied, Connection, DatabasePool, MigratePool, Migrator, Report, TransactionMode, upgrade_to_head,
+};
+pub use schema::{
+    Column, Constraint, ConstraintKind, ForeignKey, Index, ReferentialAction, ServerDefault, Table, Type,
+    Value,
 };
 
 /// Items the `#[migration]` attribute expands to; not part of the public API.

@@ -1,6 +1,8 @@
 //! A database of its own for each test: a temporary SQLite file, or a fresh PostgreSQL or MariaDB
 //! database created on the server the environment names, dropped when the test ends.
 
+pub mod schema;
+
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use migrate::DatabasePool;

@@ -1,6 +1,9 @@
 //! What differs between databases, behind one trait with one implementation per database: the
-//! version tables' DDL, the run lock, placeholders, and identifier quoting (in exactly one
-//! function per dialect).
+//! version tables' DDL, the run lock, placeholders, identifier quoting (in exactly one function
+//! per dialect), and the SQL of every operation.
+
+mod definition;
+mod standard;
 
 #[cfg(feature = "mysql")]
 mod mysql;
@@ -15,6 +18,66 @@ pub use mysql::MySqlDialect;
 pub use postgres::PostgresDialect;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteDialect;
+
+use crate::error::Result;
+use crate::ops::Operation;
+use crate::schema::{Type, Value};
+
+/// The databases migrate runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Database {
+    /// SQLite.
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+    /// MySQL and MariaDB.
+    MySql,
+}
+
+/// What a dialect reads of a live table to render an operation on it: SQLite's batch mode
+/// rebuilds the table from it, MariaDB restates a column from it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LiveTable {
+    /// The table's name.
+    pub name: String,
+    /// The `CREATE TABLE` statement the database holds; empty when there is no such table.
+    pub definition: String,
+    /// The indexes created apart from the table: name and `CREATE INDEX` statement.
+    pub indexes: Vec<(String, String)>,
+    /// The columns of each index: index name and column name (empty for an expression).
+    pub index_columns: Vec<(String, String)>,
+    /// The table's triggers: name and `CREATE TRIGGER` statement.
+    pub triggers: Vec<(String, String)>,
+}
+
+/// The part of a [`LiveTable`] a query reads; every such query returns rows of two strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LivePart {
+    /// Table name and `CREATE TABLE` statement.
+    Definition,
+    /// Index name and `CREATE INDEX` statement.
+    Indexes,
+    /// Index name and column name.
+    IndexColumns,
+    /// Trigger name and `CREATE TRIGGER` statement.
+    Triggers,
+}
+
+/// How a run turns foreign-key enforcement off and on again, and checks what it would have
+/// enforced: SQLite rebuilds tables (batch mode) only without enforcement, and switches it
+/// only outside a transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ForeignKeySwitch {
+    /// Reads whether enforcement is on (1) or off (0).
+    pub read: &'static str,
+    /// Turns enforcement off.
+    pub off: &'static str,
+    /// Turns enforcement on.
+    pub on: &'static str,
+    /// Lists the rows that break a foreign key, one string each.
+    pub violations: &'static str,
+}
 
 /// The tables migrate keeps in a database, named from the version table's name and schema.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,11 +110,6 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
     /// An identifier, quoted so that any name works (spaces, quotes, reserved words).
     fn quote_identifier(&self, identifier: &str) -> String;
 
-    /// A string literal, for SQL rendered offline where nothing can be bound.
-    fn quote_literal(&self, value: &str) -> String {
-        quote_with(value, '\'')
-    }
-
     /// The `index`-th (1-based) bind placeholder.
     fn placeholder(&self, index: usize) -> String {
         let _ = index;
@@ -71,6 +129,43 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
 
     /// How this database serialises concurrent runs; `key` names the version table.
     fn run_lock(&self, key: &str) -> RunLock;
+
+    /// Which database this is.
+    fn database(&self) -> Database;
+
+    /// A value as an SQL literal of this database.
+    fn literal(&self, value: &Value) -> String;
+
+    /// A portable type as this database's column type.
+    fn column_type(&self, column_type: &Type) -> String;
+
+    /// The statements that carry out `operation`, after checking it asks for something possible.
+    /// `live` is the live table [`Dialect::live_table_needed`] asked for; without it, an operation
+    /// that needs one is refused with an error that says so.
+    fn render(&self, operation: &Operation, live: Option<&LiveTable>) -> Result<Vec<String>> {
+        operation.validate()?;
+        self.render_valid(operation, live)
+    }
+
+    /// The statements that carry out an operation already validated.
+    fn render_valid(&self, operation: &Operation, live: Option<&LiveTable>) -> Result<Vec<String>>;
+
+    /// The table whose live definition rendering `operation` needs, if it needs one.
+    fn live_table_needed<'o>(&self, operation: &'o Operation) -> Option<&'o str> {
+        let _ = operation;
+        None
+    }
+
+    /// The queries that read a live table.
+    fn live_table_queries(&self, table: &str) -> Vec<(LivePart, String)> {
+        let _ = table;
+        Vec::new()
+    }
+
+    /// How a run suspends foreign-key enforcement, where rendering may rebuild tables.
+    fn foreign_key_switch(&self) -> Option<ForeignKeySwitch> {
+        None
+    }
 
     /// A table name, qualified with a schema when one is given.
     fn qualified(&self, schema: Option<&str>, table: &str) -> String {
@@ -102,6 +197,11 @@ pub fn from_url(url: &str) -> Option<&'static dyn Dialect> {
         "mysql" | "mariadb" => Some(&MySqlDialect),
         _ => None,
     }
+}
+
+/// Quotes `text` as a string literal: single quotes, doubled inside.
+fn quote_string(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
 }
 
 /// Quotes `identifier` with `quote`, doubling any `quote` inside it.

@@ -1,6 +1,33 @@
 //! MySQL and MariaDB.
 
-use super::{Dialect, RunLock, VersionTables, quote_with};
+use super::definition::{split_column, split_table, table_constraint};
+use super::{
+    Database, Dialect, LivePart, LiveTable, RunLock, VersionTables, quote_string, quote_with, standard,
+};
+use crate::error::{Error, Result};
+use crate::ops::{AlterColumn, Operation};
+use crate::schema::{Column, Constraint, ConstraintKind, ReferentialAction, Type, Value};
+
+/// The keywords that start a clause of a column definition in `SHOW CREATE TABLE`.
+const CLAUSE_STARTS: &[&str] = &[
+    "CONSTRAINT",
+    "PRIMARY",
+    "NOT",
+    "NULL",
+    "UNIQUE",
+    "CHECK",
+    "DEFAULT",
+    "COLLATE",
+    "REFERENCES",
+    "GENERATED",
+    "AS",
+    "AUTO_INCREMENT",
+    "COMMENT",
+    "ON",
+    "CHARACTER",
+    "CHARSET",
+    "INVISIBLE",
+];
 
 /// MySQL/MariaDB: DDL commits implicitly; the run holds a named `GET_LOCK` lock.
 #[derive(Debug, Clone, Copy, Default)]
@@ -17,11 +44,6 @@ impl Dialect for MySqlDialect {
 
     fn integer_type(&self) -> &'static str {
         "SIGNED"
-    }
-
-    fn quote_literal(&self, value: &str) -> String {
-        // Backslashes escape in MySQL string literals unless NO_BACKSLASH_ESCAPES is set.
-        quote_with(&value.replace('\\', "\\\\"), '\'')
     }
 
     fn transactional_ddl(&self) -> bool {
@@ -52,5 +74,366 @@ impl Dialect for MySqlDialect {
             acquire: format!("SELECT CAST(COALESCE(GET_LOCK({name}, 0), 0) AS SIGNED)"),
             release: format!("SELECT RELEASE_LOCK({name})"),
         }
+    }
+
+    fn database(&self) -> Database {
+        Database::MySql
+    }
+
+    fn literal(&self, value: &Value) -> String {
+        match value {
+            Value::Null => "NULL".to_owned(),
+            Value::Boolean(true) => "TRUE".to_owned(),
+            Value::Boolean(false) => "FALSE".to_owned(),
+            Value::Integer(number) => number.to_string(),
+            Value::Float(number) => format!("{number:?}"),
+            Value::Decimal(number) => number.clone(),
+            Value::Text(text)
+            | Value::Date(text)
+            | Value::Time(text)
+            | Value::Timestamp(text)
+            | Value::Uuid(text)
+            | Value::Json(text) => {
+                // A backslash escapes in MySQL strings unless NO_BACKSLASH_ESCAPES is set: text
+                // with one is written as hexadecimal UTF-8, which reads the same in every mode.
+                if text.contains('\\') {
+                    format!("_utf8mb4 X'{}'", standard::hex(text.as_bytes()))
+                } else {
+                    quote_string(text)
+                }
+            }
+            Value::Binary(bytes) => format!("X'{}'", standard::hex(bytes)),
+        }
+    }
+
+    fn column_type(&self, column_type: &Type) -> String {
+        match column_type {
+            Type::SmallInt => "SMALLINT".to_owned(),
+            Type::Integer => "INT".to_owned(),
+            Type::BigInt => "BIGINT".to_owned(),
+            Type::Text => "LONGTEXT".to_owned(),
+            Type::Varchar(length) => format!("VARCHAR({length})"),
+            Type::Boolean => "BOOLEAN".to_owned(),
+            Type::Numeric { precision, scale } => format!("DECIMAL({precision}, {scale})"),
+            Type::Float => "FLOAT".to_owned(),
+            Type::Double => "DOUBLE".to_owned(),
+            Type::Date => "DATE".to_owned(),
+            Type::Time => "TIME(6)".to_owned(),
+            // MariaDB has no zoned type: both store the value as given (write UTC).
+            Type::Timestamp { .. } => "DATETIME(6)".to_owned(),
+            Type::Uuid => "CHAR(36)".to_owned(),
+            Type::Json => "JSON".to_owned(),
+            Type::Binary => "LONGBLOB".to_owned(),
+            Type::Enum { variants, .. } => {
+                let variants: Vec<String> = variants.iter().map(|variant| quote_string(variant)).collect();
+                format!("ENUM({})", variants.join(", "))
+            }
+        }
+    }
+
+    fn render_valid(&self, operation: &Operation, live: Option<&LiveTable>) -> Result<Vec<String>> {
+        let unsupported = |reason: &str| Error::UnsupportedOperation {
+            operation: operation.describe(),
+            database: "MariaDB",
+            reason: reason.to_owned(),
+        };
+        let table = |name: &str| self.quote_identifier(name);
+        let set_default_action = |constraints: &[Constraint]| {
+            constraints.iter().any(|constraint| {
+                matches!(constraint, Constraint::ForeignKey(key)
+                    if key.on_delete == Some(ReferentialAction::SetDefault) || key.on_update == Some(ReferentialAction::SetDefault))
+            })
+        };
+        const NO_SET_DEFAULT: &str =
+            "InnoDB refuses ON DELETE/ON UPDATE SET DEFAULT; use SET NULL, CASCADE or RESTRICT";
+        Ok(match operation {
+            Operation::CreateTable(op) => {
+                if set_default_action(&op.table.all_constraints()) {
+                    return Err(unsupported(NO_SET_DEFAULT));
+                }
+                let options = op
+                    .table
+                    .comment
+                    .as_ref()
+                    .map(|comment| format!(" COMMENT={}", quote_string(comment)))
+                    .unwrap_or_default();
+                vec![standard::create_table(self, op, &|column| self.column_definition(column), &options)]
+            }
+            Operation::DropTable(op) => vec![standard::drop_table(self, op)],
+            Operation::RenameTable(op) => vec![standard::rename_table(self, op)],
+            Operation::AddColumn(op) => {
+                let constraints = op.column.constraints(&op.table);
+                if set_default_action(&constraints) {
+                    return Err(unsupported(NO_SET_DEFAULT));
+                }
+                if op.if_not_exists && !constraints.is_empty() {
+                    return Err(unsupported(
+                        "a constraint can't be added only if the column is missing; add the column's unique or \
+                         references without if_not_exists",
+                    ));
+                }
+                let mut actions = vec![format!(
+                    "ADD COLUMN {}{}",
+                    if op.if_not_exists { "IF NOT EXISTS " } else { "" },
+                    self.column_definition(&op.column)
+                )];
+                actions.extend(
+                    constraints
+                        .iter()
+                        .map(|constraint| format!("ADD {}", standard::constraint(self, constraint))),
+                );
+                vec![format!("ALTER TABLE {} {}", table(&op.table), actions.join(", "))]
+            }
+            Operation::DropColumn(op) => vec![format!(
+                "ALTER TABLE {} DROP COLUMN {}{}",
+                table(&op.table),
+                if op.if_exists { "IF EXISTS " } else { "" },
+                self.quote_identifier(&op.column)
+            )],
+            Operation::AlterColumn(op) => match live {
+                Some(live) if self.live_table_needed(operation).is_some() => {
+                    vec![self.restate_column(operation, op, live)?]
+                }
+                None if self.live_table_needed(operation).is_some() => {
+                    return Err(unsupported(
+                        "MariaDB changes a column's type or nullability by restating the whole column, which \
+                         takes its live definition, and only a connection to the database can read it",
+                    ));
+                }
+                _ => self.alter_in_place(op),
+            },
+            Operation::CreateIndex(op) => {
+                if op.index.partial.is_some() {
+                    return Err(unsupported(
+                        "MariaDB has no partial indexes; index every row, or index a generated column instead",
+                    ));
+                }
+                vec![standard::create_index(self, op, false)]
+            }
+            Operation::DropIndex(op) => vec![format!(
+                "DROP INDEX {}{} ON {}",
+                if op.if_exists { "IF EXISTS " } else { "" },
+                self.quote_identifier(&op.name),
+                table(&op.table)
+            )],
+            Operation::AddConstraint(op) => {
+                if set_default_action(std::slice::from_ref(&op.constraint)) {
+                    return Err(unsupported(NO_SET_DEFAULT));
+                }
+                vec![standard::add_constraint(self, &op.table, &op.constraint)]
+            }
+            Operation::DropConstraint(op) => {
+                let what = match op.kind {
+                    ConstraintKind::Unique => "INDEX",
+                    ConstraintKind::ForeignKey => "FOREIGN KEY",
+                    ConstraintKind::Check => "CONSTRAINT",
+                };
+                vec![format!(
+                    "ALTER TABLE {} DROP {what} {}{}",
+                    table(&op.table),
+                    if op.if_exists { "IF EXISTS " } else { "" },
+                    self.quote_identifier(&op.name)
+                )]
+            }
+            Operation::BulkInsert(op) => standard::insert(self, op),
+            Operation::DropEnum(_) => Vec::new(),
+            _ => standard::raw(self, operation),
+        })
+    }
+
+    fn live_table_needed<'o>(&self, operation: &'o Operation) -> Option<&'o str> {
+        match operation {
+            Operation::AlterColumn(op) if op.new_type.is_some() || op.new_nullable.is_some() => {
+                Some(&op.table)
+            }
+            _ => None,
+        }
+    }
+
+    fn live_table_queries(&self, table: &str) -> Vec<(LivePart, String)> {
+        vec![(LivePart::Definition, format!("SHOW CREATE TABLE {}", self.quote_identifier(table)))]
+    }
+}
+
+impl MySqlDialect {
+    /// `` `name` TYPE [NOT NULL] [DEFAULT ..] [AUTO_INCREMENT] [COMMENT '..'] ``.
+    fn column_definition(&self, column: &Column) -> String {
+        let mut sql = format!(
+            "{} {}{}",
+            self.quote_identifier(&column.name),
+            self.column_type(&column.column_type),
+            standard::nullability_and_default(self, column)
+        );
+        if column.auto_increment {
+            sql.push_str(" AUTO_INCREMENT");
+        }
+        if let Some(comment) = &column.comment {
+            sql.push_str(" COMMENT ");
+            sql.push_str(&quote_string(comment));
+        }
+        sql
+    }
+
+    /// A default or a name changed without restating the column.
+    fn alter_in_place(&self, op: &AlterColumn) -> Vec<String> {
+        let mut statements = Vec::new();
+        let column = self.quote_identifier(&op.column);
+        let table = self.quote_identifier(&op.table);
+        match &op.new_server_default {
+            Some(Some(default)) => statements.push(format!(
+                "ALTER TABLE {table} ALTER COLUMN {column} SET DEFAULT {}",
+                standard::server_default(self, default)
+            )),
+            Some(None) => statements.push(format!("ALTER TABLE {table} ALTER COLUMN {column} DROP DEFAULT")),
+            None => {}
+        }
+        if let Some(new_name) = &op.new_name {
+            statements.push(standard::rename_column(self, &op.table, &op.column, new_name));
+        }
+        statements
+    }
+
+    /// `MODIFY COLUMN` (or `CHANGE COLUMN`, to rename too) with the column's live definition
+    /// changed: everything not asked for (default, comment, auto-increment, ...) is kept.
+    fn restate_column(&self, operation: &Operation, op: &AlterColumn, live: &LiveTable) -> Result<String> {
+        let invalid = |reason: String| Error::InvalidOperation { operation: operation.describe(), reason };
+        let table = split_table(&live.definition)
+            .ok_or_else(|| invalid(format!("can't read the definition of table \"{}\"", op.table)))?;
+        let column = table
+            .items
+            .iter()
+            .filter(|item| table_constraint(item).is_none())
+            .filter_map(|item| split_column(item, CLAUSE_STARTS))
+            .find(|column| column.name.eq_ignore_ascii_case(&op.column))
+            .ok_or_else(|| invalid(format!("table \"{}\" has no column \"{}\"", op.table, op.column)))?;
+        let mut changed = column.clone();
+        changed.clauses.retain(|clause| {
+            let kind = clause.kind.as_str();
+            // A character set, a collation and JSON's validity check belong to the old type.
+            let of_old_type = op.new_type.is_some()
+                && (matches!(kind, "CHARACTER" | "CHARSET" | "COLLATE")
+                    || (kind == "CHECK" && clause.text.to_ascii_lowercase().contains("json_valid")));
+            let nullability = op.new_nullable.is_some() && matches!(kind, "NOT" | "NULL");
+            let null_default =
+                op.new_nullable == Some(false) && clause.text.eq_ignore_ascii_case("DEFAULT NULL");
+            let default = op.new_server_default.is_some() && kind == "DEFAULT";
+            !(of_old_type || nullability || null_default || default)
+        });
+        let new_type = op.new_type.as_ref().map(|new_type| self.column_type(new_type));
+        let name = self.quote_identifier(op.new_name.as_deref().unwrap_or(&op.column));
+        let mut definition = changed.write(&name, new_type.as_deref().unwrap_or(changed.type_text));
+        match op.new_nullable {
+            Some(true) => definition.push_str(" NULL"),
+            Some(false) => definition.push_str(" NOT NULL"),
+            None => {}
+        }
+        if let Some(Some(default)) = &op.new_server_default {
+            definition.push_str(" DEFAULT ");
+            definition.push_str(&standard::server_default(self, default));
+        }
+        let table = self.quote_identifier(&op.table);
+        Ok(if op.new_name.is_some() {
+            format!("ALTER TABLE {table} CHANGE COLUMN {} {definition}", self.quote_identifier(&op.column))
+        } else {
+            format!("ALTER TABLE {table} MODIFY COLUMN {definition}")
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::Operations;
+
+    fn render_with(record: impl FnOnce(&mut Operations), live: Option<&LiveTable>) -> Result<Vec<String>> {
+        let mut op = Operations::new();
+        record(&mut op);
+        let mut statements = Vec::new();
+        for operation in op.recorded() {
+            statements.extend(MySqlDialect.render(operation, live)?);
+        }
+        Ok(statements)
+    }
+
+    #[test]
+    fn a_type_change_restates_the_live_column_keeping_its_default_and_comment() {
+        let live = LiveTable {
+            name: "users".to_owned(),
+            definition: "CREATE TABLE `users` (\n  `id` bigint(20) NOT NULL AUTO_INCREMENT,\n  \
+                         `email` varchar(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin DEFAULT 'x' COMMENT 'the mail',\n  \
+                         PRIMARY KEY (`id`)\n) ENGINE=InnoDB"
+                .to_owned(),
+            ..LiveTable::default()
+        };
+        let sql = render_with(
+            |op| {
+                op.alter_column("users", "email")
+                    .set_type(Type::Integer)
+                    .set_nullable(false)
+                    .rename_to("mail");
+            },
+            Some(&live),
+        )
+        .unwrap();
+        assert_eq!(
+            sql,
+            ["ALTER TABLE `users` CHANGE COLUMN `email` `mail` INT DEFAULT 'x' COMMENT 'the mail' NOT NULL"]
+        );
+    }
+
+    #[test]
+    fn a_partial_index_is_refused_clearly() {
+        let error = render_with(
+            |op| {
+                op.create_index("live_users", "users", ["email"]).partial("deleted_at IS NULL");
+            },
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "create_index \"live_users\" on \"users\" can't be run on MariaDB: MariaDB has no partial indexes; \
+             index every row, or index a generated column instead"
+        );
+    }
+
+    #[test]
+    fn each_kind_of_constraint_is_dropped_with_its_own_syntax() {
+        let sql = render_with(
+            |op| {
+                op.drop_unique("u", "t").if_exists();
+                op.drop_foreign_key("f", "t");
+                op.drop_check("c", "t");
+            },
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            sql,
+            [
+                "ALTER TABLE `t` DROP INDEX IF EXISTS `u`",
+                "ALTER TABLE `t` DROP FOREIGN KEY `f`",
+                "ALTER TABLE `t` DROP CONSTRAINT `c`",
+            ]
+        );
+    }
+
+    #[test]
+    fn on_delete_set_default_is_refused_before_anything_runs() {
+        let error = render_with(
+            |op| {
+                op.create_foreign_key("players_team_fkey", "players", ["team_id"], "teams", ["id"])
+                    .on_delete(ReferentialAction::SetDefault);
+            },
+            None,
+        )
+        .unwrap_err();
+        assert!(error.to_string().contains("InnoDB refuses ON DELETE/ON UPDATE SET DEFAULT"), "{error}");
+    }
+
+    #[test]
+    fn text_with_a_backslash_is_written_in_hexadecimal() {
+        assert_eq!(MySqlDialect.literal(&Value::from("a\\b")), "_utf8mb4 X'615c62'");
+        assert_eq!(MySqlDialect.literal(&Value::from("it's")), "'it''s'");
     }
 }

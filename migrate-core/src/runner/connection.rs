@@ -207,6 +207,11 @@ impl Connection {
         }
     }
 
+    /// Closes the connection when dropped instead of returning it to the pool.
+    pub(crate) fn close_on_drop(&mut self) {
+        on_driver!(self, connection => connection.close_on_drop())
+    }
+
     /// Runs SQL as given (several statements allowed), without binds; the error names the SQL.
     pub async fn execute(&mut self, sql: &str) -> Result<()> {
         self.run_sql(sql)

@@ -6,16 +6,17 @@
 //! database with the program (unknown revisions, edited migrations) and only then runs the plan,
 //! each migration in its own transaction by default.
 
+mod apply;
 mod connection;
 mod offline;
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use crate::dialect::{Dialect, RunLock, VersionTables};
+use crate::dialect::{Dialect, ForeignKeySwitch, RunLock, VersionTables};
 use crate::error::{Error, MigrationFailure, Result};
 use crate::graph::{Direction, Plan, Revision, RevisionGraph, Step};
-use crate::ops::{Operation, Operations};
+use crate::ops::Operations;
 use crate::registry::{Downgrade, Migration, MigrationFn};
 
 pub(crate) use connection::Wrapping;
@@ -192,8 +193,15 @@ impl Migrator {
         {
             return Ok(report);
         }
-        self.acquire(&mut connection, &lock).await?;
-        let outcome = self.locked(&mut connection, dialect, &tables, &lock, action).await;
+        // SQLite's batch mode rebuilds tables, which keeps every row only with foreign keys
+        // unenforced, and enforcement switches only outside a transaction: off for the run,
+        // checked after each migration instead (SQLite's own recipe for table changes).
+        let foreign_keys = apply::suspend_foreign_keys(&mut connection).await?;
+        if let Err(error) = self.acquire(&mut connection, &lock).await {
+            apply::restore_foreign_keys(&mut connection, foreign_keys).await;
+            return Err(error);
+        }
+        let outcome = self.locked(&mut connection, dialect, &tables, &lock, action, foreign_keys).await;
         let released = match (&lock, &outcome) {
             (RunLock::Advisory { release, .. }, _) => connection.run_sql(release).await,
             (RunLock::WriteTransaction { .. }, Ok(_)) => connection.run_sql("COMMIT").await,
@@ -202,6 +210,7 @@ impl Migrator {
             (RunLock::WriteTransaction { .. }, Err(Error::MigrationFailed(_))) => Ok(()),
             (RunLock::WriteTransaction { .. }, Err(_)) => connection.run_sql("ROLLBACK").await,
         };
+        apply::restore_foreign_keys(&mut connection, foreign_keys).await;
         let report = outcome?;
         released.map_err(|source| Error::Database { doing: "releasing the run lock".to_owned(), source })?;
         Ok(report)
@@ -282,6 +291,7 @@ impl Migrator {
         Ok(())
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn locked(
         &self,
         connection: &mut Connection,
@@ -289,6 +299,7 @@ impl Migrator {
         tables: &VersionTables,
         lock: &RunLock,
         action: Action<'_>,
+        foreign_keys: Option<ForeignKeySwitch>,
     ) -> Result<Report> {
         let State { digest, heads, .. } = self.check_state(connection, dialect, tables).await?;
 
@@ -336,7 +347,8 @@ impl Migrator {
         if digest.is_some() {
             self.write_digest(connection, dialect, tables, None).await?;
         }
-        let report = self.run_plan(connection, dialect, tables, lock, &plan, functions, heads).await?;
+        let report =
+            self.run_plan(connection, dialect, tables, lock, &plan, functions, heads, foreign_keys).await?;
         self.write_digest(connection, dialect, tables, self.applied_digest(&report.heads)).await?;
         Ok(report)
     }
@@ -352,6 +364,7 @@ impl Migrator {
         plan: &Plan,
         functions: Vec<MigrationFn>,
         heads: Vec<String>,
+        foreign_keys: Option<ForeignKeySwitch>,
     ) -> Result<Report> {
         let whole_run = self.transaction_mode == TransactionMode::WholeRun;
         // SQLite runs hold the write lock in one transaction: each step is a savepoint in it
@@ -383,8 +396,18 @@ impl Migrator {
                 (false, false) => Wrapping::RunWriteLock,
                 (false, true) => Wrapping::Transaction,
             };
-            let outcome =
-                self.run_step(connection, tables, &report.heads, step, migration, function, rolls_back).await;
+            let outcome = self
+                .run_step(
+                    connection,
+                    tables,
+                    &report.heads,
+                    step,
+                    migration,
+                    function,
+                    rolls_back,
+                    foreign_keys,
+                )
+                .await;
             connection.wrapping = Wrapping::Nothing;
             let duration = started.elapsed();
             if let Err(failure) = outcome {
@@ -424,7 +447,8 @@ impl Migrator {
         Ok(report)
     }
 
-    /// Runs one migration's statements, then records its heads and log row.
+    /// Runs one migration's operations, then records its heads and log row; with foreign keys
+    /// suspended, checks them before.
     #[allow(clippy::too_many_arguments)]
     async fn run_step(
         &self,
@@ -435,6 +459,7 @@ impl Migrator {
         migration: &Migration,
         function: MigrationFn,
         rolls_back: bool,
+        foreign_keys: Option<ForeignKeySwitch>,
     ) -> Result<()> {
         let dialect = connection.dialect();
         let started = Instant::now();
@@ -449,19 +474,17 @@ impl Migrator {
                 committed,
             }))
         };
+        let mut ran = Vec::new();
+        let mut outcome = Ok(());
         match function {
             MigrationFn::Sync(record) => {
                 let mut operations = Operations::new();
                 record(&mut operations);
-                let mut ran = Vec::new();
                 for operation in operations.into_recorded() {
-                    let Operation::Execute { sql } = operation;
-                    if let Err(source) = connection.run_sql(&sql).await {
-                        let rolled_back = rolls_back || ran.is_empty();
-                        let committed = if rolls_back { Vec::new() } else { ran };
-                        return Err(failure(Some(sql), source.to_string(), rolled_back, committed));
+                    outcome = apply::operation(connection, &operation, &mut ran).await;
+                    if outcome.is_err() {
+                        break;
                     }
-                    ran.push(sql);
                 }
             }
             MigrationFn::Async(run) => {
@@ -469,6 +492,14 @@ impl Migrator {
                     return Err(failure(None, error.to_string(), rolls_back, Vec::new()));
                 }
             }
+        }
+        if let (Ok(()), Some(switch)) = (&outcome, &foreign_keys) {
+            outcome = apply::check_foreign_keys(connection, switch).await;
+        }
+        if let Err(apply::Failed { statement, message }) = outcome {
+            let rolled_back = rolls_back || ran.is_empty();
+            let committed = if rolls_back { Vec::new() } else { ran };
+            return Err(failure(Some(statement), message, rolled_back, committed));
         }
         // Where DDL commits implicitly (MySQL), the statements above ended any transaction: the
         // heads and the log row get one of their own, so the version table is never half-written.

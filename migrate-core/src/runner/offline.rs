@@ -6,8 +6,9 @@ use std::fmt::Write as _;
 use crate::dialect::{Dialect, VersionTables};
 use crate::error::{Error, Result};
 use crate::graph::{Direction, Plan};
-use crate::ops::{Operation, Operations};
+use crate::ops::Operations;
 use crate::registry::MigrationFn;
+use crate::schema::Value;
 
 use super::{LAYOUT, Migrator, head_moves};
 
@@ -59,7 +60,7 @@ impl Migrator {
         plan: &Plan,
     ) -> Result<String> {
         let tables = dialect.version_tables(self.schema.as_deref(), &self.version_table);
-        let literal = |value: &str| dialect.quote_literal(value);
+        let literal = |value: &str| dialect.literal(&Value::Text(value.to_owned()));
         let mut sql = format!("-- migrate: {range} for {}\n\n", dialect.name());
         if create_tables {
             for statement in dialect.create_version_tables(&tables) {
@@ -92,8 +93,9 @@ impl Migrator {
             let mut operations = Operations::new();
             record(&mut operations);
             for operation in operations.into_recorded() {
-                let Operation::Execute { sql: statement } = operation;
-                let _ = writeln!(sql, "{};", statement.trim_end().trim_end_matches(';'));
+                for statement in dialect.render(&operation, None)? {
+                    let _ = writeln!(sql, "{};", statement.trim_end().trim_end_matches(';'));
+                }
             }
             write_heads(&mut sql, &tables, &heads, &step.heads_after, &literal);
             let _ = writeln!(

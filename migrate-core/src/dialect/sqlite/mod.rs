@@ -1,0 +1,318 @@
+//! SQLite.
+
+mod batch;
+
+use super::{
+    Database, Dialect, ForeignKeySwitch, LivePart, LiveTable, RunLock, VersionTables, quote_string,
+    quote_with, standard,
+};
+use crate::error::{Error, Result};
+use crate::ops::{AddColumn, Operation};
+use crate::schema::{Column, Constraint, ServerDefault, Type, Value};
+
+/// SQLite: transactional DDL; the run holds the database's write lock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SqliteDialect;
+
+impl Dialect for SqliteDialect {
+    fn name(&self) -> &'static str {
+        "SQLite"
+    }
+
+    fn quote_identifier(&self, identifier: &str) -> String {
+        quote_with(identifier, '"')
+    }
+
+    fn integer_type(&self) -> &'static str {
+        "INTEGER"
+    }
+
+    fn transactional_ddl(&self) -> bool {
+        true
+    }
+
+    fn create_version_tables(&self, tables: &VersionTables) -> Vec<String> {
+        let VersionTables { heads, log, state } = tables;
+        vec![
+            format!("CREATE TABLE IF NOT EXISTS {heads} (version_num TEXT NOT NULL PRIMARY KEY)"),
+            format!(
+                "CREATE TABLE IF NOT EXISTS {log} (id INTEGER PRIMARY KEY AUTOINCREMENT, revision TEXT NOT NULL, \
+                 direction TEXT NOT NULL, checksum TEXT NOT NULL, \
+                 applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')), duration_ms INTEGER NOT NULL)"
+            ),
+            format!(
+                "CREATE TABLE IF NOT EXISTS {state} (layout VARCHAR(16) NOT NULL, applied_digest VARCHAR(32))"
+            ),
+        ]
+    }
+
+    fn run_lock(&self, _key: &str) -> RunLock {
+        RunLock::WriteTransaction { begin: "BEGIN IMMEDIATE".to_owned() }
+    }
+
+    fn database(&self) -> Database {
+        Database::Sqlite
+    }
+
+    fn literal(&self, value: &Value) -> String {
+        match value {
+            Value::Null => "NULL".to_owned(),
+            Value::Boolean(true) => "1".to_owned(),
+            Value::Boolean(false) => "0".to_owned(),
+            Value::Integer(number) => number.to_string(),
+            Value::Float(number) => format!("{number:?}"),
+            Value::Decimal(number) => number.clone(),
+            Value::Text(text)
+            | Value::Date(text)
+            | Value::Time(text)
+            | Value::Timestamp(text)
+            | Value::Uuid(text)
+            | Value::Json(text) => quote_string(text),
+            Value::Binary(bytes) => format!("X'{}'", standard::hex(bytes)),
+        }
+    }
+
+    fn column_type(&self, column_type: &Type) -> String {
+        match column_type {
+            Type::SmallInt => "SMALLINT".to_owned(),
+            Type::Integer => "INTEGER".to_owned(),
+            Type::BigInt => "BIGINT".to_owned(),
+            Type::Text | Type::Json | Type::Enum { .. } => "TEXT".to_owned(),
+            Type::Varchar(length) => format!("VARCHAR({length})"),
+            Type::Boolean => "BOOLEAN".to_owned(),
+            Type::Numeric { precision, scale } => format!("NUMERIC({precision}, {scale})"),
+            Type::Float => "FLOAT".to_owned(),
+            Type::Double => "DOUBLE".to_owned(),
+            Type::Date => "DATE".to_owned(),
+            Type::Time => "TIME".to_owned(),
+            Type::Timestamp { with_time_zone: false } => "TIMESTAMP".to_owned(),
+            Type::Timestamp { with_time_zone: true } => "TIMESTAMP WITH TIME ZONE".to_owned(),
+            Type::Uuid => "CHAR(36)".to_owned(),
+            Type::Binary => "BLOB".to_owned(),
+        }
+    }
+
+    fn render_valid(&self, operation: &Operation, live: Option<&LiveTable>) -> Result<Vec<String>> {
+        if self.live_table_needed(operation).is_some() {
+            let Some(live) = live else {
+                return Err(Error::UnsupportedOperation {
+                    operation: operation.describe(),
+                    database: self.name(),
+                    reason: "SQLite can't make this change in place: batch mode rebuilds the table from its \
+                             live definition, which only a connection to the database can read"
+                        .to_owned(),
+                });
+            };
+            return batch::rebuild(self, operation, live);
+        }
+        Ok(match operation {
+            Operation::CreateTable(op) => {
+                vec![standard::create_table(self, op, &|column| self.column_definition(column, None), "")]
+            }
+            Operation::DropTable(op) => vec![standard::drop_table(self, op)],
+            Operation::RenameTable(op) => vec![standard::rename_table(self, op)],
+            Operation::AddColumn(op) => vec![self.add_column_in_place(op)],
+            Operation::AlterColumn(op) => match &op.new_name {
+                // Only a rename: SQLite renames in place, in indexes, triggers and views too.
+                Some(new_name) => vec![standard::rename_column(self, &op.table, &op.column, new_name)],
+                None => Vec::new(),
+            },
+            // Built the usual way: SQLite never blocks readers of other connections for long.
+            Operation::CreateIndex(op) => vec![standard::create_index(self, op, false)],
+            Operation::DropIndex(op) => vec![format!(
+                "DROP INDEX {}{}",
+                if op.if_exists { "IF EXISTS " } else { "" },
+                self.quote_identifier(&op.name)
+            )],
+            Operation::BulkInsert(op) => standard::insert(self, op),
+            Operation::DropEnum(_) => Vec::new(),
+            _ => standard::raw(self, operation),
+        })
+    }
+
+    fn live_table_needed<'o>(&self, operation: &'o Operation) -> Option<&'o str> {
+        let rebuilds = match operation {
+            Operation::AddColumn(op) => op.if_not_exists || !adds_in_place(&op.column),
+            Operation::AlterColumn(op) => {
+                op.new_type.is_some() || op.new_nullable.is_some() || op.new_server_default.is_some()
+            }
+            Operation::DropColumn(_) | Operation::AddConstraint(_) | Operation::DropConstraint(_) => true,
+            _ => false,
+        };
+        rebuilds.then(|| operation.table()).flatten()
+    }
+
+    fn live_table_queries(&self, table: &str) -> Vec<(LivePart, String)> {
+        let name = quote_string(table);
+        vec![
+            (
+                LivePart::Definition,
+                format!("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name = {name}"),
+            ),
+            (
+                LivePart::Indexes,
+                format!(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = {name} AND sql IS NOT NULL ORDER BY name"
+                ),
+            ),
+            (
+                LivePart::IndexColumns,
+                format!(
+                    "SELECT list.name, COALESCE(info.name, '') FROM pragma_index_list({name}) AS list, \
+                     pragma_index_info(list.name) AS info"
+                ),
+            ),
+            (
+                LivePart::Triggers,
+                format!(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = {name} ORDER BY name"
+                ),
+            ),
+        ]
+    }
+
+    fn foreign_key_switch(&self) -> Option<ForeignKeySwitch> {
+        Some(ForeignKeySwitch {
+            read: "PRAGMA foreign_keys",
+            off: "PRAGMA foreign_keys = OFF",
+            on: "PRAGMA foreign_keys = ON",
+            violations: "SELECT \"table\" || ' row ' || COALESCE(rowid, '?') || ' refers to a missing row of ' || parent \
+                         FROM pragma_foreign_key_check",
+        })
+    }
+}
+
+impl SqliteDialect {
+    /// `"name" TYPE [NOT NULL] [DEFAULT ..] [CONSTRAINT "enum" CHECK (..)] [CONSTRAINT .. REFERENCES ..]`;
+    /// references inline only when adding a column to `table`.
+    fn column_definition(&self, column: &Column, table: Option<&str>) -> String {
+        let name = self.quote_identifier(&column.name);
+        // An integer primary key numbers rows only when declared exactly INTEGER (the rowid).
+        let column_type =
+            if column.auto_increment { "INTEGER".to_owned() } else { self.column_type(&column.column_type) };
+        let mut sql = format!("{name} {column_type}{}", standard::nullability_and_default(self, column));
+        if let Some(check) = self.enum_check(&column.name, &column.column_type) {
+            sql.push(' ');
+            sql.push_str(&check);
+        }
+        if let Some(table) = table {
+            for constraint in column.constraints(table) {
+                if let Constraint::ForeignKey(foreign_key) = constraint {
+                    let references = standard::references(self, &foreign_key);
+                    sql.push_str(&format!(
+                        " CONSTRAINT {} {references}",
+                        self.quote_identifier(&foreign_key.name)
+                    ));
+                }
+            }
+        }
+        sql
+    }
+
+    /// An enum column's check, named after the enum so that a change of type can find it:
+    /// `CONSTRAINT "mood" CHECK ("column" IN ('a', 'b'))`.
+    fn enum_check(&self, column: &str, column_type: &Type) -> Option<String> {
+        let Type::Enum { name, variants } = column_type else { return None };
+        let variants: Vec<String> = variants.iter().map(|variant| quote_string(variant)).collect();
+        Some(format!(
+            "CONSTRAINT {} CHECK ({} IN ({}))",
+            self.quote_identifier(name),
+            self.quote_identifier(column),
+            variants.join(", ")
+        ))
+    }
+
+    fn add_column_in_place(&self, op: &AddColumn) -> String {
+        format!(
+            "ALTER TABLE {} ADD COLUMN {}",
+            self.quote_identifier(&op.table),
+            self.column_definition(&op.column, Some(&op.table))
+        )
+    }
+}
+
+/// Whether `ALTER TABLE .. ADD COLUMN` can add the column: SQLite refuses unique columns,
+/// defaults that aren't constants, NOT NULL without a default, and references with a default.
+fn adds_in_place(column: &Column) -> bool {
+    let constant_default = match &column.server_default {
+        None | Some(ServerDefault::Value(Value::Null)) => column.nullable,
+        Some(ServerDefault::Value(_)) => column.references.is_none(),
+        Some(_) => false,
+    };
+    !column.unique && !column.primary_key && constant_default
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::Operations;
+    use crate::schema::ReferentialAction;
+
+    fn render(record: impl FnOnce(&mut Operations)) -> Vec<String> {
+        let mut op = Operations::new();
+        record(&mut op);
+        op.recorded().iter().flat_map(|operation| SqliteDialect.render(operation, None).unwrap()).collect()
+    }
+
+    #[test]
+    fn create_table_renders_columns_then_key_then_named_constraints() {
+        let sql = render(|op| {
+            op.create_table("users", |t| {
+                t.column("id", Type::BigInt).primary_key().auto_increment();
+                t.column("email", Type::Varchar(255)).not_null().unique();
+                t.column("org_id", Type::BigInt)
+                    .references("orgs", "id")
+                    .on_delete(ReferentialAction::Cascade);
+                t.column("created_at", Type::Timestamp { with_time_zone: true })
+                    .server_default(ServerDefault::CurrentTimestamp);
+                t.check("email_has_at", "email LIKE '%@%'");
+            });
+        });
+        assert_eq!(
+            sql,
+            [
+                "CREATE TABLE \"users\" (\"id\" INTEGER NOT NULL, \"email\" VARCHAR(255) NOT NULL, \"org_id\" BIGINT, \
+                 \"created_at\" TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP, PRIMARY KEY (\"id\"), \
+                 CONSTRAINT \"email_has_at\" CHECK (email LIKE '%@%'), CONSTRAINT \"users_email_key\" UNIQUE (\"email\"), \
+                 CONSTRAINT \"users_org_id_fkey\" FOREIGN KEY (\"org_id\") REFERENCES \"orgs\" (\"id\") ON DELETE CASCADE)"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_enum_is_text_with_a_check_named_after_the_enum() {
+        let sql = render(|op| {
+            op.add_column("people", "mood", Type::enumeration("mood", ["happy", "it's complicated"]));
+        });
+        assert_eq!(
+            sql,
+            [
+                "ALTER TABLE \"people\" ADD COLUMN \"mood\" TEXT CONSTRAINT \"mood\" CHECK (\"mood\" IN ('happy', 'it''s complicated'))"
+            ]
+        );
+    }
+
+    #[test]
+    fn values_are_literals_with_quotes_doubled() {
+        let sql = render(|op| {
+            op.bulk_insert(
+                "t",
+                ["a", "b", "c", "d"],
+                [vec![Value::from("O'Hara"), Value::Binary(vec![0, 255]), Value::Boolean(true), Value::Null]],
+            );
+        });
+        assert_eq!(
+            sql,
+            ["INSERT INTO \"t\" (\"a\", \"b\", \"c\", \"d\") VALUES ('O''Hara', X'00ff', 1, NULL)"]
+        );
+    }
+
+    #[test]
+    fn a_change_sqlite_cant_make_in_place_needs_the_live_table() {
+        let mut op = Operations::new();
+        op.alter_column("users", "email").set_nullable(false);
+        let error = SqliteDialect.render(&op.recorded()[0], None).unwrap_err();
+        assert!(error.to_string().contains("batch mode rebuilds the table"), "{error}");
+        assert_eq!(SqliteDialect.live_table_needed(&op.recorded()[0]), Some("users"));
+    }
+}

@@ -1,0 +1,257 @@
+//! The recorder a migration function is handed: one method per operation, each returning the
+//! recorded operation to be described further.
+
+use super::{
+    AddColumn, AddConstraint, AlterColumn, BulkInsert, CreateIndex, CreateTable, DropColumn, DropConstraint,
+    DropEnum, DropIndex, DropTable, ExecuteOn, Operation, RenameTable,
+};
+use crate::dialect::Database;
+use crate::schema::{Column, Constraint, ConstraintKind, ForeignKey, Index, Table, Type, Value};
+
+/// The recorder handed to a migration function (Alembic's `op`).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Operations {
+    recorded: Vec<Operation>,
+}
+
+/// Records `$operation` and returns the data of its `$variant`, to be described further.
+macro_rules! record {
+    ($self:ident, $variant:ident($data:expr)) => {{
+        $self.recorded.push(Operation::$variant($data));
+        match $self.recorded.last_mut() {
+            Some(Operation::$variant(data)) => data,
+            // Invariant: the operation was pushed on the line above.
+            _ => unreachable!("the operation just recorded is last"),
+        }
+    }};
+}
+
+impl Operations {
+    /// An empty recorder.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records raw SQL to run as given on every database.
+    pub fn execute(&mut self, sql: impl Into<String>) -> &mut Self {
+        self.recorded.push(Operation::Execute { sql: sql.into() });
+        self
+    }
+
+    /// Records raw SQL to run on `database` only; `.on(..)` adds other databases' statements,
+    /// `.otherwise(..)` one for the rest.
+    pub fn execute_on(&mut self, database: Database, sql: impl Into<String>) -> &mut ExecuteOn {
+        record!(self, ExecuteOn(ExecuteOn { statements: vec![(database, sql.into())], otherwise: None }))
+    }
+
+    /// Creates a table, described by `define`.
+    pub fn create_table(
+        &mut self,
+        name: impl Into<String>,
+        define: impl FnOnce(&mut Table),
+    ) -> &mut CreateTable {
+        let mut table = Table::new(name);
+        define(&mut table);
+        record!(self, CreateTable(CreateTable { table, if_not_exists: false }))
+    }
+
+    /// Drops a table.
+    pub fn drop_table(&mut self, name: impl Into<String>) -> &mut DropTable {
+        record!(self, DropTable(DropTable { name: name.into(), if_exists: false, definition: None }))
+    }
+
+    /// Renames a table.
+    pub fn rename_table(&mut self, from: impl Into<String>, to: impl Into<String>) -> &mut Self {
+        self.recorded.push(Operation::RenameTable(RenameTable { from: from.into(), to: to.into() }));
+        self
+    }
+
+    /// Adds a column (nullable unless said otherwise) to a table, to be described further.
+    pub fn add_column(
+        &mut self,
+        table: impl Into<String>,
+        name: impl Into<String>,
+        column_type: Type,
+    ) -> &mut Column {
+        let column = Column::new(name, column_type);
+        &mut record!(self, AddColumn(AddColumn { table: table.into(), column, if_not_exists: false })).column
+    }
+
+    /// Adds a column unless the table has one of that name.
+    pub fn add_column_if_not_exists(
+        &mut self,
+        table: impl Into<String>,
+        name: impl Into<String>,
+        column_type: Type,
+    ) -> &mut Column {
+        let column = Column::new(name, column_type);
+        &mut record!(self, AddColumn(AddColumn { table: table.into(), column, if_not_exists: true })).column
+    }
+
+    /// Drops a column, with the constraints and indexes that cover it.
+    pub fn drop_column(&mut self, table: impl Into<String>, column: impl Into<String>) -> &mut DropColumn {
+        record!(
+            self,
+            DropColumn(DropColumn {
+                table: table.into(),
+                column: column.into(),
+                if_exists: false,
+                definition: None
+            })
+        )
+    }
+
+    /// Changes a column: say what with `set_type`, `set_nullable`, `set_server_default`,
+    /// `drop_server_default` and `rename_to`.
+    pub fn alter_column(&mut self, table: impl Into<String>, column: impl Into<String>) -> &mut AlterColumn {
+        record!(
+            self,
+            AlterColumn(AlterColumn {
+                table: table.into(),
+                column: column.into(),
+                new_type: None,
+                new_nullable: None,
+                new_server_default: None,
+                new_name: None,
+                existing_type: None,
+                existing_nullable: None,
+                existing_server_default: None,
+            })
+        )
+    }
+
+    /// Creates an index on columns of a table.
+    pub fn create_index(
+        &mut self,
+        name: impl Into<String>,
+        table: impl Into<String>,
+        columns: impl IntoIterator<Item = impl Into<String>>,
+    ) -> &mut CreateIndex {
+        let index = Index::new(name, table, columns);
+        record!(self, CreateIndex(CreateIndex { index, if_not_exists: false, concurrently: false }))
+    }
+
+    /// Drops an index of a table.
+    pub fn drop_index(&mut self, name: impl Into<String>, table: impl Into<String>) -> &mut DropIndex {
+        record!(
+            self,
+            DropIndex(DropIndex {
+                name: name.into(),
+                table: table.into(),
+                if_exists: false,
+                concurrently: false,
+                definition: None,
+            })
+        )
+    }
+
+    /// Adds a unique constraint over columns of a table.
+    pub fn create_unique(
+        &mut self,
+        name: impl Into<String>,
+        table: impl Into<String>,
+        columns: impl IntoIterator<Item = impl Into<String>>,
+    ) -> &mut Self {
+        let constraint =
+            Constraint::Unique { name: name.into(), columns: columns.into_iter().map(Into::into).collect() };
+        self.recorded.push(Operation::AddConstraint(AddConstraint { table: table.into(), constraint }));
+        self
+    }
+
+    /// Adds a foreign key from columns of `table` to columns of `referenced_table`; its actions
+    /// follow.
+    pub fn create_foreign_key(
+        &mut self,
+        name: impl Into<String>,
+        table: impl Into<String>,
+        columns: impl IntoIterator<Item = impl Into<String>>,
+        referenced_table: impl Into<String>,
+        referenced_columns: impl IntoIterator<Item = impl Into<String>>,
+    ) -> &mut ForeignKey {
+        let constraint =
+            Constraint::ForeignKey(ForeignKey::new(name, columns, referenced_table, referenced_columns));
+        let added = record!(self, AddConstraint(AddConstraint { table: table.into(), constraint }));
+        match &mut added.constraint {
+            Constraint::ForeignKey(foreign_key) => foreign_key,
+            // Invariant: a foreign key was recorded on the line above.
+            _ => unreachable!("the constraint just recorded is a foreign key"),
+        }
+    }
+
+    /// Adds a check constraint: `expression` is SQL every row must satisfy.
+    pub fn create_check(
+        &mut self,
+        name: impl Into<String>,
+        table: impl Into<String>,
+        expression: impl Into<String>,
+    ) -> &mut Self {
+        let constraint = Constraint::Check { name: name.into(), expression: expression.into() };
+        self.recorded.push(Operation::AddConstraint(AddConstraint { table: table.into(), constraint }));
+        self
+    }
+
+    /// Drops a unique constraint.
+    pub fn drop_unique(&mut self, name: impl Into<String>, table: impl Into<String>) -> &mut DropConstraint {
+        self.drop_constraint(name.into(), table.into(), ConstraintKind::Unique)
+    }
+
+    /// Drops a foreign key.
+    pub fn drop_foreign_key(
+        &mut self,
+        name: impl Into<String>,
+        table: impl Into<String>,
+    ) -> &mut DropConstraint {
+        self.drop_constraint(name.into(), table.into(), ConstraintKind::ForeignKey)
+    }
+
+    /// Drops a check constraint.
+    pub fn drop_check(&mut self, name: impl Into<String>, table: impl Into<String>) -> &mut DropConstraint {
+        self.drop_constraint(name.into(), table.into(), ConstraintKind::Check)
+    }
+
+    fn drop_constraint(&mut self, name: String, table: String, kind: ConstraintKind) -> &mut DropConstraint {
+        record!(
+            self,
+            DropConstraint(DropConstraint { table, name, kind, if_exists: false, definition: None })
+        )
+    }
+
+    /// Inserts rows: one value per column in each row.
+    pub fn bulk_insert<Row, Item>(
+        &mut self,
+        table: impl Into<String>,
+        columns: impl IntoIterator<Item = impl Into<String>>,
+        rows: impl IntoIterator<Item = Row>,
+    ) -> &mut Self
+    where
+        Row: IntoIterator<Item = Item>,
+        Item: Into<Value>,
+    {
+        let rows = rows.into_iter().map(|row| row.into_iter().map(Into::into).collect()).collect();
+        let columns = columns.into_iter().map(Into::into).collect();
+        self.recorded.push(Operation::BulkInsert(BulkInsert { table: table.into(), columns, rows }));
+        self
+    }
+
+    /// Drops an enum type (PostgreSQL, where `create_table` and `add_column` create one for an
+    /// enum column; nothing elsewhere).
+    pub fn drop_enum(&mut self, name: impl Into<String>) -> &mut DropEnum {
+        record!(self, DropEnum(DropEnum { name: name.into(), if_exists: false }))
+    }
+
+    /// Records an operation built by hand.
+    pub fn push(&mut self, operation: Operation) -> &mut Self {
+        self.recorded.push(operation);
+        self
+    }
+
+    /// The operations recorded so far, in order.
+    pub fn recorded(&self) -> &[Operation] {
+        &self.recorded
+    }
+
+    /// Takes the recorded operations, leaving the recorder empty.
+    pub fn into_recorded(self) -> Vec<Operation> {
+        self.recorded
+    }
+}
