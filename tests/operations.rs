@@ -11,7 +11,6 @@ use common::{Kind, TestDatabase, migrator};
 use migrate::Error;
 use migrate::prelude::*;
 
-/// The registered migrations whose revision starts with `prefix`: one scenario's graph.
 async fn upgrade(db: &TestDatabase, prefix: &str, target: &str) {
     migrator(prefix)
         .upgrade(&db.pool, target)
@@ -1053,7 +1052,53 @@ async fn bad_input_is_a_clear_error_naming_the_table_or_column(db: Arc<TestDatab
     }
 }
 
+// ---- reversible by default ----
+
+#[migration(revision = "rev1", down_revision = None)]
+fn rev1(op: &mut Operations) {
+    op.create_table("authors", |t| {
+        t.column("id", Type::BigInt).primary_key();
+        t.column("name", Type::Varchar(100)).not_null();
+    });
+    op.bulk_insert("authors", ["id", "name"], [[Value::from(1_i64), Value::from("Ursula")]]);
+}
+/// No downgrade written: every operation here has an inverse.
+#[migration(revision = "rev2", down_revision = "rev1")]
+fn rev2(op: &mut Operations) {
+    op.create_table("books", |t| {
+        t.column("id", Type::BigInt).primary_key();
+        t.column("title", Type::Varchar(200)).not_null();
+    });
+    op.add_column("authors", "born", Type::Integer);
+    op.create_index("authors_name", "authors", ["name"]);
+    op.alter_column("authors", "name").rename_to("full_name").set_nullable(true).existing_nullable(false);
+    op.rename_table("books", "works");
+}
+
+async fn a_migration_without_a_downgrade_is_reverted_by_inverting_its_operations(db: Arc<TestDatabase>) {
+    upgrade(&db, "rev", "head").await;
+    assert_eq!(db.column_names("authors").await, ["id", "full_name", "born"]);
+    assert!(db.has_table("works").await);
+
+    downgrade(&db, "rev", "rev1").await;
+    assert_eq!(db.column_names("authors").await, ["id", "name"], "column added, renamed: both undone");
+    assert!(!db.column("authors", "name").await.nullable, "nullability restored");
+    assert!(!db.has_table("works").await && !db.has_table("books").await);
+    assert!(db.indexes("authors").await.iter().all(|index| index.name != "authors_name"));
+    assert_eq!(db.count("authors").await, 1, "the rows stay");
+    upgrade(&db, "rev", "head").await;
+    assert!(db.has_table("works").await, "and it applies again");
+
+    // rev1 inserts rows, which have no inverse: it says so before anything runs.
+    let error = migrator("rev").downgrade(&db.pool, "base").await.unwrap_err();
+    let message = error.to_string();
+    assert!(matches!(error, Error::NoDowngrade { ref revision, .. } if revision == "rev1"), "{message}");
+    assert!(message.contains("bulk_insert") && message.contains("isn't reverted"), "{message}");
+    assert!(db.has_table("works").await, "rev2 wasn't reverted either");
+}
+
 on_every_database!(
+    a_migration_without_a_downgrade_is_reverted_by_inverting_its_operations,
     create_table_creates_every_column_key_and_constraint_asked_for,
     drop_table_reverts_create_table,
     comments_are_stored_where_the_database_keeps_them,

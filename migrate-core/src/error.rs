@@ -135,11 +135,11 @@ pub enum Error {
     /// Downgrading through a migration declared irreversible.
     #[error("migration '{revision}' ({origin}) is irreversible: it can't be downgraded")]
     Irreversible { revision: String, origin: String },
-    /// Downgrading through a migration that has no downgrade.
+    /// Downgrading through a migration that has no downgrade and can't be inverted.
     #[error(
-        "migration '{revision}' ({origin}) has no downgrade: add `downgrade = function` to its #[migration], or mark it `irreversible`"
+        "migration '{revision}' ({origin}) has no downgrade, and its upgrade can't be reverted automatically: {reason}; add `downgrade = function` to its #[migration], or mark it `irreversible`"
     )]
-    NoDowngrade { revision: String, origin: String },
+    NoDowngrade { revision: String, origin: String, reason: String },
     /// Applied migrations whose code changed since.
     #[error(
         "these applied migrations were edited after they were applied: {}; revert the edits and write a new migration instead, or accept them with `Migrator::repair_checksums(true)`",

@@ -2,6 +2,7 @@
 //! or rendered as SQL. Each operation is plain data holding what it needs to be rendered for any
 //! database and, for most, to be inverted.
 
+mod invert;
 mod record;
 mod validate;
 

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use crate::dialect::{Dialect, ForeignKeySwitch, RunLock, VersionTables};
 use crate::error::{Error, MigrationFailure, Result};
 use crate::graph::{Direction, Plan, Revision, RevisionGraph, Step};
-use crate::ops::Operations;
+use crate::ops::{Operation, Operations};
 use crate::registry::{Downgrade, Migration, MigrationFn};
 
 pub(crate) use connection::Wrapping;
@@ -332,7 +332,7 @@ impl Migrator {
             }
             Action::Current => Plan::default(),
         };
-        let functions = self.functions(&plan)?;
+        let code = self.step_code(&plan)?;
         if plan.is_empty() {
             tracing::info!(heads = ?heads, "database is at the target; nothing to run");
             // After a failed run or a repair, the digest lets the next start skip the log again.
@@ -348,7 +348,7 @@ impl Migrator {
             self.write_digest(connection, dialect, tables, None).await?;
         }
         let report =
-            self.run_plan(connection, dialect, tables, lock, &plan, functions, heads, foreign_keys).await?;
+            self.run_plan(connection, dialect, tables, lock, &plan, code, heads, foreign_keys).await?;
         self.write_digest(connection, dialect, tables, self.applied_digest(&report.heads)).await?;
         Ok(report)
     }
@@ -362,7 +362,7 @@ impl Migrator {
         tables: &VersionTables,
         lock: &RunLock,
         plan: &Plan,
-        functions: Vec<MigrationFn>,
+        code: Vec<StepCode>,
         heads: Vec<String>,
         foreign_keys: Option<ForeignKeySwitch>,
     ) -> Result<Report> {
@@ -375,7 +375,7 @@ impl Migrator {
             begin(connection).await?;
         }
         let mut report = Report { applied: Vec::new(), heads };
-        for (step, function) in plan.steps.iter().zip(functions) {
+        for (step, code) in plan.steps.iter().zip(code) {
             let migration = self.migration(&step.revision)?;
             let outside = !migration.transactional && !write_transaction;
             let savepoint = write_transaction && !whole_run;
@@ -397,16 +397,7 @@ impl Migrator {
                 (false, true) => Wrapping::Transaction,
             };
             let outcome = self
-                .run_step(
-                    connection,
-                    tables,
-                    &report.heads,
-                    step,
-                    migration,
-                    function,
-                    rolls_back,
-                    foreign_keys,
-                )
+                .run_step(connection, tables, &report.heads, step, migration, code, rolls_back, foreign_keys)
                 .await;
             connection.wrapping = Wrapping::Nothing;
             let duration = started.elapsed();
@@ -457,7 +448,7 @@ impl Migrator {
         heads_before: &[String],
         step: &Step,
         migration: &Migration,
-        function: MigrationFn,
+        code: StepCode,
         rolls_back: bool,
         foreign_keys: Option<ForeignKeySwitch>,
     ) -> Result<()> {
@@ -476,19 +467,19 @@ impl Migrator {
         };
         let mut ran = Vec::new();
         let mut outcome = Ok(());
-        match function {
-            MigrationFn::Sync(record) => {
-                let mut operations = Operations::new();
-                record(&mut operations);
-                for operation in operations.into_recorded() {
+        match code.operations() {
+            Some(operations) => {
+                for operation in operations {
                     outcome = apply::operation(connection, &operation, &mut ran).await;
                     if outcome.is_err() {
                         break;
                     }
                 }
             }
-            MigrationFn::Async(run) => {
-                if let Err(error) = run(connection).await {
+            None => {
+                if let StepCode::Function(MigrationFn::Async(run)) = code
+                    && let Err(error) = run(connection).await
+                {
                     return Err(failure(None, error.to_string(), rolls_back, Vec::new()));
                 }
             }
@@ -521,23 +512,26 @@ impl Migrator {
         Ok(())
     }
 
-    /// The function each step runs, checked for every step before anything runs.
-    fn functions(&self, plan: &Plan) -> Result<Vec<MigrationFn>> {
+    /// What each step runs, checked for every step before anything runs.
+    fn step_code(&self, plan: &Plan) -> Result<Vec<StepCode>> {
         plan.steps
             .iter()
             .map(|step| {
                 let migration = self.migration(&step.revision)?;
                 match (step.direction, migration.downgrade) {
-                    (Direction::Upgrade, _) => Ok(migration.upgrade),
-                    (Direction::Downgrade, Downgrade::Function(function)) => Ok(function),
+                    (Direction::Upgrade, _) => Ok(StepCode::Function(migration.upgrade)),
+                    (Direction::Downgrade, Downgrade::Function(function)) => Ok(StepCode::Function(function)),
                     (Direction::Downgrade, Downgrade::Irreversible) => Err(Error::Irreversible {
                         revision: step.revision.clone(),
                         origin: migration.origin(),
                     }),
-                    (Direction::Downgrade, Downgrade::Missing) => Err(Error::NoDowngrade {
-                        revision: step.revision.clone(),
-                        origin: migration.origin(),
-                    }),
+                    (Direction::Downgrade, Downgrade::Missing) => derived_downgrade(migration)
+                        .map(StepCode::Operations)
+                        .map_err(|reason| Error::NoDowngrade {
+                            revision: step.revision.clone(),
+                            origin: migration.origin(),
+                            reason,
+                        }),
                 }
             })
             .collect()
@@ -763,6 +757,38 @@ pub async fn upgrade_to_head(pool: &impl MigratePool) -> Result<Report> {
 /// The heads the version table holds.
 async fn read_heads(connection: &mut Connection, tables: &VersionTables) -> Result<Vec<String>, sqlx::Error> {
     connection.fetch_strings(&format!("SELECT version_num FROM {}", tables.heads)).await
+}
+
+/// What a step runs: the migration's function, or operations derived from its upgrade.
+enum StepCode {
+    Function(MigrationFn),
+    Operations(Vec<Operation>),
+}
+
+impl StepCode {
+    /// The operations the step runs; `None` for an async function, which runs them itself.
+    fn operations(&self) -> Option<Vec<Operation>> {
+        match self {
+            StepCode::Function(MigrationFn::Sync(record)) => {
+                let mut operations = Operations::new();
+                record(&mut operations);
+                Some(operations.into_recorded())
+            }
+            StepCode::Function(MigrationFn::Async(_)) => None,
+            StepCode::Operations(operations) => Some(operations.clone()),
+        }
+    }
+}
+
+/// The downgrade of a migration written without one: the inverse of each operation its upgrade
+/// records, last first; `Err` says why there is none.
+fn derived_downgrade(migration: &Migration) -> Result<Vec<Operation>, String> {
+    let MigrationFn::Sync(record) = migration.upgrade else {
+        return Err("its upgrade is an async fn, whose changes aren't recorded".to_owned());
+    };
+    let mut operations = Operations::new();
+    record(&mut operations);
+    Operation::invert_all(operations.recorded())
 }
 
 /// The heads a step removes from the version table and the heads it adds.

@@ -6,8 +6,6 @@ use std::fmt::Write as _;
 use crate::dialect::{Dialect, VersionTables};
 use crate::error::{Error, Result};
 use crate::graph::{Direction, Plan};
-use crate::ops::Operations;
-use crate::registry::MigrationFn;
 use crate::schema::Value;
 
 use super::{LAYOUT, Migrator, head_moves};
@@ -72,9 +70,9 @@ impl Migrator {
             let _ = writeln!(sql, "UPDATE {} SET applied_digest = NULL;\n", tables.state);
         }
         let mut heads = heads.to_vec();
-        for (step, function) in plan.steps.iter().zip(self.functions(plan)?) {
+        for (step, code) in plan.steps.iter().zip(self.step_code(plan)?) {
             let migration = self.migration(&step.revision)?;
-            let MigrationFn::Sync(record) = function else {
+            let Some(operations) = code.operations() else {
                 return Err(Error::OfflineNeedsConnection {
                     revision: step.revision.clone(),
                     origin: migration.origin(),
@@ -90,9 +88,7 @@ impl Migrator {
             if transaction {
                 sql.push_str("BEGIN;\n");
             }
-            let mut operations = Operations::new();
-            record(&mut operations);
-            for operation in operations.into_recorded() {
+            for operation in operations {
                 for statement in dialect.render(&operation, None)? {
                     let _ = writeln!(sql, "{};", statement.trim_end().trim_end_matches(';'));
                 }
