@@ -44,6 +44,17 @@ fn off2b_down(op: &mut Operations) {
 #[migration(revision = "off3", down_revision = ("off2a", "off2b"), downgrade = nothing)]
 fn off3(_op: &mut Operations) {}
 fn nothing(_op: &mut Operations) {}
+/// Schema operations, each rendered for the database at hand; no downgrade written (derived).
+#[migration(revision = "off4", down_revision = "off3")]
+fn off4(op: &mut Operations) {
+    op.create_table("off_orders", |t| {
+        t.column("id", Type::BigInt).primary_key().auto_increment();
+        t.column("user_id", Type::Integer).not_null().references("off_users", "id");
+        t.column("total", Type::Numeric { precision: 10, scale: 2 }).not_null().server_default(0);
+        t.column("placed_at", Type::Timestamp { with_time_zone: true });
+    });
+    op.create_index("off_orders_placed", "off_orders", ["placed_at"]);
+}
 
 #[test]
 fn the_upgrade_and_downgrade_sql_of_each_database_match_the_golden_files() {
@@ -75,8 +86,20 @@ async fn asyncoff1(db: &mut Connection) -> migrate::Result<()> {
     db.execute("SELECT 1").await
 }
 
+#[migration(revision = "batchoff1", down_revision = None)]
+fn batchoff1(op: &mut Operations) {
+    op.add_column("off_users", "email", Type::Varchar(255));
+}
+
 #[test]
 fn what_cannot_be_rendered_is_refused_with_the_reason() {
+    // Dropping a column on SQLite rebuilds the table from its live definition: not offline.
+    let error = migrator("batchoff").downgrade_sql(&SqliteDialect, "head:base").unwrap_err();
+    assert!(matches!(error, Error::UnsupportedOperation { .. }), "{error}");
+    assert!(error.to_string().contains("only a connection to the database can read"), "{error}");
+    let sql = migrator("batchoff").downgrade_sql(&PostgresDialect, "head:base").unwrap();
+    assert!(sql.contains(r#"ALTER TABLE "off_users" DROP COLUMN "email";"#), "{sql}");
+
     let error = migrator("off").downgrade_sql(&SqliteDialect, "base").unwrap_err();
     assert!(matches!(error, Error::OfflineRange { .. }), "{error}");
     let error = migrator("asyncoff").upgrade_sql(&SqliteDialect, "head").unwrap_err();
@@ -91,7 +114,8 @@ async fn the_rendered_sql_leaves_the_database_where_an_online_run_would(db: Arc<
     let migrator = migrator("off");
     let up = migrator.upgrade_sql(dialect(db.kind), "head").unwrap();
     db.execute(&up).await;
-    assert_eq!(migrator.current(&db.pool).await.unwrap(), ["off3"]);
+    assert_eq!(migrator.current(&db.pool).await.unwrap(), ["off4"]);
+    assert!(db.has_table("off_orders").await);
     assert_eq!(db.integer("SELECT COUNT(*) FROM off_users").await, 1);
     let again = migrator.upgrade(&db.pool, "head").await.unwrap();
     assert!(again.applied.is_empty(), "the checksums it logged are the program's");
@@ -101,7 +125,7 @@ async fn the_rendered_sql_leaves_the_database_where_an_online_run_would(db: Arc<
     assert!(migrator.current(&db.pool).await.unwrap().is_empty());
     assert!(!db.has_table("off_users").await);
     let online = migrator.upgrade(&db.pool, "head").await.unwrap();
-    assert_eq!(online.applied.len(), 4, "an online run takes over from the offline one");
+    assert_eq!(online.applied.len(), 5, "an online run takes over from the offline one");
 }
 
 on_every_database!(the_rendered_sql_leaves_the_database_where_an_online_run_would);

@@ -27,9 +27,21 @@ DELETE FROM `migrate_version` WHERE version_num = 'off2b';
 INSERT INTO `migrate_version` (version_num) VALUES ('off3');
 INSERT INTO `migrate_version_log` (revision, direction, checksum, duration_ms) VALUES ('off3', 'upgrade', 'b423d8c0cc66d37cef687003cc3bfcee7256e4d54ccf76e2bb60896de5b061cd', 0);
 
+-- Running upgrade off3 -> off4: offline::off4 (tests/offline.rs:49)
+CREATE TABLE `off_orders` (`id` BIGINT NOT NULL AUTO_INCREMENT, `user_id` INT NOT NULL, `total` DECIMAL(10, 2) NOT NULL DEFAULT 0, `placed_at` DATETIME(6), PRIMARY KEY (`id`), CONSTRAINT `off_orders_user_id_fkey` FOREIGN KEY (`user_id`) REFERENCES `off_users` (`id`));
+CREATE INDEX `off_orders_placed` ON `off_orders` (`placed_at`);
+UPDATE `migrate_version` SET version_num = 'off4' WHERE version_num = 'off3';
+INSERT INTO `migrate_version_log` (revision, direction, checksum, duration_ms) VALUES ('off4', 'upgrade', '80ca45c84660ffae60d995a981ad288ce678a7ce3bc1be6afc0ba6b2765c3efe', 0);
+
 -- migrate: head:base for MySQL
 
 UPDATE `migrate_version_state` SET applied_digest = NULL;
+
+-- Running downgrade off4 -> off3: offline::off4 (tests/offline.rs:49)
+DROP INDEX `off_orders_placed` ON `off_orders`;
+DROP TABLE `off_orders`;
+UPDATE `migrate_version` SET version_num = 'off3' WHERE version_num = 'off4';
+INSERT INTO `migrate_version_log` (revision, direction, checksum, duration_ms) VALUES ('off4', 'downgrade', '80ca45c84660ffae60d995a981ad288ce678a7ce3bc1be6afc0ba6b2765c3efe', 0);
 
 -- Running downgrade off3 -> off2a, off2b: offline::off3 (tests/offline.rs:45)
 DELETE FROM `migrate_version` WHERE version_num = 'off3';
