@@ -2,7 +2,9 @@
 //! the history newest first, like `alembic history`, marking where the database is.
 //!
 //! `DATABASE_URL` chooses the database (default: `quickstart.db` in the current folder); run it
-//! twice and the second run has nothing to apply.
+//! twice and the second run has nothing to apply. `--sql [range]` prints the SQL of the upgrade
+//! for that database instead (`head` from an empty database, or `start:target`), without
+//! connecting, like `alembic upgrade head --sql`.
 
 mod migrations;
 
@@ -11,8 +13,17 @@ use migrate::{DatabasePool, Migrator};
 #[tokio::main]
 async fn main() -> Result<(), migrate::Error> {
     let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://quickstart.db?mode=rwc".to_owned());
-    let pool = DatabasePool::connect(&url).await?;
     let migrator = Migrator::from_registry()?;
+    let mut arguments = std::env::args().skip(1);
+    if arguments.next().as_deref() == Some("--sql") {
+        let range = arguments.next().unwrap_or_else(|| "head".to_owned());
+        let Some(dialect) = migrate::dialect::from_url(&url) else {
+            return Err(migrate::Error::UnsupportedUrl { url });
+        };
+        print!("{}", migrator.upgrade_sql(dialect, &range)?);
+        return Ok(());
+    }
+    let pool = DatabasePool::connect(&url).await?;
 
     let report = migrator.upgrade(&pool, "head").await?;
     if report.applied.is_empty() {

@@ -27,3 +27,18 @@ fn the_first_run_upgrades_to_head_and_the_second_finds_nothing_to_do() {
     assert!(!second.contains("applied "), "{second}");
     let _ = std::fs::remove_file(&path);
 }
+
+#[test]
+fn sql_prints_the_upgrade_for_the_database_without_connecting() {
+    let output = Command::new(env!("CARGO_BIN_EXE_quickstart"))
+        .args(["--sql", "1975ea83b712:head"])
+        .env("DATABASE_URL", "postgres://nobody@127.0.0.1:1/nowhere")
+        .output()
+        .unwrap_or_else(|error| panic!("the quickstart runs: {error}"));
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let sql = String::from_utf8_lossy(&output.stdout);
+    assert!(sql.starts_with("-- migrate: 1975ea83b712:head for PostgreSQL"), "{sql}");
+    assert!(!sql.contains("CREATE TABLE users"), "below the range: {sql}");
+    assert!(sql.contains("CREATE TABLE posts"), "{sql}");
+    assert!(sql.contains(r#"INSERT INTO "migrate_version" (version_num) VALUES ('53fffde5ad5a');"#), "{sql}");
+}

@@ -263,10 +263,10 @@ impl Connection {
         on_driver!(self, connection => sqlx::query(sql).execute(&mut **connection).await.map(|done| done.rows_affected()))
     }
 
-    /// The first column of the first row, as an integer, if there is a row.
-    pub(crate) async fn fetch_optional_integer(&mut self, sql: &str) -> Result<Option<i64>, sqlx::Error> {
+    /// The first column of every row, as integers.
+    pub(crate) async fn fetch_integers(&mut self, sql: &str) -> Result<Vec<i64>, sqlx::Error> {
         let sql = AssertSqlSafe(sql.to_owned());
-        on_driver!(self, connection => sqlx::query_scalar::<_, i64>(sql).fetch_optional(&mut **connection).await)
+        on_driver!(self, connection => sqlx::query_scalar::<_, i64>(sql).fetch_all(&mut **connection).await)
     }
 
     /// The first column of the first row, as an integer.
