@@ -74,21 +74,18 @@ impl Walk {
         let filter = self.filter.as_ref().map(|filter| format!(" AND ({filter})")).unwrap_or_default();
         let started = Instant::now();
         let mut report = BatchReport::default();
-        // Every batch's last key, read in one pass over the key before anything changes: asking
-        // for the next one between batches (`LIMIT 1 OFFSET n`) made MariaDB 3–4 times slower.
-        let uppers = db
-            .fetch_integers(&format!(
-                "SELECT CAST(k AS {}) FROM (SELECT {key} AS k, ROW_NUMBER() OVER (ORDER BY {key}) AS n FROM {table}) numbered \
-                 WHERE n % {} = 0 ORDER BY k",
-                dialect.integer_type(),
-                self.batch_size
-            ))
-            .await
-            .map_err(|source| batch_error(&self.table, "finding the batches' keys", source))?;
         let mut lower: Option<i64> = None;
-        // The last batch has no upper end: it takes the rows after the last full batch, and any
-        // written since the keys were read.
-        for upper in uppers.into_iter().map(Some).chain([None]) {
+        loop {
+            let above = lower.map(|lower| format!(" WHERE {key} > {lower}")).unwrap_or_default();
+            // The key `batch_size` rows on: the end of this batch; none when fewer rows are left.
+            let upper = db
+                .fetch_optional_integer(&format!(
+                    "SELECT CAST({key} AS {}) FROM {table}{above} ORDER BY {key} LIMIT 1 OFFSET {}",
+                    dialect.integer_type(),
+                    self.batch_size - 1
+                ))
+                .await
+                .map_err(|source| batch_error(&self.table, "finding the next batch", source))?;
             let range = match (lower, upper) {
                 (Some(lower), Some(upper)) => format!("{key} > {lower} AND {key} <= {upper}"),
                 (None, Some(upper)) => format!("{key} <= {upper}"),
@@ -111,7 +108,10 @@ impl Walk {
                 elapsed_ms = started.elapsed().as_millis() as u64,
                 "batch done"
             );
-            lower = upper;
+            match upper {
+                Some(upper) => lower = Some(upper),
+                None => break,
+            }
         }
         Ok(report)
     }

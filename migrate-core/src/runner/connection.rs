@@ -257,16 +257,20 @@ impl Connection {
         on_driver!(self, connection => sqlx::query_as(sql).fetch_all(&mut **connection).await)
     }
 
-    /// Runs one statement without binds; the number of rows it changed.
+    /// Runs one statement without binds, unprepared (statements whose literals change each time,
+    /// as batches' do, cost MySQL a server-side prepare each); the number of rows it changed.
     pub(crate) async fn execute_counting(&mut self, sql: &str) -> Result<u64, sqlx::Error> {
         let sql = AssertSqlSafe(sql.to_owned());
-        on_driver!(self, connection => sqlx::query(sql).execute(&mut **connection).await.map(|done| done.rows_affected()))
+        on_driver!(self, connection => sqlx::raw_sql(sql).execute(&mut **connection).await.map(|done| done.rows_affected()))
     }
 
-    /// The first column of every row, as integers.
-    pub(crate) async fn fetch_integers(&mut self, sql: &str) -> Result<Vec<i64>, sqlx::Error> {
+    /// The first column of the first row, as an integer, if there is a row; unprepared, as above.
+    pub(crate) async fn fetch_optional_integer(&mut self, sql: &str) -> Result<Option<i64>, sqlx::Error> {
         let sql = AssertSqlSafe(sql.to_owned());
-        on_driver!(self, connection => sqlx::query_scalar::<_, i64>(sql).fetch_all(&mut **connection).await)
+        on_driver!(self, connection => {
+            let row = sqlx::raw_sql(sql).fetch_optional(&mut **connection).await?;
+            row.map(|row| sqlx::Row::try_get::<i64, _>(&row, 0)).transpose()
+        })
     }
 
     /// The first column of the first row, as an integer.
