@@ -134,7 +134,39 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
     fn database(&self) -> Database;
 
     /// A value as an SQL literal of this database.
-    fn literal(&self, value: &Value) -> String;
+    fn literal(&self, value: &Value) -> String {
+        match value {
+            Value::Null => "NULL".to_owned(),
+            Value::Boolean(true) => self.boolean_literals()[1].to_owned(),
+            Value::Boolean(false) => self.boolean_literals()[0].to_owned(),
+            Value::Integer(number) => number.to_string(),
+            Value::Float(number) => format!("{number:?}"),
+            Value::Decimal(number) => number.clone(),
+            // Untyped: the column gives the literal its type (date, timestamp, uuid, json, ...).
+            Value::Text(text)
+            | Value::Date(text)
+            | Value::Time(text)
+            | Value::Timestamp(text)
+            | Value::Uuid(text)
+            | Value::Json(text) => self.text_literal(text),
+            Value::Binary(bytes) => self.binary_literal(bytes),
+        }
+    }
+
+    /// How this database writes false and true.
+    fn boolean_literals(&self) -> [&'static str; 2] {
+        ["FALSE", "TRUE"]
+    }
+
+    /// Text as a string literal.
+    fn text_literal(&self, text: &str) -> String {
+        quote_string(text)
+    }
+
+    /// Bytes as a binary literal.
+    fn binary_literal(&self, bytes: &[u8]) -> String {
+        format!("X'{}'", standard::hex(bytes))
+    }
 
     /// A portable type as this database's column type.
     fn column_type(&self, column_type: &Type) -> String;

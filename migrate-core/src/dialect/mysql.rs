@@ -6,7 +6,7 @@ use super::{
 };
 use crate::error::{Error, Result};
 use crate::ops::{AlterColumn, Operation};
-use crate::schema::{Column, Constraint, ConstraintKind, ReferentialAction, Type, Value};
+use crate::schema::{Column, Constraint, ConstraintKind, ReferentialAction, Type};
 
 /// The keywords that start a clause of a column definition in `SHOW CREATE TABLE`.
 const CLAUSE_STARTS: &[&str] = &[
@@ -80,29 +80,13 @@ impl Dialect for MySqlDialect {
         Database::MySql
     }
 
-    fn literal(&self, value: &Value) -> String {
-        match value {
-            Value::Null => "NULL".to_owned(),
-            Value::Boolean(true) => "TRUE".to_owned(),
-            Value::Boolean(false) => "FALSE".to_owned(),
-            Value::Integer(number) => number.to_string(),
-            Value::Float(number) => format!("{number:?}"),
-            Value::Decimal(number) => number.clone(),
-            Value::Text(text)
-            | Value::Date(text)
-            | Value::Time(text)
-            | Value::Timestamp(text)
-            | Value::Uuid(text)
-            | Value::Json(text) => {
-                // A backslash escapes in MySQL strings unless NO_BACKSLASH_ESCAPES is set: text
-                // with one is written as hexadecimal UTF-8, which reads the same in every mode.
-                if text.contains('\\') {
-                    format!("_utf8mb4 X'{}'", standard::hex(text.as_bytes()))
-                } else {
-                    quote_string(text)
-                }
-            }
-            Value::Binary(bytes) => format!("X'{}'", standard::hex(bytes)),
+    fn text_literal(&self, text: &str) -> String {
+        // A backslash escapes in MySQL strings unless NO_BACKSLASH_ESCAPES is set: text with one
+        // is written as hexadecimal UTF-8, which reads the same in every mode.
+        if text.contains('\\') {
+            format!("_utf8mb4 X'{}'", standard::hex(text.as_bytes()))
+        } else {
+            quote_string(text)
         }
     }
 
@@ -344,6 +328,7 @@ impl MySqlDialect {
 mod tests {
     use super::*;
     use crate::ops::Operations;
+    use crate::schema::Value;
 
     fn render_with(record: impl FnOnce(&mut Operations), live: Option<&LiveTable>) -> Result<Vec<String>> {
         let mut op = Operations::new();

@@ -3,7 +3,7 @@
 use super::{Database, Dialect, LiveTable, RunLock, VersionTables, quote_string, quote_with, standard};
 use crate::error::{Error, Result};
 use crate::ops::{AlterColumn, Operation};
-use crate::schema::{Column, Type, Value};
+use crate::schema::{Column, Type};
 
 /// PostgreSQL: transactional DDL; the run holds a session advisory lock.
 #[derive(Debug, Clone, Copy, Default)]
@@ -57,23 +57,8 @@ impl Dialect for PostgresDialect {
         Database::Postgres
     }
 
-    fn literal(&self, value: &Value) -> String {
-        match value {
-            Value::Null => "NULL".to_owned(),
-            Value::Boolean(true) => "TRUE".to_owned(),
-            Value::Boolean(false) => "FALSE".to_owned(),
-            Value::Integer(number) => number.to_string(),
-            Value::Float(number) => format!("{number:?}"),
-            Value::Decimal(number) => number.clone(),
-            // Untyped: the column gives the literal its type (date, timestamp, uuid, jsonb, ...).
-            Value::Text(text)
-            | Value::Date(text)
-            | Value::Time(text)
-            | Value::Timestamp(text)
-            | Value::Uuid(text)
-            | Value::Json(text) => quote_string(text),
-            Value::Binary(bytes) => format!("'\\x{}'::bytea", standard::hex(bytes)),
-        }
+    fn binary_literal(&self, bytes: &[u8]) -> String {
+        format!("'\\x{}'::bytea", standard::hex(bytes))
     }
 
     fn column_type(&self, column_type: &Type) -> String {

@@ -54,22 +54,8 @@ impl Dialect for SqliteDialect {
         Database::Sqlite
     }
 
-    fn literal(&self, value: &Value) -> String {
-        match value {
-            Value::Null => "NULL".to_owned(),
-            Value::Boolean(true) => "1".to_owned(),
-            Value::Boolean(false) => "0".to_owned(),
-            Value::Integer(number) => number.to_string(),
-            Value::Float(number) => format!("{number:?}"),
-            Value::Decimal(number) => number.clone(),
-            Value::Text(text)
-            | Value::Date(text)
-            | Value::Time(text)
-            | Value::Timestamp(text)
-            | Value::Uuid(text)
-            | Value::Json(text) => quote_string(text),
-            Value::Binary(bytes) => format!("X'{}'", standard::hex(bytes)),
-        }
+    fn boolean_literals(&self) -> [&'static str; 2] {
+        ["0", "1"]
     }
 
     fn column_type(&self, column_type: &Type) -> String {
