@@ -4,12 +4,14 @@
 //! with Alembic (`MIGRATE_BENCH_PYTHON`, else `target/alembic-venv/bin/python`; make it with
 //! `python3 -m venv target/alembic-venv && target/alembic-venv/bin/pip install alembic`).
 
+mod chain;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use migrate::dialect::PostgresDialect;
-use migrate::{Downgrade, Migration, MigrationFn, Migrator, Operations, Type};
+use migrate::{Migrator, Operations, Type};
 
 const N: usize = 1000;
 const RUNS: usize = 21;
@@ -25,35 +27,6 @@ fn create<const I: usize>(op: &mut Operations) {
 }
 
 static FUNCTIONS: [fn(&mut Operations); N] = seq_macro::seq!(I in 0..1000 { [#(create::<I>,)*] });
-
-fn leak(text: String) -> &'static str {
-    Box::leak(text.into_boxed_str())
-}
-
-/// A chain of N migrations, as `#[migration]` would register them.
-fn migrations() -> Vec<&'static Migration> {
-    (0..N)
-        .map(|i| {
-            let down: &'static [&'static str] =
-                if i == 0 { &[] } else { Box::leak(vec![leak(format!("r{:04}", i - 1))].into_boxed_slice()) };
-            &*Box::leak(Box::new(Migration {
-                revision: leak(format!("r{i:04}")),
-                down_revisions: down,
-                branch_labels: &[],
-                depends_on: &[],
-                message: "create a table",
-                upgrade: MigrationFn::Sync(FUNCTIONS[i]),
-                downgrade: Downgrade::Irreversible,
-                transactional: true,
-                checksum: leak(format!("{i:064}")),
-                function: "create",
-                module_path: "bench",
-                file: file!(),
-                line: line!(),
-            }))
-        })
-        .collect()
-}
 
 fn alembic() -> Result<f64, String> {
     let target = std::env::var_os("CARGO_TARGET_DIR")
@@ -73,7 +46,7 @@ fn alembic() -> Result<f64, String> {
 }
 
 fn main() {
-    let migrator = Migrator::new(migrations()).unwrap_or_else(|e| panic!("{e}"));
+    let migrator = Migrator::new(chain::chain(&FUNCTIONS, N)).unwrap_or_else(|e| panic!("{e}"));
     let mut times: Vec<Duration> = (0..RUNS)
         .map(|_| {
             let started = Instant::now();

@@ -4,6 +4,7 @@
 //! columns when MIGRATE_TEST_POSTGRES_URL / MIGRATE_TEST_MYSQL_URL are set.
 
 // The bench uses only part of the tests' database helper.
+mod chain;
 #[allow(dead_code)]
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -11,7 +12,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{Kind, TestDatabase};
-use migrate::{Downgrade, Migration, MigrationFn, Migrator, Operations};
+use migrate::{Migrator, Operations};
 
 const LARGEST: usize = 1000;
 
@@ -20,35 +21,6 @@ fn create<const I: usize>(op: &mut Operations) {
 }
 
 static FUNCTIONS: [fn(&mut Operations); LARGEST] = seq_macro::seq!(I in 0..1000 { [#(create::<I>,)*] });
-
-fn leak(text: String) -> &'static str {
-    Box::leak(text.into_boxed_str())
-}
-
-/// A chain of `n` migrations, as `#[migration]` would register them.
-fn migrations(n: usize) -> Vec<&'static Migration> {
-    (0..n)
-        .map(|i| {
-            let down: &'static [&'static str] =
-                if i == 0 { &[] } else { Box::leak(vec![leak(format!("r{:04}", i - 1))].into_boxed_slice()) };
-            &*Box::leak(Box::new(Migration {
-                revision: leak(format!("r{i:04}")),
-                down_revisions: down,
-                branch_labels: &[],
-                depends_on: &[],
-                message: "create a table",
-                upgrade: MigrationFn::Sync(FUNCTIONS[i]),
-                downgrade: Downgrade::Irreversible,
-                transactional: true,
-                checksum: leak(format!("{i:064}")),
-                function: "create",
-                module_path: "bench",
-                file: file!(),
-                line: line!(),
-            }))
-        })
-        .collect()
-}
 
 /// The same chain as sqlx migration files.
 async fn sqlx_migrator(n: usize) -> sqlx::migrate::Migrator {
@@ -88,7 +60,7 @@ async fn main() {
     println!("|---|---:|---|---:|---:|---:|");
     for kind in [Kind::Sqlite, Kind::Postgres, Kind::MySql] {
         for n in [100, LARGEST] {
-            let ours = Migrator::new(migrations(n)).unwrap_or_else(|e| panic!("{e}"));
+            let ours = Migrator::new(chain::chain(&FUNCTIONS, n)).unwrap_or_else(|e| panic!("{e}"));
             let theirs = sqlx_migrator(n).await;
             let cold_runs = if n == LARGEST { 3 } else { 7 };
             let (mut cold_ours, mut cold_theirs, mut noop_ours, mut noop_theirs) =
