@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use common::schema::{ForeignKeyInfo, IndexInfo};
 use common::{Kind, TestDatabase, migrator};
-use migrate::Error;
 use migrate::prelude::*;
+use migrate::{Error, Migrator};
 
 async fn upgrade(db: &TestDatabase, prefix: &str, target: &str) {
     migrator(prefix)
@@ -990,20 +990,104 @@ fn fkv2(op: &mut Operations) {
     op.execute("DELETE FROM parents");
 }
 
+/// Rebuilds `children` on SQLite (enforcement suspended), then orphans its row.
+#[migration(revision = "fkr2", down_revision = "fkv1", irreversible)]
+fn fkr2(op: &mut Operations) {
+    op.alter_column("children", "parent_id").set_nullable(false);
+    op.execute("DELETE FROM parents");
+}
+
 async fn a_migration_that_leaves_a_row_referring_to_nothing_fails(db: Arc<TestDatabase>) {
-    upgrade(&db, "fkv", "fkv1").await;
-    let failure = failed_upgrade(&db, "fkv").await;
-    assert_eq!(failure.revision, "fkv2");
-    if db.kind == Kind::Sqlite {
-        // Enforcement is suspended during SQLite runs; the check after the migration catches it.
-        assert!(
-            failure.message.contains("children row 1 refers to a missing row of parents"),
-            "{}",
-            failure.message
-        );
+    for prefix in ["fkv", "fkr"] {
+        let migrator = Migrator::new(
+            Migration::registered()
+                .into_iter()
+                .filter(|m| m.revision == "fkv1" || m.revision.starts_with(&format!("{prefix}2"))),
+        )
+        .unwrap();
+        migrator.upgrade(&db.pool, "fkv1").await.unwrap();
+        let Err(Error::MigrationFailed(failure)) = migrator.upgrade(&db.pool, "head").await else {
+            panic!("{prefix}: the migration must fail")
+        };
+        assert_eq!(failure.revision, format!("{prefix}2"));
+        if db.kind == Kind::Sqlite && prefix == "fkr" {
+            // Enforcement is suspended for a run that rebuilds a table; the check after the
+            // migration catches what it let through.
+            assert!(
+                failure.message.contains("children row 1 refers to a missing row of parents"),
+                "{}",
+                failure.message
+            );
+        }
+        assert_eq!(migrator.current(&db.pool).await.unwrap(), ["fkv1"]);
+        assert_eq!((db.count("parents").await, db.count("children").await), (1, 1));
     }
-    assert_eq!(migrator("fkv").current(&db.pool).await.unwrap(), ["fkv1"]);
-    assert_eq!((db.count("parents").await, db.count("children").await), (1, 1));
+}
+
+#[migration(revision = "cas1", down_revision = None, irreversible)]
+fn cas1(op: &mut Operations) {
+    op.create_table("parents", |t| {
+        t.column("id", Type::Integer).primary_key();
+    });
+    op.create_table("children", |t| {
+        t.column("id", Type::Integer).primary_key();
+        t.column("parent_id", Type::Integer)
+            .references("parents", "id")
+            .on_delete(ReferentialAction::Cascade);
+    });
+    op.bulk_insert("parents", ["id"], [[1]]);
+    op.bulk_insert("children", ["id", "parent_id"], [[1, 1]]);
+}
+#[migration(revision = "cas2", down_revision = "cas1", irreversible)]
+fn cas2(op: &mut Operations) {
+    op.execute("DELETE FROM parents");
+}
+
+async fn on_delete_actions_fire_in_a_migration_that_rebuilds_no_table(db: Arc<TestDatabase>) {
+    upgrade(&db, "cas", "head").await;
+    assert_eq!(db.count("children").await, 0, "the cascade deleted the child");
+}
+
+#[migration(revision = "rac1", down_revision = None, irreversible)]
+fn rac1(op: &mut Operations) {
+    cas1(op);
+    op.add_column("parents", "name", Type::Varchar(10));
+}
+/// Rebuilds `parents`: with foreign keys enforced, dropping the old table would cascade.
+#[migration(revision = "rac2", down_revision = "rac1", irreversible)]
+fn rac2(op: &mut Operations) {
+    op.alter_column("parents", "name").set_type(Type::Text);
+}
+#[migration(revision = "rac3", down_revision = "rac2", irreversible)]
+fn rac3(op: &mut Operations) {
+    op.create_index("children_parent", "children", ["parent_id"]);
+}
+
+/// A run that found nothing to rebuild before its lock, and a rebuild once it held it (another run
+/// moved the database back meanwhile), refuses the rebuild rather than run it with foreign keys
+/// enforced; run again, it suspends them and succeeds.
+#[tokio::test]
+async fn sqlite_a_rebuild_that_finds_foreign_keys_enforced_is_refused() {
+    common::run(Kind::Sqlite, |db| async move {
+        use migrate::MigratePool;
+        upgrade(&db, "rac", "rac2").await;
+        let mut other = db.pool.migrate_connection().await.unwrap();
+        other.execute("BEGIN IMMEDIATE").await.unwrap();
+        other.execute("UPDATE migrate_version SET version_num = 'rac1'").await.unwrap();
+        let pool = db.pool.clone();
+        let waiting = tokio::spawn(async move { migrator("rac").upgrade(&pool, "head").await });
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        other.execute("COMMIT").await.unwrap();
+        let Err(Error::MigrationFailed(failure)) = waiting.await.unwrap() else {
+            panic!("the rebuild must be refused")
+        };
+        assert_eq!(failure.revision, "rac2");
+        assert!(failure.message.contains("run it again"), "{}", failure.message);
+        assert_eq!(db.count("children").await, 1, "nothing was deleted by a cascade");
+        upgrade(&db, "rac", "head").await;
+        assert_eq!((db.count("parents").await, db.count("children").await), (1, 1));
+    })
+    .await;
 }
 
 // ---- mistakes ----
@@ -1116,5 +1200,6 @@ on_every_database!(
     execute_on_runs_the_statement_for_the_database_at_hand,
     batch_mode_keeps_every_row_index_and_foreign_key,
     a_migration_that_leaves_a_row_referring_to_nothing_fails,
+    on_delete_actions_fire_in_a_migration_that_rebuilds_no_table,
     bad_input_is_a_clear_error_naming_the_table_or_column,
 );

@@ -21,7 +21,10 @@ pub(super) async fn operation(
 ) -> Result<(), Failed> {
     let dialect = connection.dialect();
     let live = match dialect.live_table_needed(operation) {
-        Some(table) => Some(read_live_table(connection, dialect, table).await?),
+        Some(table) => {
+            refuse_rebuild_with_foreign_keys_enforced(connection, operation).await?;
+            Some(read_live_table(connection, dialect, table).await?)
+        }
         None => None,
     };
     let statements = dialect.render(operation, live.as_ref()).map_err(|error| Failed {
@@ -39,6 +42,27 @@ pub(super) async fn operation(
         ran.push(statement);
     }
     Ok(())
+}
+
+/// A table rebuilt (SQLite's batch mode) while foreign keys are enforced would delete or orphan
+/// the rows that refer to it: refused. A run suspends enforcement when, read before its lock, its
+/// plan rebuilds a table; this catches a plan that changed while the run waited.
+async fn refuse_rebuild_with_foreign_keys_enforced(
+    connection: &mut Connection,
+    operation: &Operation,
+) -> Result<(), Failed> {
+    let Some(switch) = connection.dialect().foreign_key_switch() else { return Ok(()) };
+    match connection.fetch_integer(switch.read).await {
+        Ok(0) => Ok(()),
+        Ok(_) => Err(Failed {
+            statement: operation.describe(),
+            message:
+                "rebuilding the table with foreign keys enforced would delete or orphan the rows that refer \
+                      to it; the database changed while this run waited for the lock: run it again"
+                    .to_owned(),
+        }),
+        Err(source) => Err(Failed { statement: switch.read.to_owned(), message: source.to_string() }),
+    }
 }
 
 /// The live definition of `table`, read with the dialect's queries.

@@ -194,9 +194,15 @@ impl Migrator {
             return Ok(report);
         }
         // SQLite's batch mode rebuilds tables, which keeps every row only with foreign keys
-        // unenforced, and enforcement switches only outside a transaction: off for the run,
-        // checked after each migration instead (SQLite's own recipe for table changes).
-        let foreign_keys = apply::suspend_foreign_keys(&mut connection).await?;
+        // unenforced, and enforcement switches only outside a transaction: off for a run that
+        // rebuilds a table, checked after each migration instead (SQLite's own recipe for table
+        // changes). Other runs keep enforcement, and `ON DELETE` actions, as they are.
+        let foreign_keys = match dialect.foreign_key_switch() {
+            Some(_) if self.rebuilds_tables(&mut connection, &tables, &action).await => {
+                apply::suspend_foreign_keys(&mut connection).await?
+            }
+            _ => None,
+        };
         if let Err(error) = self.acquire(&mut connection, &lock).await {
             apply::restore_foreign_keys(&mut connection, foreign_keys).await;
             return Err(error);
@@ -214,6 +220,32 @@ impl Migrator {
         let report = outcome?;
         released.map_err(|source| Error::Database { doing: "releasing the run lock".to_owned(), source })?;
         Ok(report)
+    }
+
+    /// Whether the run about to start rebuilds a table (SQLite's batch mode), judged from a read
+    /// without the lock. Should another run change the database meanwhile, a rebuild that finds
+    /// foreign keys enforced refuses to run (see `apply::operation`).
+    async fn rebuilds_tables(
+        &self,
+        connection: &mut Connection,
+        tables: &VersionTables,
+        action: &Action<'_>,
+    ) -> bool {
+        let dialect = connection.dialect();
+        let heads = match read_state(connection, tables).await {
+            Ok(Some(state)) => state.heads,
+            _ => Vec::new(),
+        };
+        let plan = match action {
+            Action::Upgrade(target) => self.graph.upgrade_plan(&heads, target),
+            Action::Downgrade(target) => self.graph.downgrade_plan(&heads, target),
+            Action::Stamp { .. } | Action::Current => return false,
+        };
+        let Ok(code) = plan.and_then(|plan| self.step_code(&plan)) else { return false };
+        code.iter()
+            .filter_map(StepCode::operations)
+            .flatten()
+            .any(|operation| dialect.live_table_needed(&operation).is_some())
     }
 
     /// The report of an upgrade with nothing to do, when one read without the lock shows the
