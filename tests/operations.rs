@@ -971,19 +971,22 @@ async fn sqlite_batch_mode_keeps_views_and_triggers() {
 
 // ---- foreign keys a migration breaks ----
 
-#[migration(revision = "fkv1", down_revision = None, irreversible)]
-fn fkv1(op: &mut Operations) {
+/// A parent row and a child row referring to it, with `on_delete` on the reference.
+fn parent_and_child(op: &mut Operations, on_delete: ReferentialAction) {
     op.create_table("parents", |t| {
         t.column("id", Type::Integer).primary_key();
     });
     op.create_table("children", |t| {
         t.column("id", Type::Integer).primary_key();
-        t.column("parent_id", Type::Integer)
-            .references("parents", "id")
-            .on_delete(ReferentialAction::NoAction);
+        t.column("parent_id", Type::Integer).references("parents", "id").on_delete(on_delete);
     });
     op.bulk_insert("parents", ["id"], [[1]]);
     op.bulk_insert("children", ["id", "parent_id"], [[1, 1]]);
+}
+
+#[migration(revision = "fkv1", down_revision = None, irreversible)]
+fn fkv1(op: &mut Operations) {
+    parent_and_child(op, ReferentialAction::NoAction);
 }
 #[migration(revision = "fkv2", down_revision = "fkv1", irreversible)]
 fn fkv2(op: &mut Operations) {
@@ -1026,17 +1029,7 @@ async fn a_migration_that_leaves_a_row_referring_to_nothing_fails(db: Arc<TestDa
 
 #[migration(revision = "cas1", down_revision = None, irreversible)]
 fn cas1(op: &mut Operations) {
-    op.create_table("parents", |t| {
-        t.column("id", Type::Integer).primary_key();
-    });
-    op.create_table("children", |t| {
-        t.column("id", Type::Integer).primary_key();
-        t.column("parent_id", Type::Integer)
-            .references("parents", "id")
-            .on_delete(ReferentialAction::Cascade);
-    });
-    op.bulk_insert("parents", ["id"], [[1]]);
-    op.bulk_insert("children", ["id", "parent_id"], [[1, 1]]);
+    parent_and_child(op, ReferentialAction::Cascade);
 }
 #[migration(revision = "cas2", down_revision = "cas1", irreversible)]
 fn cas2(op: &mut Operations) {

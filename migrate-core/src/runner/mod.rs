@@ -499,21 +499,15 @@ impl Migrator {
         };
         let mut ran = Vec::new();
         let mut outcome = Ok(());
-        match code.operations() {
-            Some(operations) => {
-                for operation in operations {
-                    outcome = apply::operation(connection, &operation, &mut ran).await;
-                    if outcome.is_err() {
-                        break;
-                    }
-                }
-            }
-            None => {
-                if let StepCode::Function(MigrationFn::Async(run)) = code
-                    && let Err(error) = run(connection).await
-                {
-                    return Err(failure(None, error.to_string(), rolls_back, Vec::new()));
-                }
+        if let StepCode::Function(MigrationFn::Async(run)) = code
+            && let Err(error) = run(connection).await
+        {
+            return Err(failure(None, error.to_string(), rolls_back, Vec::new()));
+        }
+        for operation in code.operations().unwrap_or_default() {
+            outcome = apply::operation(connection, &operation, &mut ran).await;
+            if outcome.is_err() {
+                break;
             }
         }
         if let (Ok(()), Some(switch)) = (&outcome, &foreign_keys) {
