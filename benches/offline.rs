@@ -10,7 +10,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use migrate::dialect::PostgresDialect;
 use migrate::{Migrator, Operations, Type};
 
 const N: usize = 1000;
@@ -50,7 +49,8 @@ fn main() {
     let mut times: Vec<Duration> = (0..RUNS)
         .map(|_| {
             let started = Instant::now();
-            let sql = migrator.upgrade_sql(&PostgresDialect, "head").unwrap_or_else(|e| panic!("{e}"));
+            let sql =
+                migrator.upgrade_sql(migrate::Database::Postgres, "head").unwrap_or_else(|e| panic!("{e}"));
             let elapsed = started.elapsed();
             assert_eq!(sql.matches("CREATE TABLE \"bench_").count(), N);
             elapsed

@@ -16,11 +16,19 @@
 //! ```
 //!
 //! The attribute registers each migration at compile time ([`Migration::registered`]); the
-//! [`RevisionGraph`] orders them, with Alembic's branches, merges, labels and targets. The user
-//! guide (the `book/` folder) teaches both, task by task.
+//! [`RevisionGraph`] orders them, with Alembic's branches, merges, labels and targets; a
+//! [`Migrator`] moves a database through them. The user guide (the `book/` folder) teaches each,
+//! task by task.
+//!
+//! # Cargo features
+//! One per database driver: `sqlite` (on by default), `postgres` and `mysql` (MySQL and MariaDB).
+//! An app compiles only the drivers it names; offline SQL renders for every database whatever the
+//! features. [`sqlx`] is re-exported, so an async migration can use the same sqlx as migrate
+//! without matching its version by hand.
 
 pub use migrate_core::*;
 pub use migrate_macros::migration;
+pub use sqlx;
 
 /// Everything a migration module needs: `use migrate::prelude::*;`.
 pub mod prelude {

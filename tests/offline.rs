@@ -8,14 +8,14 @@ use std::sync::Arc;
 
 use common::{Kind, TestDatabase, migrator};
 use migrate::Error;
-use migrate::dialect::{Dialect, MySqlDialect, PostgresDialect, SqliteDialect};
 use migrate::prelude::*;
 
-fn dialect(kind: Kind) -> &'static dyn Dialect {
+/// The database the SQL is rendered for.
+fn database(kind: Kind) -> Database {
     match kind {
-        Kind::Sqlite => &SqliteDialect,
-        Kind::Postgres => &PostgresDialect,
-        Kind::MySql => &MySqlDialect,
+        Kind::Sqlite => Database::Sqlite,
+        Kind::Postgres => Database::Postgres,
+        Kind::MySql => Database::MySql,
     }
 }
 
@@ -60,8 +60,8 @@ fn off4(op: &mut Operations) {
 fn the_upgrade_and_downgrade_sql_of_each_database_match_the_golden_files() {
     let migrator = migrator("off");
     for (kind, name) in [(Kind::Sqlite, "sqlite"), (Kind::Postgres, "postgres"), (Kind::MySql, "mysql")] {
-        let up = migrator.upgrade_sql(dialect(kind), "head").unwrap();
-        let down = migrator.downgrade_sql(dialect(kind), "head:base").unwrap();
+        let up = migrator.upgrade_sql(database(kind), "head").unwrap();
+        let down = migrator.downgrade_sql(database(kind), "head:base").unwrap();
         let rendered = format!("{up}{down}");
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/offline/{name}.sql"));
         if std::env::var_os("MIGRATE_BLESS").is_some() {
@@ -74,7 +74,7 @@ fn the_upgrade_and_downgrade_sql_of_each_database_match_the_golden_files() {
 
 #[test]
 fn a_range_renders_only_its_own_steps() {
-    let sql = migrator("off").upgrade_sql(&PostgresDialect, "off2a:head").unwrap();
+    let sql = migrator("off").upgrade_sql(Database::Postgres, "off2a:head").unwrap();
     assert!(!sql.contains("CREATE TABLE IF NOT EXISTS \"migrate_version\""), "the tables exist: {sql}");
     assert!(sql.contains("UPDATE \"migrate_version_state\" SET applied_digest = NULL"), "{sql}");
     assert!(!sql.contains("off_users (id"), "off1 is below the range: {sql}");
@@ -94,15 +94,15 @@ fn batchoff1(op: &mut Operations) {
 #[test]
 fn what_cannot_be_rendered_is_refused_with_the_reason() {
     // Dropping a column on SQLite rebuilds the table from its live definition: not offline.
-    let error = migrator("batchoff").downgrade_sql(&SqliteDialect, "head:base").unwrap_err();
+    let error = migrator("batchoff").downgrade_sql(Database::Sqlite, "head:base").unwrap_err();
     assert!(matches!(error, Error::UnsupportedOperation { .. }), "{error}");
     assert!(error.to_string().contains("only a connection to the database can read"), "{error}");
-    let sql = migrator("batchoff").downgrade_sql(&PostgresDialect, "head:base").unwrap();
+    let sql = migrator("batchoff").downgrade_sql(Database::Postgres, "head:base").unwrap();
     assert!(sql.contains(r#"ALTER TABLE "off_users" DROP COLUMN "email";"#), "{sql}");
 
-    let error = migrator("off").downgrade_sql(&SqliteDialect, "base").unwrap_err();
+    let error = migrator("off").downgrade_sql(Database::Sqlite, "base").unwrap_err();
     assert!(matches!(error, Error::OfflineRange { .. }), "{error}");
-    let error = migrator("asyncoff").upgrade_sql(&SqliteDialect, "head").unwrap_err();
+    let error = migrator("asyncoff").upgrade_sql(Database::Sqlite, "head").unwrap_err();
     assert!(
         matches!(&error, Error::OfflineNeedsConnection { revision, .. } if revision == "asyncoff1"),
         "{error}"
@@ -112,7 +112,7 @@ fn what_cannot_be_rendered_is_refused_with_the_reason() {
 
 async fn the_rendered_sql_leaves_the_database_where_an_online_run_would(db: Arc<TestDatabase>) {
     let migrator = migrator("off");
-    let up = migrator.upgrade_sql(dialect(db.kind), "head").unwrap();
+    let up = migrator.upgrade_sql(database(db.kind), "head").unwrap();
     db.execute(&up).await;
     assert_eq!(migrator.current(&db.pool).await.unwrap(), ["off4"]);
     assert!(db.has_table("off_orders").await);
@@ -120,7 +120,7 @@ async fn the_rendered_sql_leaves_the_database_where_an_online_run_would(db: Arc<
     let again = migrator.upgrade(&db.pool, "head").await.unwrap();
     assert!(again.applied.is_empty(), "the checksums it logged are the program's");
 
-    let down = migrator.downgrade_sql(dialect(db.kind), "head:base").unwrap();
+    let down = migrator.downgrade_sql(database(db.kind), "head:base").unwrap();
     db.execute(&down).await;
     assert!(migrator.current(&db.pool).await.unwrap().is_empty());
     assert!(!db.has_table("off_users").await);

@@ -1005,7 +1005,7 @@ async fn a_migration_that_leaves_a_row_referring_to_nothing_fails(db: Arc<TestDa
         let migrator = Migrator::new(
             Migration::registered()
                 .into_iter()
-                .filter(|m| m.revision == "fkv1" || m.revision.starts_with(&format!("{prefix}2"))),
+                .filter(|m| m.revision() == "fkv1" || m.revision().starts_with(&format!("{prefix}2"))),
         )
         .unwrap();
         migrator.upgrade(&db.pool, "fkv1").await.unwrap();

@@ -301,15 +301,13 @@ async fn asy2(db: &mut Connection) -> migrate::Result<()> {
     } else {
         sqlx::query_as(select).fetch_all(db.mysql()?).await?
     };
-    let dialect = db.dialect();
-    let update = format!(
-        "UPDATE asy_users SET domain = {} WHERE id = {}",
-        dialect.placeholder(1),
-        dialect.placeholder(2)
-    );
+    let update = match db.database() {
+        Database::Postgres => "UPDATE asy_users SET domain = $1 WHERE id = $2",
+        _ => "UPDATE asy_users SET domain = ? WHERE id = ?",
+    };
     for (id, email) in rows {
         let domain = email.split_once('@').map_or("", |(_, domain)| domain).to_owned();
-        let update = sqlx::AssertSqlSafe(update.clone());
+        let update = sqlx::AssertSqlSafe(update);
         if let Ok(sqlite) = db.sqlite() {
             sqlx::query(update).bind(domain).bind(id).execute(sqlite).await?;
         } else if let Ok(postgres) = db.postgres() {
@@ -364,7 +362,7 @@ async fn a_failing_async_migration_rolls_back_its_writes(db: Arc<TestDatabase>) 
 async fn a_connection_hands_out_only_its_own_driver(db: Arc<TestDatabase>) {
     use migrate::MigratePool;
     let mut connection = db.pool.migrate_connection().await.unwrap();
-    let database = connection.dialect().name();
+    let database = connection.database().name();
     let answers = [
         ("SQLite", connection.sqlite().err()),
         ("PostgreSQL", connection.postgres().err()),
@@ -441,26 +439,26 @@ async fn the_version_table_can_have_any_name(db: Arc<TestDatabase>) {
 }
 
 /// Takes the run lock on a connection of its own, as another run would; returns the connection
-/// and the statement that releases the lock.
+/// and the statement that releases the lock. The lock names are pinned here: runs of different
+/// releases of migrate must keep excluding each other.
 async fn hold_the_run_lock(db: &TestDatabase) -> (migrate::Connection, String) {
     use migrate::MigratePool;
-    use migrate::dialect::{Dialect, MySqlDialect, PostgresDialect, RunLock, SqliteDialect};
-    let dialect: &dyn Dialect = match db.kind {
-        Kind::Sqlite => &SqliteDialect,
-        Kind::Postgres => &PostgresDialect,
-        Kind::MySql => &MySqlDialect,
+    // FNV-1a (64 bits) of the version table's name, shifted to fit a positive bigint.
+    let key = "migrate_version".bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    }) >> 1;
+    let mysql_name = "CONCAT('migrate:', SHA1(CONCAT(DATABASE(), ':', 'migrate_version')))";
+    let (acquire, release) = match db.kind {
+        Kind::Sqlite => ("BEGIN IMMEDIATE".to_owned(), "ROLLBACK".to_owned()),
+        Kind::Postgres => {
+            (format!("SELECT pg_advisory_lock({key})"), format!("SELECT pg_advisory_unlock({key})"))
+        }
+        Kind::MySql => {
+            (format!("SELECT GET_LOCK({mysql_name}, 0)"), format!("SELECT RELEASE_LOCK({mysql_name})"))
+        }
     };
     let mut holder = db.pool.migrate_connection().await.unwrap();
-    let release = match dialect.run_lock("migrate_version") {
-        RunLock::Advisory { acquire, release } => {
-            holder.execute(&acquire).await.unwrap();
-            release
-        }
-        RunLock::WriteTransaction { begin } => {
-            holder.execute(&begin).await.unwrap();
-            "ROLLBACK".to_owned()
-        }
-    };
+    holder.execute(&acquire).await.unwrap();
     (holder, release)
 }
 
@@ -506,8 +504,8 @@ async fn an_upgrade_at_head_reads_without_waiting_for_the_lock(db: Arc<TestDatab
 async fn editing_an_applied_migration_is_caught_at_head_too(db: Arc<TestDatabase>) {
     migrator("lin").upgrade(&db.pool, "head").await.unwrap();
     // The next build of the program, in which lin2's code was edited.
-    let edited = Migration::registered().into_iter().filter(|m| m.revision.starts_with("lin")).map(|m| {
-        if m.revision == "lin2" { &*Box::leak(Box::new(Migration { checksum: "edited", ..*m })) } else { m }
+    let edited = Migration::registered().into_iter().filter(|m| m.revision().starts_with("lin")).map(|m| {
+        if m.revision() == "lin2" { &*Box::leak(Box::new(Migration { checksum: "edited", ..*m })) } else { m }
     });
     let error = Migrator::new(edited).unwrap().upgrade(&db.pool, "head").await.unwrap_err();
     assert!(

@@ -1,7 +1,9 @@
 //! A chain of migrations for the benches, built as `#[migration]` would register them: revision
-//! `r0000` first, each following the one before, one function each.
+//! `r0000` first, each following the one before, one function each (through the hidden items the
+//! attribute expands to, since the bench makes its chains at run time).
 
-use migrate::{Downgrade, Migration, MigrationFn, Operations};
+use migrate::__private::{Downgrade, MigrationFn};
+use migrate::{Migration, Operations};
 
 fn leak(text: String) -> &'static str {
     Box::leak(text.into_boxed_str())

@@ -9,8 +9,9 @@
 
 use std::time::Instant;
 
+use crate::connection::{Connection, Wrapping};
+use crate::dialect;
 use crate::error::{Error, Result};
-use crate::runner::{Connection, Wrapping};
 
 /// What a batched update or copy did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -69,7 +70,7 @@ impl Walk {
                 ),
             }
         }
-        let dialect = db.dialect();
+        let dialect = dialect::of(db.database());
         let (table, key) = (dialect.quote_identifier(&self.table), dialect.quote_identifier(&self.key));
         let filter = self.filter.as_ref().map(|filter| format!(" AND ({filter})")).unwrap_or_default();
         let started = Instant::now();
@@ -170,7 +171,7 @@ impl UpdateInBatches {
 
     /// Runs the batches on the migration's connection.
     pub async fn run(&self, db: &mut Connection) -> Result<BatchReport> {
-        let table = db.dialect().quote_identifier(&self.walk.table);
+        let table = db.quote_identifier(&self.walk.table);
         self.walk.run(db, "update", |range| format!("UPDATE {table} SET {} WHERE {range}", self.set)).await
     }
 }
@@ -208,7 +209,7 @@ impl CopyInBatches {
                 ),
             });
         }
-        let dialect = db.dialect();
+        let dialect = dialect::of(db.database());
         let (source, target) =
             (dialect.quote_identifier(&self.walk.table), dialect.quote_identifier(&self.target));
         let columns: Vec<String> =

@@ -103,11 +103,14 @@ pub enum Error {
         #[source]
         source: sqlx::Error,
     },
-    /// A URL names a database this build doesn't support.
-    #[error(
-        "can't connect to '{url}': use a sqlite:, postgres: or mysql:/mariadb: URL (and the matching cargo feature)"
-    )]
+    /// A URL names no supported database.
+    #[error("'{url}' is not a database URL migrate knows: use a sqlite:, postgres: or mysql:/mariadb: URL")]
     UnsupportedUrl { url: String },
+    /// A database whose cargo feature is off in this build.
+    #[error(
+        "this build has no {database} driver: enable the `{}` feature of the migrate crate", database.feature()
+    )]
+    DatabaseNotEnabled { database: crate::database::Database },
     /// Another run held the lock for longer than the lock timeout.
     #[error(
         "another migration run held the {database} lock for longer than the lock timeout ({waited:?}); try again, or raise `Migrator::lock_timeout`"
@@ -175,7 +178,7 @@ pub struct MigrationFailure {
     /// Where the migration is declared.
     pub origin: String,
     /// Upgrading or downgrading.
-    pub direction: crate::graph::Direction,
+    pub direction: crate::direction::Direction,
     /// The statement that failed; `None` for an async migration, whose error says what it did.
     pub statement: Option<String>,
     /// The database's own message (or the async migration's error).

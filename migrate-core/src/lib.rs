@@ -1,33 +1,50 @@
 //! Runtime of the `migrate` framework: the revision graph, the compile-time registry of
-//! migrations and the operations a migration records.
+//! migrations, the operations a migration records and the runner that applies them.
 //!
 //! Users depend on the `migrate` facade crate; this crate is usable on its own by tools and tests
-//! that build a [`RevisionGraph`] from plain data without the `#[migration]` attribute.
+//! that build a [`RevisionGraph`] from plain data without the `#[migration]` attribute. Every
+//! public item has one path, listed below; the modules are private. ARCHITECTURE.md at the
+//! repository's root describes each module and the invariant it keeps.
 
-pub mod data;
-pub mod dialect;
+mod connection;
+mod data;
+mod database;
+mod dialect;
+mod direction;
 mod error;
-pub mod graph;
-pub mod ops;
-pub mod registry;
-pub mod runner;
-pub mod schema;
+mod graph;
+mod ops;
+mod registry;
+mod runner;
+mod schema;
+mod sql;
 
+pub use connection::{Connection, DatabasePool, MigratePool};
 pub use data::{BatchReport, CopyInBatches, UpdateInBatches};
-pub use dialect::Database;
+pub use database::Database;
+pub use dialect::TransactionMode;
+pub use direction::Direction;
 pub use error::{Error, MigrationFailure, Result};
-pub use graph::{Direction, Plan, Revision, RevisionGraph, RevisionSpec, Step};
-pub use ops::{Operation, Operations};
-pub use registry::{Downgrade, Migration, MigrationFn, MigrationFuture};
-pub use runner::{
-    Applied, Connection, DatabasePool, MigratePool, Migrator, Report, TransactionMode, upgrade_to_head,
-};
+pub use graph::{Plan, Revision, RevisionGraph, RevisionSpec, Step};
+pub use ops::Operations;
+pub use registry::Migration;
+pub use runner::{Applied, Migrator, Report, upgrade_to_head, upgrade_to_heads};
 pub use schema::{
-    Column, Constraint, ConstraintKind, ForeignKey, Index, ReferentialAction, ServerDefault, Table, Type,
-    Value,
+    Column, Constraint, ConstraintKind, ForeignKey, Index, Reference, ReferentialAction, ServerDefault,
+    Table, Type, Value,
 };
 
-/// Items the `#[migration]` attribute expands to; not part of the public API.
+/// The operations a migration records, as data: what [`Operations`] builds, for tools that read
+/// or render a migration's changes.
+pub mod operation {
+    pub use crate::ops::{
+        AddColumn, AddConstraint, AlterColumn, BulkInsert, CreateIndex, CreateTable, DropColumn,
+        DropConstraint, DropEnum, DropIndex, DropTable, ExecuteOn, Operation, RenameTable,
+    };
+}
+
+/// Items the `#[migration]` attribute expands to; not part of the public API, and exempt from
+/// semver.
 #[doc(hidden)]
 pub mod __private {
     pub use crate::registry::{Downgrade, Migration, MigrationFn, MigrationFuture, migration_result};

@@ -11,7 +11,8 @@ use sqlx::AssertSqlSafe;
 /// The registered migrations whose revision starts with `prefix`: one scenario's graph (each
 /// scenario's revisions share a prefix no other scenario's start with).
 pub fn migrator(prefix: &str) -> migrate::Migrator {
-    let migrations = migrate::Migration::registered().into_iter().filter(|m| m.revision.starts_with(prefix));
+    let migrations =
+        migrate::Migration::registered().into_iter().filter(|m| m.revision().starts_with(prefix));
     migrate::Migrator::new(migrations).unwrap_or_else(|e| panic!("{e}"))
 }
 

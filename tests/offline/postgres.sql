@@ -15,8 +15,10 @@ COMMIT;
 
 -- Running upgrade off1 -> off2b: offline::off2b (tests/offline.rs:38)
 CREATE TABLE off_tags (id INTEGER PRIMARY KEY);
+BEGIN;
 UPDATE "migrate_version" SET version_num = 'off2b' WHERE version_num = 'off1';
 INSERT INTO "migrate_version_log" (revision, direction, checksum, duration_ms) VALUES ('off2b', 'upgrade', '0e10f024c69de2b77eafe1d58ba7c3c494520e3afa53fb885ca66d69a788b136', 0);
+COMMIT;
 
 -- Running upgrade off2b -> off2a, off2b: offline::off2a (tests/offline.rs:31)
 BEGIN;
@@ -70,8 +72,10 @@ COMMIT;
 
 -- Running downgrade off2b -> off1: offline::off2b (tests/offline.rs:38)
 DROP TABLE off_tags;
+BEGIN;
 UPDATE "migrate_version" SET version_num = 'off1' WHERE version_num = 'off2b';
 INSERT INTO "migrate_version_log" (revision, direction, checksum, duration_ms) VALUES ('off2b', 'downgrade', '0e10f024c69de2b77eafe1d58ba7c3c494520e3afa53fb885ca66d69a788b136', 0);
+COMMIT;
 
 -- Running downgrade off1 -> : offline::off1 (tests/offline.rs:23)
 BEGIN;

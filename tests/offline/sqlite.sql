@@ -1,7 +1,7 @@
 -- migrate: head for SQLite
 
-CREATE TABLE IF NOT EXISTS "migrate_version" (version_num TEXT NOT NULL PRIMARY KEY);
-CREATE TABLE IF NOT EXISTS "migrate_version_log" (id INTEGER PRIMARY KEY AUTOINCREMENT, revision TEXT NOT NULL, direction TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')), duration_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS "migrate_version" (version_num VARCHAR(255) NOT NULL PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS "migrate_version_log" (id INTEGER PRIMARY KEY AUTOINCREMENT, revision VARCHAR(255) NOT NULL, direction VARCHAR(16) NOT NULL, checksum VARCHAR(64) NOT NULL, applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')), duration_ms BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS "migrate_version_state" (layout VARCHAR(16) NOT NULL, applied_digest VARCHAR(32));
 INSERT INTO "migrate_version_state" (layout) VALUES ('1');
 
@@ -15,8 +15,10 @@ COMMIT;
 
 -- Running upgrade off1 -> off2b: offline::off2b (tests/offline.rs:38)
 CREATE TABLE off_tags (id INTEGER PRIMARY KEY);
+BEGIN;
 UPDATE "migrate_version" SET version_num = 'off2b' WHERE version_num = 'off1';
 INSERT INTO "migrate_version_log" (revision, direction, checksum, duration_ms) VALUES ('off2b', 'upgrade', '0e10f024c69de2b77eafe1d58ba7c3c494520e3afa53fb885ca66d69a788b136', 0);
+COMMIT;
 
 -- Running upgrade off2b -> off2a, off2b: offline::off2a (tests/offline.rs:31)
 BEGIN;
@@ -70,8 +72,10 @@ COMMIT;
 
 -- Running downgrade off2b -> off1: offline::off2b (tests/offline.rs:38)
 DROP TABLE off_tags;
+BEGIN;
 UPDATE "migrate_version" SET version_num = 'off1' WHERE version_num = 'off2b';
 INSERT INTO "migrate_version_log" (revision, direction, checksum, duration_ms) VALUES ('off2b', 'downgrade', '0e10f024c69de2b77eafe1d58ba7c3c494520e3afa53fb885ca66d69a788b136', 0);
+COMMIT;
 
 -- Running downgrade off1 -> : offline::off1 (tests/offline.rs:23)
 BEGIN;

@@ -17,10 +17,8 @@ async fn main() -> Result<(), migrate::Error> {
     let mut arguments = std::env::args().skip(1);
     if arguments.next().as_deref() == Some("--sql") {
         let range = arguments.next().unwrap_or_else(|| "head".to_owned());
-        let Some(dialect) = migrate::dialect::from_url(&url) else {
-            return Err(migrate::Error::UnsupportedUrl { url });
-        };
-        print!("{}", migrator.upgrade_sql(dialect, &range)?);
+        let database = migrate::Database::from_url(&url)?;
+        print!("{}", migrator.upgrade_sql(database, &range)?);
         return Ok(());
     }
     let pool = DatabasePool::connect(&url).await?;

@@ -1,44 +1,44 @@
 //! What differs between databases, behind one trait with one implementation per database: the
-//! version tables' DDL, the run lock, placeholders, identifier quoting (in exactly one function
-//! per dialect), and the SQL of every operation.
+//! SQL of every operation, identifier quoting (in exactly one function per dialect), literals and
+//! placeholders, the column types of migrate's own tables, and how a run locks out other runs
+//! ([`RunLock`]) and wraps each migration in a transaction ([`StepTransaction`]). Rendering needs
+//! no driver, so every dialect is built whatever the cargo features: offline SQL works for any
+//! database.
 
 mod definition;
-mod standard;
-
-#[cfg(feature = "mysql")]
+mod lock;
 mod mysql;
-#[cfg(feature = "postgres")]
 mod postgres;
-#[cfg(feature = "sqlite")]
 mod sqlite;
+mod standard;
+mod transaction;
 
-#[cfg(feature = "mysql")]
-pub use mysql::MySqlDialect;
-#[cfg(feature = "postgres")]
-pub use postgres::PostgresDialect;
-#[cfg(feature = "sqlite")]
-pub use sqlite::SqliteDialect;
+pub(crate) use lock::RunLock;
+pub(crate) use mysql::MySqlDialect;
+pub(crate) use postgres::PostgresDialect;
+pub(crate) use sqlite::SqliteDialect;
+pub(crate) use transaction::StepTransaction;
+pub use transaction::TransactionMode;
 
+use crate::database::Database;
 use crate::error::Result;
 use crate::ops::Operation;
 use crate::schema::{Type, Value};
+use crate::sql::{Argument, Statement};
 
-/// The databases migrate runs on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Database {
-    /// SQLite.
-    Sqlite,
-    /// PostgreSQL.
-    Postgres,
-    /// MySQL and MariaDB.
-    MySql,
+/// The dialect of a database.
+pub(crate) fn of(database: Database) -> &'static dyn Dialect {
+    match database {
+        Database::Sqlite => &SqliteDialect,
+        Database::Postgres => &PostgresDialect,
+        Database::MySql => &MySqlDialect,
+    }
 }
 
 /// What a dialect reads of a live table to render an operation on it: SQLite's batch mode
 /// rebuilds the table from it, MariaDB restates a column from it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct LiveTable {
+pub(crate) struct LiveTable {
     /// The table's name.
     pub name: String,
     /// The `CREATE TABLE` statement the database holds; empty when there is no such table.
@@ -53,7 +53,7 @@ pub struct LiveTable {
 
 /// The part of a [`LiveTable`] a query reads; every such query returns rows of two strings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LivePart {
+pub(crate) enum LivePart {
     /// Table name and `CREATE TABLE` statement.
     Definition,
     /// Index name and `CREATE INDEX` statement.
@@ -68,7 +68,7 @@ pub enum LivePart {
 /// enforced: SQLite rebuilds tables (batch mode) only without enforcement, and switches it
 /// only outside a transaction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ForeignKeySwitch {
+pub(crate) struct ForeignKeySwitch {
     /// Reads whether enforcement is on (1) or off (0).
     pub read: &'static str,
     /// Turns enforcement off.
@@ -79,33 +79,12 @@ pub struct ForeignKeySwitch {
     pub violations: &'static str,
 }
 
-/// The tables migrate keeps in a database, named from the version table's name and schema.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VersionTables {
-    /// One row per applied head, like `alembic_version`.
-    pub heads: String,
-    /// One row per step run or stamped: revision, direction, checksum, when, how long.
-    pub log: String,
-    /// One row: the layout version of these tables (so a later release can migrate them) and a
-    /// digest of the applied migrations' checksums (so a start at head needn't read the log).
-    pub state: String,
-}
-
-/// How a dialect holds the lock that serialises concurrent runs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RunLock {
-    /// A session-level lock: `acquire` returns 1 when taken (tried until the timeout), `release`
-    /// frees it.
-    Advisory { acquire: String, release: String },
-    /// The database's write lock, held by one transaction around the whole run (each migration in
-    /// a savepoint): SQLite.
-    WriteTransaction { begin: String },
-}
-
 /// The SQL one database needs; every statement migrate runs on its own tables comes from here.
-pub trait Dialect: Send + Sync + std::fmt::Debug {
+pub(crate) trait Dialect: Send + Sync + std::fmt::Debug {
     /// The database's name, for messages.
-    fn name(&self) -> &'static str;
+    fn name(&self) -> &'static str {
+        self.database().name()
+    }
 
     /// An identifier, quoted so that any name works (spaces, quotes, reserved words).
     fn quote_identifier(&self, identifier: &str) -> String;
@@ -124,14 +103,37 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
     /// Whether DDL statements can be rolled back inside a transaction.
     fn transactional_ddl(&self) -> bool;
 
-    /// The statements that create the version tables if they are missing.
-    fn create_version_tables(&self, tables: &VersionTables) -> Vec<String>;
-
     /// How this database serialises concurrent runs; `key` names the version table.
     fn run_lock(&self, key: &str) -> RunLock;
 
     /// Which database this is.
     fn database(&self) -> Database;
+
+    /// The definition of an auto-numbered 64-bit primary key column, after its name (the
+    /// migration log's `id`).
+    fn identity_primary_key(&self) -> &'static str {
+        "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"
+    }
+
+    /// The definition of a column that records when its row was written, after its name (the
+    /// migration log's `applied_at`).
+    fn written_at_column(&self) -> &'static str {
+        "TIMESTAMPTZ NOT NULL DEFAULT now()"
+    }
+
+    /// A statement with bind placeholders, to run with its arguments bound.
+    fn bound(&self, statement: &Statement) -> String {
+        statement.render(|index, _| self.placeholder(index))
+    }
+
+    /// A statement with its arguments written as literals, for offline SQL.
+    fn inline(&self, statement: &Statement) -> String {
+        statement.render(|_, argument| match argument {
+            Argument::Text(text) => self.text_literal(text),
+            Argument::Integer(number) => number.to_string(),
+            Argument::Null => "NULL".to_owned(),
+        })
+    }
 
     /// A value as an SQL literal of this database.
     fn literal(&self, value: &Value) -> String {
@@ -205,29 +207,6 @@ pub trait Dialect: Send + Sync + std::fmt::Debug {
             Some(schema) => format!("{}.{}", self.quote_identifier(schema), self.quote_identifier(table)),
             None => self.quote_identifier(table),
         }
-    }
-
-    /// The names of the version tables for a version table name.
-    fn version_tables(&self, schema: Option<&str>, name: &str) -> VersionTables {
-        VersionTables {
-            heads: self.qualified(schema, name),
-            log: self.qualified(schema, &format!("{name}_log")),
-            state: self.qualified(schema, &format!("{name}_state")),
-        }
-    }
-}
-
-/// The dialect of a database URL (`sqlite:`, `postgres:`/`postgresql:`, `mysql:`/`mariadb:`), for
-/// rendering SQL offline without connecting.
-pub fn from_url(url: &str) -> Option<&'static dyn Dialect> {
-    match url.split(':').next().unwrap_or_default() {
-        #[cfg(feature = "sqlite")]
-        "sqlite" => Some(&SqliteDialect),
-        #[cfg(feature = "postgres")]
-        "postgres" | "postgresql" => Some(&PostgresDialect),
-        #[cfg(feature = "mysql")]
-        "mysql" | "mariadb" => Some(&MySqlDialect),
-        _ => None,
     }
 }
 

@@ -1,9 +1,7 @@
 //! MySQL and MariaDB.
 
 use super::definition::{split_column, split_table, table_constraint};
-use super::{
-    Database, Dialect, LivePart, LiveTable, RunLock, VersionTables, quote_string, quote_with, standard,
-};
+use super::{Database, Dialect, LivePart, LiveTable, RunLock, quote_string, quote_with, standard};
 use crate::error::{Error, Result};
 use crate::ops::{AlterColumn, Operation};
 use crate::schema::{Column, Constraint, ConstraintKind, ReferentialAction, Type};
@@ -34,10 +32,6 @@ const CLAUSE_STARTS: &[&str] = &[
 pub struct MySqlDialect;
 
 impl Dialect for MySqlDialect {
-    fn name(&self) -> &'static str {
-        "MySQL"
-    }
-
     fn quote_identifier(&self, identifier: &str) -> String {
         quote_with(identifier, '`')
     }
@@ -50,30 +44,23 @@ impl Dialect for MySqlDialect {
         false
     }
 
-    fn create_version_tables(&self, tables: &VersionTables) -> Vec<String> {
-        let VersionTables { heads, log, state } = tables;
-        vec![
-            format!("CREATE TABLE IF NOT EXISTS {heads} (version_num VARCHAR(255) NOT NULL PRIMARY KEY)"),
-            format!(
-                "CREATE TABLE IF NOT EXISTS {log} (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, \
-                 revision VARCHAR(255) NOT NULL, direction VARCHAR(16) NOT NULL, checksum VARCHAR(64) NOT NULL, \
-                 applied_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), duration_ms BIGINT NOT NULL)"
-            ),
-            format!(
-                "CREATE TABLE IF NOT EXISTS {state} (layout VARCHAR(16) NOT NULL, applied_digest VARCHAR(32))"
-            ),
-        ]
-    }
-
     fn run_lock(&self, key: &str) -> RunLock {
         // GET_LOCK names are per server, so the database name is part of the lock name; hashed,
         // because MySQL refuses lock names longer than 64 characters.
         let name =
             format!("CONCAT('migrate:', SHA1(CONCAT(DATABASE(), ':', '{}')))", key.replace('\'', "''"));
-        RunLock::Advisory {
-            acquire: format!("SELECT CAST(COALESCE(GET_LOCK({name}, 0), 0) AS SIGNED)"),
+        RunLock::Session {
+            try_acquire: format!("SELECT CAST(COALESCE(GET_LOCK({name}, 0), 0) AS SIGNED)"),
             release: format!("SELECT RELEASE_LOCK({name})"),
         }
+    }
+
+    fn identity_primary_key(&self) -> &'static str {
+        "BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY"
+    }
+
+    fn written_at_column(&self) -> &'static str {
+        "TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)"
     }
 
     fn database(&self) -> Database {
@@ -118,7 +105,7 @@ impl Dialect for MySqlDialect {
     fn render_valid(&self, operation: &Operation, live: Option<&LiveTable>) -> Result<Vec<String>> {
         let unsupported = |reason: &str| Error::UnsupportedOperation {
             operation: operation.describe(),
-            database: "MariaDB",
+            database: self.name(),
             reason: reason.to_owned(),
         };
         let table = |name: &str| self.quote_identifier(name);
@@ -377,7 +364,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             error.to_string(),
-            "create_index \"live_users\" on \"users\" can't be run on MariaDB: MariaDB has no partial indexes; \
+            "create_index \"live_users\" on \"users\" can't be run on MySQL: MariaDB has no partial indexes; \
              index every row, or index a generated column instead"
         );
     }

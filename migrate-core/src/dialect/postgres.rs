@@ -1,6 +1,6 @@
 //! PostgreSQL.
 
-use super::{Database, Dialect, LiveTable, RunLock, VersionTables, quote_string, quote_with, standard};
+use super::{Database, Dialect, LiveTable, RunLock, quote_string, quote_with, standard};
 use crate::error::{Error, Result};
 use crate::ops::{AlterColumn, Operation};
 use crate::schema::{Column, Type};
@@ -10,10 +10,6 @@ use crate::schema::{Column, Type};
 pub struct PostgresDialect;
 
 impl Dialect for PostgresDialect {
-    fn name(&self) -> &'static str {
-        "PostgreSQL"
-    }
-
     fn quote_identifier(&self, identifier: &str) -> String {
         quote_with(identifier, '"')
     }
@@ -26,27 +22,12 @@ impl Dialect for PostgresDialect {
         true
     }
 
-    fn create_version_tables(&self, tables: &VersionTables) -> Vec<String> {
-        let VersionTables { heads, log, state } = tables;
-        vec![
-            format!("CREATE TABLE IF NOT EXISTS {heads} (version_num VARCHAR(255) NOT NULL PRIMARY KEY)"),
-            format!(
-                "CREATE TABLE IF NOT EXISTS {log} (id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, \
-                 revision VARCHAR(255) NOT NULL, direction VARCHAR(16) NOT NULL, checksum VARCHAR(64) NOT NULL, \
-                 applied_at TIMESTAMPTZ NOT NULL DEFAULT now(), duration_ms BIGINT NOT NULL)"
-            ),
-            format!(
-                "CREATE TABLE IF NOT EXISTS {state} (layout VARCHAR(16) NOT NULL, applied_digest VARCHAR(32))"
-            ),
-        ]
-    }
-
     fn run_lock(&self, key: &str) -> RunLock {
         // The lock key is derived from the version table's name, so runs on different version
         // tables in one database don't block each other.
         let key = lock_key(key);
-        RunLock::Advisory {
-            acquire: format!(
+        RunLock::Session {
+            try_acquire: format!(
                 "SELECT CASE WHEN pg_try_advisory_lock({key}) THEN 1::BIGINT ELSE 0::BIGINT END"
             ),
             release: format!("SELECT pg_advisory_unlock({key})"),

@@ -40,7 +40,7 @@ use std::collections::HashMap;
 
 use crate::error::{Error, Result};
 
-pub use plan::{Direction, Plan, Step};
+pub use plan::{Plan, Step};
 pub use spec::RevisionSpec;
 
 /// Words that mean a place in the graph, so no revision id or branch label may be one.

@@ -5,16 +5,8 @@ use std::collections::BTreeSet;
 
 use super::target::{Place, Resolved};
 use super::{Revision, RevisionGraph};
+use crate::direction::Direction;
 use crate::error::{Error, Result};
-
-/// Which way a step moves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Direction {
-    /// Apply the revision.
-    Upgrade,
-    /// Revert the revision.
-    Downgrade,
-}
 
 /// One revision applied or reverted.
 #[derive(Debug, Clone, PartialEq, Eq)]

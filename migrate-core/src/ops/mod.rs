@@ -8,7 +8,7 @@ mod validate;
 
 pub use record::Operations;
 
-use crate::dialect::Database;
+use crate::database::Database;
 use crate::schema::{Column, Constraint, ConstraintKind, Index, ServerDefault, Table, Type, Value};
 
 /// One schema or data change recorded by a migration.

@@ -5,7 +5,7 @@ use super::{
     AddColumn, AddConstraint, AlterColumn, BulkInsert, CreateIndex, CreateTable, DropColumn, DropConstraint,
     DropEnum, DropIndex, DropTable, ExecuteOn, Operation, RenameTable,
 };
-use crate::dialect::Database;
+use crate::database::Database;
 use crate::schema::{Column, Constraint, ConstraintKind, ForeignKey, Index, Table, Type, Value};
 
 /// The recorder handed to a migration function (Alembic's `op`).

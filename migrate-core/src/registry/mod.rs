@@ -4,9 +4,9 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use crate::connection::Connection;
 use crate::graph::RevisionSpec;
 use crate::ops::Operations;
-use crate::runner::Connection;
 
 /// What an async migration returns: a future borrowing the run's connection.
 pub type MigrationFuture<'c> = Pin<Box<dyn Future<Output = crate::Result<()>> + Send + 'c>>;
@@ -48,34 +48,37 @@ pub enum Downgrade {
     Function(MigrationFn),
 }
 
-/// One migration as declared with `#[migration]`: its place in the graph and its code.
+/// One migration as declared with `#[migration]`: its place in the graph and its code. Read it
+/// through its methods; the attribute builds it.
 #[derive(Debug, Clone, Copy)]
 pub struct Migration {
-    /// The revision id.
+    // The fields are public only for the code `#[migration]` expands to; they are not part of
+    // the public API and may change in any release (semver-exempt), as sqlx's `Migrator` fields.
+    #[doc(hidden)]
     pub revision: &'static str,
-    /// The revisions this one follows; several make it a merge point, none make it a base.
+    #[doc(hidden)]
     pub down_revisions: &'static [&'static str],
-    /// Names for the branch this revision starts or belongs to.
+    #[doc(hidden)]
     pub branch_labels: &'static [&'static str],
-    /// Revisions (ids or branch labels) on other branches that must be applied first.
+    #[doc(hidden)]
     pub depends_on: &'static [&'static str],
-    /// The human description (`message = "..."`).
+    #[doc(hidden)]
     pub message: &'static str,
-    /// The upgrade function.
+    #[doc(hidden)]
     pub upgrade: MigrationFn,
-    /// How the migration is reverted.
+    #[doc(hidden)]
     pub downgrade: Downgrade,
-    /// Whether the migration runs inside a transaction (`transaction = false` opts out).
+    #[doc(hidden)]
     pub transactional: bool,
-    /// SHA-256 (hex) of the upgrade function's normalised tokens: formatting-insensitive.
+    #[doc(hidden)]
     pub checksum: &'static str,
-    /// The upgrade function's name.
+    #[doc(hidden)]
     pub function: &'static str,
-    /// The module the function is declared in (`module_path!()`).
+    #[doc(hidden)]
     pub module_path: &'static str,
-    /// The source file the function is declared in (`file!()`).
+    #[doc(hidden)]
     pub file: &'static str,
-    /// The line the function is declared on (`line!()`).
+    #[doc(hidden)]
     pub line: u32,
 }
 
@@ -101,6 +104,61 @@ impl Migration {
         let mut all: Vec<&'static Migration> = inventory::iter::<Migration>.into_iter().collect();
         all.sort_by(|a, b| a.revision.cmp(b.revision).then(a.file.cmp(b.file)));
         all
+    }
+
+    /// The revision id.
+    pub fn revision(&self) -> &'static str {
+        self.revision
+    }
+
+    /// The revisions this one follows; several make it a merge point, none make it a base.
+    pub fn down_revisions(&self) -> &'static [&'static str] {
+        self.down_revisions
+    }
+
+    /// Names for the branch this revision starts or belongs to.
+    pub fn branch_labels(&self) -> &'static [&'static str] {
+        self.branch_labels
+    }
+
+    /// Revisions (ids or branch labels) on other branches that must be applied first.
+    pub fn depends_on(&self) -> &'static [&'static str] {
+        self.depends_on
+    }
+
+    /// The human description: `message = "..."`, or the function's doc comment.
+    pub fn message(&self) -> &'static str {
+        self.message
+    }
+
+    /// Whether the migration runs inside a transaction (`transaction = false` opts out).
+    pub fn is_transactional(&self) -> bool {
+        self.transactional
+    }
+
+    /// Whether the upgrade is an async function given the live connection.
+    pub fn is_async(&self) -> bool {
+        matches!(self.upgrade, MigrationFn::Async(_))
+    }
+
+    /// Whether the migration was declared `irreversible`.
+    pub fn is_irreversible(&self) -> bool {
+        matches!(self.downgrade, Downgrade::Irreversible)
+    }
+
+    /// SHA-256 (hex) of the upgrade function's normalised tokens: formatting-insensitive.
+    pub fn checksum(&self) -> &'static str {
+        self.checksum
+    }
+
+    /// The upgrade function's name.
+    pub fn function(&self) -> &'static str {
+        self.function
+    }
+
+    /// The source file the function is declared in, and its line.
+    pub fn location(&self) -> (&'static str, u32) {
+        (self.file, self.line)
     }
 
     /// Where the migration is declared, for messages: `path::to::function (src/file.rs:12)`.

@@ -2,7 +2,7 @@
 //! connection's dialect, after reading the live table where the dialect needs it (SQLite's batch
 //! mode, MariaDB's `MODIFY COLUMN`), and its statements run one by one.
 
-use super::Connection;
+use crate::connection::Connection;
 use crate::dialect::{Dialect, ForeignKeySwitch, LivePart, LiveTable};
 use crate::error::Error;
 use crate::ops::Operation;
@@ -16,13 +16,13 @@ pub(super) struct Failed {
 /// Runs one operation, adding each statement that succeeded to `ran`.
 pub(super) async fn operation(
     connection: &mut Connection,
+    dialect: &dyn Dialect,
     operation: &Operation,
     ran: &mut Vec<String>,
 ) -> Result<(), Failed> {
-    let dialect = connection.dialect();
     let live = match dialect.live_table_needed(operation) {
         Some(table) => {
-            refuse_rebuild_with_foreign_keys_enforced(connection, operation).await?;
+            refuse_rebuild_with_foreign_keys_enforced(connection, dialect, operation).await?;
             Some(read_live_table(connection, dialect, table).await?)
         }
         None => None,
@@ -49,9 +49,10 @@ pub(super) async fn operation(
 /// plan rebuilds a table; this catches a plan that changed while the run waited.
 async fn refuse_rebuild_with_foreign_keys_enforced(
     connection: &mut Connection,
+    dialect: &dyn Dialect,
     operation: &Operation,
 ) -> Result<(), Failed> {
-    let Some(switch) = connection.dialect().foreign_key_switch() else { return Ok(()) };
+    let Some(switch) = dialect.foreign_key_switch() else { return Ok(()) };
     match connection.fetch_integer(switch.read).await {
         Ok(0) => Ok(()),
         Ok(_) => Err(Failed {
@@ -89,12 +90,12 @@ async fn read_live_table(
     Ok(live)
 }
 
-/// Turns foreign-key enforcement off for a run where the dialect rebuilds tables and it was on;
-/// the switch to turn it on again, when it was turned off.
+/// Turns foreign-key enforcement off with `switch` where it was on; the switch to turn it on
+/// again, when it was turned off.
 pub(super) async fn suspend_foreign_keys(
     connection: &mut Connection,
+    switch: ForeignKeySwitch,
 ) -> Result<Option<ForeignKeySwitch>, Error> {
-    let Some(switch) = connection.dialect().foreign_key_switch() else { return Ok(None) };
     let switching =
         |source| Error::Database { doing: "suspending foreign-key enforcement".to_owned(), source };
     if connection.fetch_integer(switch.read).await.map_err(switching)? == 0 {

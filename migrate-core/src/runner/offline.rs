@@ -1,31 +1,36 @@
-//! Offline SQL: what a run would execute, rendered for one database without connecting, with the
-//! version-table statements, like `alembic upgrade head --sql`.
+//! Offline SQL: what a run would execute, rendered for one database without connecting, like
+//! `alembic upgrade head --sql`. The steps are wrapped as an online run wraps them (a database with
+//! no transaction-holding lock) and the version-table statements are the [`VersionTable`]'s, with
+//! literals. One difference: the digest of the applied checksums is left unset, so the first
+//! online start after the script checks every applied migration in the log.
 
 use std::fmt::Write as _;
 
-use crate::dialect::{Dialect, VersionTables};
+use super::Migrator;
+use super::code::plan_code;
+use super::version_table::{LogEntry, VersionTable};
+use crate::database::Database;
+use crate::dialect::{self, Dialect, StepTransaction, TransactionMode};
 use crate::error::{Error, Result};
-use crate::graph::{Direction, Plan};
-use crate::schema::Value;
-
-use super::{LAYOUT, Migrator, head_moves};
+use crate::graph::Plan;
+use crate::sql::Statement;
 
 impl Migrator {
-    /// The SQL of an upgrade, for `dialect`: `head` (or any target) renders from an empty
+    /// The SQL of an upgrade, for `database`: `head` (or any target) renders from an empty
     /// database, creating the version tables; `start:target` renders from a database at `start`.
-    pub fn upgrade_sql(&self, dialect: &dyn Dialect, range: &str) -> Result<String> {
+    pub fn upgrade_sql(&self, database: Database, range: &str) -> Result<String> {
         let (start, target) = match range.split_once(':') {
             Some((start, target)) => (Some(start), target),
             None => (None, range),
         };
         let heads = self.offline_start(range, start)?;
         let plan = self.graph.upgrade_plan(&heads, target)?;
-        self.render(dialect, range, start.is_none(), &heads, &plan)
+        Script::new(self, database).render(range, start.is_none(), &heads, &plan)
     }
 
-    /// The SQL of a downgrade, for `dialect`, from a database at `start` to `target`:
+    /// The SQL of a downgrade, for `database`, from a database at `start` to `target`:
     /// `start:target`, e.g. `head:base` (offline, where the database is can't be read).
-    pub fn downgrade_sql(&self, dialect: &dyn Dialect, range: &str) -> Result<String> {
+    pub fn downgrade_sql(&self, database: Database, range: &str) -> Result<String> {
         let Some((start, target)) = range.split_once(':') else {
             return Err(Error::OfflineRange {
                 range: range.to_owned(),
@@ -34,7 +39,7 @@ impl Migrator {
         };
         let heads = self.offline_start(range, Some(start))?;
         let plan = self.graph.downgrade_plan(&heads, target)?;
-        self.render(dialect, range, false, &heads, &plan)
+        Script::new(self, database).render(range, false, &heads, &plan)
     }
 
     /// The heads of a database at `start` (`None`: an empty one).
@@ -48,93 +53,97 @@ impl Migrator {
             Some(start) => self.graph.stamp_heads(&[] as &[&str], start),
         }
     }
+}
 
-    fn render(
-        &self,
-        dialect: &dyn Dialect,
-        range: &str,
-        create_tables: bool,
-        heads: &[String],
-        plan: &Plan,
-    ) -> Result<String> {
-        let tables = dialect.version_tables(self.schema.as_deref(), &self.version_table);
-        let literal = |value: &str| dialect.literal(&Value::Text(value.to_owned()));
-        let mut sql = format!("-- migrate: {range} for {}\n\n", dialect.name());
+/// A script being written for one database.
+struct Script<'m> {
+    migrator: &'m Migrator,
+    dialect: &'static dyn Dialect,
+    table: VersionTable,
+    sql: String,
+}
+
+impl<'m> Script<'m> {
+    fn new(migrator: &'m Migrator, database: Database) -> Self {
+        let dialect = dialect::of(database);
+        let settings = &migrator.settings;
+        let table = VersionTable::new(dialect, settings.schema.as_deref(), &settings.version_table);
+        Self { migrator, dialect, table, sql: String::new() }
+    }
+
+    fn line(&mut self, statement: &str) {
+        let _ = writeln!(self.sql, "{};", statement.trim_end().trim_end_matches(';'));
+    }
+
+    fn statement(&mut self, statement: &Statement) {
+        let sql = self.dialect.inline(statement);
+        self.line(&sql);
+    }
+
+    fn render(mut self, range: &str, create_tables: bool, heads: &[String], plan: &Plan) -> Result<String> {
+        let _ = writeln!(self.sql, "-- migrate: {range} for {}\n", self.dialect.name());
         if create_tables {
-            for statement in dialect.create_version_tables(&tables) {
-                let _ = writeln!(sql, "{statement};");
+            for statement in self.table.create(self.dialect) {
+                self.statement(&statement);
             }
-            let _ = writeln!(sql, "INSERT INTO {} (layout) VALUES ({});\n", tables.state, literal(LAYOUT));
+            self.statement(&self.table.record_layout());
         } else {
-            // The next online start checks every applied checksum and writes the digest again.
-            let _ = writeln!(sql, "UPDATE {} SET applied_digest = NULL;\n", tables.state);
+            self.statement(&self.table.set_digest(None));
+        }
+        self.sql.push('\n');
+        let mode = self.migrator.settings.transaction_mode;
+        let transactional_ddl = self.dialect.transactional_ddl();
+        let run_transaction = mode == TransactionMode::WholeRun;
+        if run_transaction {
+            self.line("BEGIN");
         }
         let mut heads = heads.to_vec();
-        for (step, code) in plan.steps.iter().zip(self.step_code(plan)?) {
-            let migration = self.migration(&step.revision)?;
+        let code = plan_code(plan, |revision| self.migrator.migration(revision))?;
+        for (step, code) in plan.steps.iter().zip(code) {
+            let migration = self.migrator.migration(&step.revision)?;
             let Some(operations) = code.operations() else {
                 return Err(Error::OfflineNeedsConnection {
                     revision: step.revision.clone(),
                     origin: migration.origin(),
                 });
             };
-            let verb = match step.direction {
-                Direction::Upgrade => "upgrade",
-                Direction::Downgrade => "downgrade",
-            };
             let (from, to) = (heads.join(", "), step.heads_after.join(", "));
-            let _ = writeln!(sql, "-- Running {verb} {from} -> {to}: {}", migration.origin());
-            let transaction = migration.transactional && dialect.transactional_ddl();
-            if transaction {
-                sql.push_str("BEGIN;\n");
+            let verb = step.direction.as_str();
+            let _ = writeln!(self.sql, "-- Running {verb} {from} -> {to}: {}", migration.origin());
+            let transaction = StepTransaction::choose(false, mode, migration.transactional);
+            if let Some(begin) = transaction.begin() {
+                self.line(begin);
             }
             for operation in operations {
-                for statement in dialect.render(&operation, None)? {
-                    let _ = writeln!(sql, "{};", statement.trim_end().trim_end_matches(';'));
+                for statement in self.dialect.render(operation, None)? {
+                    self.line(&statement);
                 }
             }
-            write_heads(&mut sql, &tables, &heads, &step.heads_after, &literal);
-            let _ = writeln!(
-                sql,
-                "INSERT INTO {} (revision, direction, checksum, duration_ms) VALUES ({}, {}, {}, 0);",
-                tables.log,
-                literal(&step.revision),
-                literal(verb),
-                literal(migration.checksum),
-            );
-            if transaction {
-                sql.push_str("COMMIT;\n");
+            let own = transaction.bookkeeping_in_own_transaction(transactional_ddl);
+            if own {
+                self.line("BEGIN");
             }
-            sql.push('\n');
+            for statement in self.table.move_heads(&heads, &step.heads_after) {
+                self.statement(&statement);
+            }
+            self.statement(&self.table.log(LogEntry::step(
+                &step.revision,
+                step.direction,
+                migration.checksum,
+                0,
+            )));
+            if own {
+                self.line("COMMIT");
+            }
+            if let Some(end) = transaction.end(transactional_ddl) {
+                self.line(end);
+            }
+            self.sql.push('\n');
             heads.clone_from(&step.heads_after);
         }
-        Ok(sql)
-    }
-}
-
-/// The statements that move the version table from `before` to `after`, with literals.
-fn write_heads(
-    sql: &mut String,
-    tables: &VersionTables,
-    before: &[String],
-    after: &[String],
-    literal: &dyn Fn(&str) -> String,
-) {
-    let (removed, added) = head_moves(before, after);
-    if let ([old], [new]) = (removed.as_slice(), added.as_slice()) {
-        let _ = writeln!(
-            sql,
-            "UPDATE {} SET version_num = {} WHERE version_num = {};",
-            tables.heads,
-            literal(new),
-            literal(old)
-        );
-        return;
-    }
-    for head in removed {
-        let _ = writeln!(sql, "DELETE FROM {} WHERE version_num = {};", tables.heads, literal(head));
-    }
-    for head in added {
-        let _ = writeln!(sql, "INSERT INTO {} (version_num) VALUES ({});", tables.heads, literal(head));
+        if run_transaction {
+            self.line("COMMIT");
+        }
+        Ok(self.sql)
     }
 }

@@ -13,6 +13,6 @@ fn binary_only(op: &mut Operations) {
 
 fn main() {
     for migration in Migration::registered() {
-        println!("{} {} {}", migration.revision, migration.function, migration.checksum);
+        println!("{} {} {}", migration.revision(), migration.function(), migration.checksum());
     }
 }

@@ -12,7 +12,7 @@ fn test_only(op: &mut Operations) {
 }
 
 fn revisions() -> Vec<&'static str> {
-    Migration::registered().iter().map(|m| m.revision).collect()
+    Migration::registered().iter().map(|m| m.revision()).collect()
 }
 
 #[test]
@@ -35,7 +35,7 @@ fn a_migration_knows_where_it_is_declared() {
 #[test]
 fn the_same_code_formatted_differently_has_the_same_checksum() {
     let all = Migration::registered();
-    let checksum = |revision: &str| all.iter().find(|m| m.revision == revision).map(|m| m.checksum);
+    let checksum = |revision: &str| all.iter().find(|m| m.revision() == revision).map(|m| m.checksum());
     assert_eq!(checksum("lib0002"), checksum("lib0003"), "rustfmt'd and squeezed");
     assert_eq!(checksum("lib0002"), checksum("lib0004"), "LF and CRLF line endings");
     assert_ne!(checksum("lib0001"), checksum("lib0002"));

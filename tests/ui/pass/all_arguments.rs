@@ -21,10 +21,10 @@ fn merge(_op: &mut Operations) {}
 fn main() {
     let all = Migration::registered();
     assert_eq!(all.len(), 3);
-    assert_eq!(all[0].revision, "b2");
+    assert_eq!(all[0].revision(), "b2");
     assert!(!all[0].transactional);
-    assert!(matches!(all[0].downgrade, migrate::Downgrade::Irreversible));
-    assert_eq!(all[2].message, "Create the users table.");
+    assert!(matches!(all[0].downgrade, migrate::__private::Downgrade::Irreversible));
+    assert_eq!(all[2].message(), "Create the users table.");
     assert_eq!(all[2].branch_labels, ["core"]);
-    assert_eq!(all[1].down_revisions, ["e1a47c12a8e9", "b2"]);
+    assert_eq!(all[1].down_revisions(), ["e1a47c12a8e9", "b2"]);
 }

@@ -12,15 +12,15 @@ async fn keep_emails(_db: &mut Connection) -> migrate::Result<()> {
 
 #[migration(revision = "b2", down_revision = "a1")]
 async fn count_users(db: &mut Connection) -> migrate::Result<()> {
-    let _: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(db.sqlite()?).await?;
-    Ok(())
+    let users = db.quote_identifier("users");
+    db.execute(&format!("DELETE FROM {users} WHERE email IS NULL")).await
 }
 
-// sqlx's own error works as the error type too.
+// sqlx's own error (re-exported by migrate) works as the error type too.
 #[migration(revision = "c3", down_revision = "b2")]
-async fn touch(db: &mut Connection) -> Result<(), sqlx::Error> {
-    if let Ok(sqlite) = db.sqlite() {
-        sqlx::query("SELECT 1").execute(sqlite).await?;
+async fn touch(db: &mut Connection) -> Result<(), migrate::sqlx::Error> {
+    if db.database() == Database::Sqlite {
+        return Err(migrate::sqlx::Error::RowNotFound);
     }
     Ok(())
 }
@@ -28,7 +28,7 @@ async fn touch(db: &mut Connection) -> Result<(), sqlx::Error> {
 fn main() {
     let all = Migration::registered();
     assert_eq!(all.len(), 3);
-    assert!(matches!(all[0].upgrade, migrate::MigrationFn::Async(_)));
-    assert!(matches!(all[0].downgrade, migrate::Downgrade::Function(migrate::MigrationFn::Async(_))));
-    assert_eq!(all[0].message, "Lower-case every email.");
+    assert!(matches!(all[0].upgrade, migrate::__private::MigrationFn::Async(_)));
+    assert!(matches!(all[0].downgrade, migrate::__private::Downgrade::Function(migrate::__private::MigrationFn::Async(_))));
+    assert_eq!(all[0].message(), "Lower-case every email.");
 }

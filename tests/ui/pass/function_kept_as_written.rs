@@ -38,10 +38,10 @@ fn main() {
     let all = migrate::Migration::registered();
     let revisions: Vec<&str> = all.iter().map(|migration| migration.revision).collect();
     assert_eq!(revisions, ["a1", "a2"]);
-    assert_eq!(all[0].message, "Create the users table.");
+    assert_eq!(all[0].message(), "Create the users table.");
     assert_eq!(all[0].function, "create_users");
     assert!(all[0].module_path.ends_with("::migrations"), "{}", all[0].module_path);
-    assert!(matches!(all[0].downgrade, migrate::Downgrade::Function(_)));
-    assert!(matches!(all[1].downgrade, migrate::Downgrade::Missing));
+    assert!(matches!(all[0].downgrade, migrate::__private::Downgrade::Function(_)));
+    assert!(matches!(all[1].downgrade, migrate::__private::Downgrade::Missing));
     assert!(all[1].transactional);
 }

@@ -3,9 +3,11 @@
 mod batch;
 
 use super::{
-    Database, Dialect, ForeignKeySwitch, LivePart, LiveTable, RunLock, VersionTables, quote_string,
-    quote_with, standard,
+    Database, Dialect, ForeignKeySwitch, LivePart, LiveTable, RunLock, quote_string, quote_with, standard,
 };
+use std::time::Duration;
+
+use crate::connection::Connection;
 use crate::error::{Error, Result};
 use crate::ops::{AddColumn, Operation};
 use crate::schema::{Column, Constraint, ServerDefault, Type, Value};
@@ -15,10 +17,6 @@ use crate::schema::{Column, Constraint, ServerDefault, Type, Value};
 pub struct SqliteDialect;
 
 impl Dialect for SqliteDialect {
-    fn name(&self) -> &'static str {
-        "SQLite"
-    }
-
     fn quote_identifier(&self, identifier: &str) -> String {
         quote_with(identifier, '"')
     }
@@ -31,23 +29,16 @@ impl Dialect for SqliteDialect {
         true
     }
 
-    fn create_version_tables(&self, tables: &VersionTables) -> Vec<String> {
-        let VersionTables { heads, log, state } = tables;
-        vec![
-            format!("CREATE TABLE IF NOT EXISTS {heads} (version_num TEXT NOT NULL PRIMARY KEY)"),
-            format!(
-                "CREATE TABLE IF NOT EXISTS {log} (id INTEGER PRIMARY KEY AUTOINCREMENT, revision TEXT NOT NULL, \
-                 direction TEXT NOT NULL, checksum TEXT NOT NULL, \
-                 applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')), duration_ms INTEGER NOT NULL)"
-            ),
-            format!(
-                "CREATE TABLE IF NOT EXISTS {state} (layout VARCHAR(16) NOT NULL, applied_digest VARCHAR(32))"
-            ),
-        ]
+    fn run_lock(&self, _key: &str) -> RunLock {
+        RunLock::WriteTransaction
     }
 
-    fn run_lock(&self, _key: &str) -> RunLock {
-        RunLock::WriteTransaction { begin: "BEGIN IMMEDIATE".to_owned() }
+    fn identity_primary_key(&self) -> &'static str {
+        "INTEGER PRIMARY KEY AUTOINCREMENT"
+    }
+
+    fn written_at_column(&self) -> &'static str {
+        "TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
     }
 
     fn database(&self) -> Database {
@@ -215,6 +206,37 @@ impl SqliteDialect {
             self.column_definition(&op.column, Some(&op.table))
         )
     }
+}
+
+/// Takes SQLite's write lock for a run: `BEGIN IMMEDIATE`, waiting up to `timeout` for another
+/// writer. It tries without waiting first so that a wait is logged, and puts the connection's own
+/// busy timeout back afterwards, as the connection goes back to the application's pool.
+pub(super) async fn begin_write_transaction(connection: &mut Connection, timeout: Duration) -> Result<()> {
+    let setting = |source| Error::Database { doing: "setting the lock timeout".to_owned(), source };
+    let previous = connection.fetch_integer("PRAGMA busy_timeout").await.map_err(setting)?;
+    connection.run_sql("PRAGMA busy_timeout = 0").await.map_err(setting)?;
+    let mut taken = connection.run_sql("BEGIN IMMEDIATE").await;
+    if taken.as_ref().is_err_and(is_busy) {
+        tracing::info!(database = "SQLite", "another migration run holds the lock; waiting");
+        connection
+            .run_sql(&format!("PRAGMA busy_timeout = {}", timeout.as_millis()))
+            .await
+            .map_err(setting)?;
+        taken = connection.run_sql("BEGIN IMMEDIATE").await;
+    }
+    connection.run_sql(&format!("PRAGMA busy_timeout = {previous}")).await.map_err(setting)?;
+    taken.map_err(|source| {
+        if is_busy(&source) {
+            Error::LockTimeout { database: "SQLite", waited: timeout }
+        } else {
+            Error::Database { doing: "taking the write lock".to_owned(), source }
+        }
+    })
+}
+
+/// Whether SQLite refused because another connection holds the lock.
+fn is_busy(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(error) if error.message().contains("locked"))
 }
 
 /// Whether `ALTER TABLE .. ADD COLUMN` can add the column: SQLite refuses unique columns,

@@ -1,13 +1,22 @@
 //! The database a migrator works on: a pool of one of the supported databases, and the one
-//! connection a run holds. The three drivers are told apart here and nowhere else.
+//! connection a run holds. The drivers (each behind its cargo feature) are told apart here and
+//! nowhere else.
+
+#![cfg_attr(
+    not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
+    allow(unused_variables, unused_macros, dead_code, reason = "with no driver, no connection can exist")
+)]
 
 use std::future::Future;
 
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 use sqlx::AssertSqlSafe;
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 use sqlx::pool::PoolConnection;
 
-use crate::dialect::Dialect;
+use crate::database::{Database, redact_url};
 use crate::error::{Error, Result};
+use crate::sql::Argument;
 
 /// A pool of any supported database: built from a URL, or from a pool the application has.
 #[derive(Debug, Clone)]
@@ -25,55 +34,71 @@ pub enum DatabasePool {
 }
 
 impl DatabasePool {
-    /// Connects to `sqlite:`, `postgres:`/`postgresql:` or `mysql:`/`mariadb:` URLs.
+    /// Connects to a `sqlite:`, `postgres:`/`postgresql:` or `mysql:`/`mariadb:` URL (see
+    /// [`Database::from_url`]); a database whose cargo feature is off is refused.
     pub async fn connect(url: &str) -> Result<Self> {
-        let scheme = url.split(':').next().unwrap_or_default();
-        let connected = match scheme {
+        let database = Database::from_url(url)?;
+        let connecting =
+            |source| Error::Database { doing: format!("connecting to {}", redact_url(url)), source };
+        match database {
             #[cfg(feature = "sqlite")]
-            "sqlite" => sqlx::SqlitePool::connect(url).await.map(Self::Sqlite),
+            Database::Sqlite => sqlx::SqlitePool::connect(url).await.map(Self::Sqlite).map_err(connecting),
             #[cfg(feature = "postgres")]
-            "postgres" | "postgresql" => sqlx::PgPool::connect(url).await.map(Self::Postgres),
+            Database::Postgres => sqlx::PgPool::connect(url).await.map(Self::Postgres).map_err(connecting),
             #[cfg(feature = "mysql")]
-            "mysql" | "mariadb" => {
+            Database::MySql => {
                 let url = url.replacen("mariadb:", "mysql:", 1);
-                sqlx::MySqlPool::connect(&url).await.map(Self::MySql)
+                sqlx::MySqlPool::connect(&url).await.map(Self::MySql).map_err(connecting)
             }
-            _ => return Err(Error::UnsupportedUrl { url: redact(url) }),
-        };
-        connected
-            .map_err(|source| Error::Database { doing: format!("connecting to {}", redact(url)), source })
+            #[allow(unreachable_patterns, reason = "one arm per database whose feature is off")]
+            _ => Err(Error::DatabaseNotEnabled { database }),
+        }
+    }
+
+    /// Which database the pool connects to.
+    pub fn database(&self) -> Database {
+        match *self {
+            #[cfg(feature = "sqlite")]
+            Self::Sqlite(_) => Database::Sqlite,
+            #[cfg(feature = "postgres")]
+            Self::Postgres(_) => Database::Postgres,
+            #[cfg(feature = "mysql")]
+            Self::MySql(_) => Database::MySql,
+        }
     }
 
     /// Closes every connection of the pool.
     pub async fn close(&self) {
-        match self {
+        match *self {
             #[cfg(feature = "sqlite")]
-            Self::Sqlite(pool) => pool.close().await,
+            Self::Sqlite(ref pool) => pool.close().await,
             #[cfg(feature = "postgres")]
-            Self::Postgres(pool) => pool.close().await,
+            Self::Postgres(ref pool) => pool.close().await,
             #[cfg(feature = "mysql")]
-            Self::MySql(pool) => pool.close().await,
+            Self::MySql(ref pool) => pool.close().await,
         }
     }
 }
 
-/// A URL without its password, for messages and logs.
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(start), Some(at)) if at > start => match url[start + 3..at].split_once(':') {
-            Some((user, _password)) => format!("{}{user}:***{}", &url[..start + 3], &url[at..]),
-            None => url.to_owned(),
-        },
-        _ => url.to_owned(),
-    }
+mod sealed {
+    /// Only this crate's pools are [`super::MigratePool`]s: a run needs a driver it knows.
+    pub trait Sealed {}
 }
 
 /// Anything a migrator can run on: the sqlx pools of the supported databases, or a
-/// [`DatabasePool`].
-pub trait MigratePool: Sync {
+/// [`DatabasePool`]. Sealed: the runner knows each driver's locking and transactions.
+pub trait MigratePool: sealed::Sealed + Sync {
     /// One connection from the pool, held for a whole run.
     fn migrate_connection(&self) -> impl Future<Output = Result<Connection>> + Send;
 }
+
+#[cfg(feature = "sqlite")]
+impl sealed::Sealed for sqlx::SqlitePool {}
+#[cfg(feature = "postgres")]
+impl sealed::Sealed for sqlx::PgPool {}
+#[cfg(feature = "mysql")]
+impl sealed::Sealed for sqlx::MySqlPool {}
+impl sealed::Sealed for DatabasePool {}
 
 #[cfg(feature = "sqlite")]
 impl MigratePool for sqlx::SqlitePool {
@@ -98,17 +123,18 @@ impl MigratePool for sqlx::MySqlPool {
 
 impl MigratePool for DatabasePool {
     async fn migrate_connection(&self) -> Result<Connection> {
-        match self {
+        match *self {
             #[cfg(feature = "sqlite")]
-            Self::Sqlite(pool) => pool.migrate_connection().await,
+            Self::Sqlite(ref pool) => pool.migrate_connection().await,
             #[cfg(feature = "postgres")]
-            Self::Postgres(pool) => pool.migrate_connection().await,
+            Self::Postgres(ref pool) => pool.migrate_connection().await,
             #[cfg(feature = "mysql")]
-            Self::MySql(pool) => pool.migrate_connection().await,
+            Self::MySql(ref pool) => pool.migrate_connection().await,
         }
     }
 }
 
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 fn acquiring(source: sqlx::Error) -> Error {
     Error::Database { doing: "taking a connection from the pool".to_owned(), source }
 }
@@ -149,13 +175,13 @@ pub(crate) enum Wrapping {
 /// Runs `$body` with `$connection` bound to the driver's own connection.
 macro_rules! on_driver {
     ($self:expr, $connection:ident => $body:expr) => {
-        match &mut $self.driver {
+        match $self.driver {
             #[cfg(feature = "sqlite")]
-            Driver::Sqlite($connection) => $body,
+            Driver::Sqlite(ref mut $connection) => $body,
             #[cfg(feature = "postgres")]
-            Driver::Postgres($connection) => $body,
+            Driver::Postgres(ref mut $connection) => $body,
             #[cfg(feature = "mysql")]
-            Driver::MySql($connection) => $body,
+            Driver::MySql(ref mut $connection) => $body,
         }
     };
 }
@@ -163,7 +189,7 @@ macro_rules! on_driver {
 /// Returns the driver's connection from `$self` when it is the `$variant` one.
 macro_rules! driver_connection {
     ($self:expr, $variant:ident, $wanted:literal) => {{
-        let database = $self.dialect().name();
+        let database = $self.database().name();
         #[allow(unreachable_patterns, reason = "one arm per enabled database")]
         match &mut $self.driver {
             Driver::$variant(connection) => Ok(&mut **connection),
@@ -195,16 +221,22 @@ impl Connection {
         driver_connection!(self, MySql, "MySQL")
     }
 
-    /// The dialect of this connection's database: its name, identifier quoting, placeholders.
-    pub fn dialect(&self) -> &'static dyn Dialect {
-        match &self.driver {
+    /// Which database this connection is to.
+    pub fn database(&self) -> Database {
+        match self.driver {
             #[cfg(feature = "sqlite")]
-            Driver::Sqlite(_) => &crate::dialect::SqliteDialect,
+            Driver::Sqlite(_) => Database::Sqlite,
             #[cfg(feature = "postgres")]
-            Driver::Postgres(_) => &crate::dialect::PostgresDialect,
+            Driver::Postgres(_) => Database::Postgres,
             #[cfg(feature = "mysql")]
-            Driver::MySql(_) => &crate::dialect::MySqlDialect,
+            Driver::MySql(_) => Database::MySql,
         }
+    }
+
+    /// An identifier quoted for this database, so that any name works in SQL you write:
+    /// `"order"` on SQLite and PostgreSQL, `` `order` `` on MySQL.
+    pub fn quote_identifier(&self, identifier: &str) -> String {
+        crate::dialect::of(self.database()).quote_identifier(identifier)
     }
 
     /// Closes the connection when dropped instead of returning it to the pool.
@@ -221,16 +253,23 @@ impl Connection {
 
     /// Runs SQL as given, with the driver's own error.
     pub(crate) async fn run_sql(&mut self, sql: &str) -> Result<(), sqlx::Error> {
-        let sql = AssertSqlSafe(sql.to_owned());
-        on_driver!(self, connection => sqlx::raw_sql(sql).execute(&mut **connection).await.map(drop))
+        on_driver!(self, connection => sqlx::raw_sql(AssertSqlSafe(sql.to_owned())).execute(&mut **connection).await.map(drop))
     }
 
-    /// Runs one statement with string binds.
-    pub(crate) async fn execute_with(&mut self, sql: &str, binds: &[&str]) -> Result<(), sqlx::Error> {
+    /// Runs one statement with its arguments bound.
+    pub(crate) async fn execute_statement(
+        &mut self,
+        sql: &str,
+        arguments: &[Argument],
+    ) -> Result<(), sqlx::Error> {
         on_driver!(self, connection => {
             let mut query = sqlx::query(AssertSqlSafe(sql.to_owned()));
-            for bind in binds {
-                query = query.bind((*bind).to_owned());
+            for argument in arguments {
+                query = match argument {
+                    Argument::Text(text) => query.bind(text.clone()),
+                    Argument::Integer(number) => query.bind(*number),
+                    Argument::Null => query.bind(None::<String>),
+                };
             }
             query.execute(&mut **connection).await.map(drop)
         })
@@ -238,14 +277,12 @@ impl Connection {
 
     /// The first column of every row, as strings.
     pub(crate) async fn fetch_strings(&mut self, sql: &str) -> Result<Vec<String>, sqlx::Error> {
-        let sql = AssertSqlSafe(sql.to_owned());
-        on_driver!(self, connection => sqlx::query_scalar::<_, String>(sql).fetch_all(&mut **connection).await)
+        on_driver!(self, connection => sqlx::query_scalar::<_, String>(AssertSqlSafe(sql.to_owned())).fetch_all(&mut **connection).await)
     }
 
     /// The first two columns of every row, as strings.
     pub(crate) async fn fetch_pairs(&mut self, sql: &str) -> Result<Vec<(String, String)>, sqlx::Error> {
-        let sql = AssertSqlSafe(sql.to_owned());
-        on_driver!(self, connection => sqlx::query_as::<_, (String, String)>(sql).fetch_all(&mut **connection).await)
+        on_driver!(self, connection => sqlx::query_as::<_, (String, String)>(AssertSqlSafe(sql.to_owned())).fetch_all(&mut **connection).await)
     }
 
     /// The first three columns of every row: a string and two optional ones.
@@ -253,41 +290,25 @@ impl Connection {
         &mut self,
         sql: &str,
     ) -> Result<Vec<(String, Option<String>, Option<String>)>, sqlx::Error> {
-        let sql = AssertSqlSafe(sql.to_owned());
-        on_driver!(self, connection => sqlx::query_as(sql).fetch_all(&mut **connection).await)
+        on_driver!(self, connection => sqlx::query_as(AssertSqlSafe(sql.to_owned())).fetch_all(&mut **connection).await)
     }
 
     /// Runs one statement without binds, unprepared (statements whose literals change each time,
     /// as batches' do, cost MySQL a server-side prepare each); the number of rows it changed.
     pub(crate) async fn execute_counting(&mut self, sql: &str) -> Result<u64, sqlx::Error> {
-        let sql = AssertSqlSafe(sql.to_owned());
-        on_driver!(self, connection => sqlx::raw_sql(sql).execute(&mut **connection).await.map(|done| done.rows_affected()))
+        on_driver!(self, connection => sqlx::raw_sql(AssertSqlSafe(sql.to_owned())).execute(&mut **connection).await.map(|done| done.rows_affected()))
     }
 
     /// The first column of the first row, as an integer, if there is a row; unprepared, as above.
     pub(crate) async fn fetch_optional_integer(&mut self, sql: &str) -> Result<Option<i64>, sqlx::Error> {
-        let sql = AssertSqlSafe(sql.to_owned());
         on_driver!(self, connection => {
-            let row = sqlx::raw_sql(sql).fetch_optional(&mut **connection).await?;
+            let row = sqlx::raw_sql(AssertSqlSafe(sql.to_owned())).fetch_optional(&mut **connection).await?;
             row.map(|row| sqlx::Row::try_get::<i64, _>(&row, 0)).transpose()
         })
     }
 
     /// The first column of the first row, as an integer.
     pub(crate) async fn fetch_integer(&mut self, sql: &str) -> Result<i64, sqlx::Error> {
-        let sql = AssertSqlSafe(sql.to_owned());
-        on_driver!(self, connection => sqlx::query_scalar::<_, i64>(sql).fetch_one(&mut **connection).await)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::redact;
-
-    #[test]
-    fn passwords_are_left_out_of_urls_in_messages() {
-        assert_eq!(redact("postgres://app:secret@db:5432/app"), "postgres://app:***@db:5432/app");
-        assert_eq!(redact("postgres://app@db/app"), "postgres://app@db/app");
-        assert_eq!(redact("sqlite://app.db"), "sqlite://app.db");
+        on_driver!(self, connection => sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql.to_owned())).fetch_one(&mut **connection).await)
     }
 }

@@ -1,0 +1,434 @@
+//! One run: the connection, the database's dialect, the version table, the run lock and the
+//! foreign-key state, held together so that each stage of a run is a method of [`Run`].
+//!
+//! The stages, in order: a look without the lock (an upgrade already at its target ends there,
+//! the startup path of every replica); the lock; the state read again under it (tables created on
+//! first use); the checks (unknown heads, edited migrations); the plan's steps, each wrapped as its
+//! [`StepTransaction`] says, with its bookkeeping; the lock let go.
+
+use std::time::Instant;
+
+use super::apply;
+use super::code::{StepCode, plan_code};
+use super::version_table::{LAYOUT, LogEntry, State, VersionTable};
+use super::{Applied, Migrator, Report};
+use crate::connection::{Connection, Wrapping};
+use crate::dialect::{self, Dialect, ForeignKeySwitch, RunLock, StepTransaction, TransactionMode};
+use crate::error::{Error, MigrationFailure, Result};
+use crate::graph::{Plan, Step};
+use crate::ops::Operation;
+use crate::registry::Migration;
+use crate::sql::Statement;
+
+/// What a run does once it holds the lock.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Action<'a> {
+    Upgrade(&'a str),
+    Downgrade(&'a str),
+    Stamp { target: &'a str, purge: bool },
+    Current,
+}
+
+/// A plan with the code of each step, made from the heads it starts at.
+struct Prepared {
+    heads: Vec<String>,
+    plan: Plan,
+    code: Vec<StepCode>,
+}
+
+/// One run on one connection.
+pub(super) struct Run<'m> {
+    migrator: &'m Migrator,
+    connection: Connection,
+    dialect: &'static dyn Dialect,
+    table: VersionTable,
+    lock: RunLock,
+    /// Foreign-key enforcement this run turned off, to turn on again when it ends.
+    suspended_foreign_keys: Option<ForeignKeySwitch>,
+    /// A failed step was undone back to its start, so what the run's transaction holds is whole
+    /// and is kept.
+    failed_step_undone: bool,
+}
+
+impl<'m> Run<'m> {
+    pub(super) fn new(migrator: &'m Migrator, connection: Connection) -> Self {
+        let dialect = dialect::of(connection.database());
+        let settings = &migrator.settings;
+        Self {
+            migrator,
+            table: VersionTable::new(dialect, settings.schema.as_deref(), &settings.version_table),
+            lock: dialect.run_lock(&settings.version_table),
+            connection,
+            dialect,
+            suspended_foreign_keys: None,
+            failed_step_undone: false,
+        }
+    }
+
+    /// The heads the version table holds, read without the lock.
+    pub(super) async fn read_heads(&mut self) -> Result<Vec<String>, sqlx::Error> {
+        self.table.read_heads(&mut self.connection).await
+    }
+
+    /// Carries out `action`: a look without the lock, then the locked run.
+    pub(super) async fn carry_out(mut self, action: Action<'_>) -> Result<Report> {
+        let prepared = match self.look(action).await {
+            Look::AtTarget(report) => return Ok(report),
+            Look::Prepared(prepared) => prepared,
+        };
+        // SQLite's batch mode rebuilds tables, which keeps every row only with foreign keys
+        // unenforced, and enforcement switches only outside a transaction: off for a run that
+        // rebuilds a table, checked after each migration instead (SQLite's own recipe for table
+        // changes). Other runs keep enforcement, and `ON DELETE` actions, as they are.
+        if let Some(switch) = self.dialect.foreign_key_switch()
+            && prepared.as_ref().is_some_and(|prepared| self.rebuilds_tables(&prepared.code))
+        {
+            self.suspended_foreign_keys = apply::suspend_foreign_keys(&mut self.connection, switch).await?;
+        }
+        let outcome = match self.lock.acquire(&mut self.connection, self.migrator.settings.lock_timeout).await
+        {
+            Ok(()) => {
+                let outcome = self.locked(action, prepared).await;
+                let keep = outcome.is_ok() || self.failed_step_undone;
+                let released = self.lock.release(&mut self.connection, keep).await;
+                // The run's own error is what the user needs first.
+                outcome.and_then(|report| released.map(|()| report))
+            }
+            Err(error) => Err(error),
+        };
+        apply::restore_foreign_keys(&mut self.connection, self.suspended_foreign_keys).await;
+        outcome
+    }
+
+    /// One read without the lock. An upgrade whose database is at the target with no edited
+    /// migration ends here. Otherwise, where the dialect needs to know before the lock whether a
+    /// run rebuilds tables (SQLite), the plan from that read, which the locked run reuses when
+    /// the heads haven't moved meanwhile.
+    async fn look(&mut self, action: Action<'_>) -> Look {
+        let wants_plan = self.dialect.foreign_key_switch().is_some();
+        let (Action::Upgrade(_) | Action::Downgrade(_)) = action else { return Look::Prepared(None) };
+        if !matches!(action, Action::Upgrade(_)) && !wants_plan {
+            return Look::Prepared(None);
+        }
+        // No tables yet (or no read): an empty database, as far as the plan is concerned.
+        let state = self.table.read_state(&mut self.connection).await.ok().flatten();
+        let heads = state.as_ref().map_or_else(Vec::new, |state| state.heads.clone());
+        let Ok(plan) = self.plan(action, &heads) else { return Look::Prepared(None) };
+        if let Some(state) = state
+            && plan.is_empty()
+            && matches!(action, Action::Upgrade(_))
+            && state.layout == LAYOUT
+            && state.digest.is_some()
+            && state.digest == self.migrator.applied_digest(&state.heads)
+        {
+            // The digest of the checksums applied equals this program's: nothing was edited.
+            tracing::info!(heads = ?state.heads, "database is at the target; nothing to run");
+            return Look::AtTarget(Report { applied: Vec::new(), heads: state.heads });
+        }
+        if !wants_plan {
+            return Look::Prepared(None);
+        }
+        let code = plan_code(&plan, |revision| self.migrator.migration(revision));
+        Look::Prepared(code.ok().map(|code| Prepared { heads, plan, code }))
+    }
+
+    /// The plan from `heads` to the action's target.
+    fn plan(&self, action: Action<'_>, heads: &[String]) -> Result<Plan> {
+        let graph = &self.migrator.graph;
+        match action {
+            Action::Upgrade(target) => graph.upgrade_plan(heads, target),
+            Action::Downgrade(target) => graph.downgrade_plan(heads, target),
+            Action::Stamp { .. } | Action::Current => Ok(Plan::default()),
+        }
+    }
+
+    /// Whether running `code` rebuilds a table (SQLite's batch mode).
+    fn rebuilds_tables(&self, code: &[StepCode]) -> bool {
+        code.iter()
+            .filter_map(StepCode::operations)
+            .flatten()
+            .any(|operation| self.dialect.live_table_needed(operation).is_some())
+    }
+
+    /// The run under the lock.
+    async fn locked(&mut self, action: Action<'_>, prepared: Option<Prepared>) -> Result<Report> {
+        let State { digest, heads, .. } = self.check_state().await?;
+        let migrator = self.migrator;
+        if let Action::Stamp { target, purge: true } = action {
+            let stamped = migrator.graph.stamp_heads(&[] as &[&str], target)?;
+            return self.stamp(&heads, stamped).await;
+        }
+        if let Some(unknown) = migrator.unknown_head(&heads) {
+            if migrator.settings.allow_unknown_revisions {
+                tracing::warn!(revision = %unknown, "the database is at a revision this program doesn't know; leaving it alone");
+                return Ok(Report { applied: Vec::new(), heads });
+            }
+            return Err(Error::UnknownRevision { revision: unknown.clone() });
+        }
+        match action {
+            Action::Current => return Ok(Report { applied: Vec::new(), heads }),
+            Action::Stamp { target, .. } => {
+                self.check_checksums(&heads).await?;
+                let stamped = migrator.graph.stamp_heads(&heads, target)?;
+                return self.stamp(&heads, stamped).await;
+            }
+            Action::Upgrade(_) | Action::Downgrade(_) => self.check_checksums(&heads).await?,
+        }
+        // The look before the lock planned from the heads it read; another run may have moved them.
+        let Prepared { heads, plan, code } = match prepared {
+            Some(prepared) if prepared.heads == heads => prepared,
+            _ => {
+                let plan = self.plan(action, &heads)?;
+                let code = plan_code(&plan, |revision| migrator.migration(revision))?;
+                Prepared { heads, plan, code }
+            }
+        };
+        if plan.is_empty() {
+            tracing::info!(heads = ?heads, "database is at the target; nothing to run");
+            // After a failed run or a repair, the digest lets the next start skip the log again.
+            let applied = migrator.applied_digest(&heads);
+            if digest != applied {
+                self.execute_bookkeeping(&[self.table.set_digest(applied.as_deref())]).await?;
+            }
+            return Ok(Report { applied: Vec::new(), heads });
+        }
+        tracing::info!(steps = plan.len(), "migrating");
+        // Until the run ends well, the digest is unknown: a start meanwhile reads the log.
+        if digest.is_some() {
+            self.execute_bookkeeping(&[self.table.set_digest(None)]).await?;
+        }
+        let report = self.run_plan(&plan, code, heads).await?;
+        let digest = migrator.applied_digest(&report.heads);
+        self.execute_bookkeeping(&[self.table.set_digest(digest.as_deref())]).await?;
+        Ok(report)
+    }
+
+    /// Writes `stamped` as the heads, running nothing.
+    async fn stamp(&mut self, heads: &[String], stamped: Vec<String>) -> Result<Report> {
+        let mut statements = self.table.move_heads(heads, &stamped);
+        statements.push(self.table.set_digest(self.migrator.applied_digest(&stamped).as_deref()));
+        self.execute_bookkeeping(&statements).await?;
+        Ok(Report { applied: Vec::new(), heads: stamped })
+    }
+
+    /// Reads the version tables under the lock and checks their layout, creating the tables on
+    /// first use. Reading first keeps a run at head to reads only.
+    async fn check_state(&mut self) -> Result<State> {
+        let reading = |source| Error::Database { doing: "reading the version tables".to_owned(), source };
+        let state = match self.table.read_state(&mut self.connection).await {
+            Ok(state) => state,
+            // Missing tables, or tables that can't be read: creating them says which.
+            Err(_) => {
+                for statement in self.table.create(self.dialect) {
+                    self.run_statement(&statement, "creating the version tables").await?;
+                }
+                self.table.read_state(&mut self.connection).await.map_err(reading)?
+            }
+        };
+        let state = match state {
+            Some(state) => state,
+            None => {
+                self.run_statement(&self.table.record_layout(), "recording the version tables' layout")
+                    .await?;
+                let heads = self.table.read_heads(&mut self.connection).await.map_err(reading)?;
+                State { layout: LAYOUT.to_owned(), digest: None, heads }
+            }
+        };
+        if state.layout != LAYOUT {
+            return Err(Error::UnsupportedLayout {
+                table: self.table.state_table().to_owned(),
+                found: state.layout,
+            });
+        }
+        Ok(state)
+    }
+
+    /// Refuses to run when an applied migration's code changed since it was applied, or, told to
+    /// repair, records the new checksums.
+    async fn check_checksums(&mut self, heads: &[String]) -> Result<()> {
+        let recorded = self.table.read_checksums(&mut self.connection).await?;
+        let edited = self.migrator.edited(heads, &recorded)?;
+        if edited.is_empty() {
+            return Ok(());
+        }
+        if !self.migrator.settings.repair_checksums {
+            return Err(Error::ChecksumMismatch {
+                migrations: edited.iter().map(|m| format!("'{}' ({})", m.revision, m.origin())).collect(),
+            });
+        }
+        for migration in edited {
+            tracing::warn!(
+                revision = migration.revision,
+                "accepting the edited code of an applied migration"
+            );
+            let entry = LogEntry {
+                revision: migration.revision,
+                direction: "repair",
+                checksum: migration.checksum,
+                duration_ms: 0,
+            };
+            self.execute_bookkeeping(&[self.table.log(entry)]).await?;
+        }
+        Ok(())
+    }
+
+    /// Runs the plan's steps, each wrapped as its [`StepTransaction`] says.
+    async fn run_plan(&mut self, plan: &Plan, code: Vec<StepCode>, heads: Vec<String>) -> Result<Report> {
+        let mode = self.migrator.settings.transaction_mode;
+        // One transaction for the run, unless the lock already is one (SQLite).
+        let run_transaction = mode == TransactionMode::WholeRun && !self.lock.holds_transaction();
+        if run_transaction {
+            self.run_statement(&Statement::new("BEGIN"), "beginning the run's transaction").await?;
+        }
+        let mut report = Report { applied: Vec::new(), heads };
+        for (step, code) in plan.steps.iter().zip(code) {
+            let migration = self.migrator.migration(&step.revision)?;
+            let transaction =
+                StepTransaction::choose(self.lock.holds_transaction(), mode, migration.transactional);
+            let started = Instant::now();
+            let outcome = self.run_step(step, migration, code, transaction, &report.heads).await;
+            if let Err(error) = outcome {
+                self.undo_step(transaction, run_transaction).await;
+                return Err(error);
+            }
+            let duration = started.elapsed();
+            tracing::info!(revision = %step.revision, direction = ?step.direction, duration_ms = duration.as_millis() as u64, "migrated");
+            report.heads.clone_from(&step.heads_after);
+            report.applied.push(Applied {
+                revision: step.revision.clone(),
+                direction: step.direction,
+                duration,
+            });
+        }
+        if run_transaction {
+            self.run_statement(&Statement::new("COMMIT"), "committing the run's transaction").await?;
+        }
+        Ok(report)
+    }
+
+    /// Undoes what a failed step did where its transaction can, and the run's transaction if it
+    /// has one. The step's own error is what the user needs; a failed rollback is logged.
+    async fn undo_step(&mut self, transaction: StepTransaction, run_transaction: bool) {
+        let rollback = match transaction.rollback() {
+            Some(rollback) => Some(rollback),
+            None if run_transaction => Some("ROLLBACK"),
+            None => None,
+        };
+        let Some(rollback) = rollback else { return };
+        match self.connection.run_sql(rollback).await {
+            Ok(()) => self.failed_step_undone = transaction == StepTransaction::Savepoint,
+            Err(error) => tracing::error!(%error, "rolling back the failed migration"),
+        }
+    }
+
+    /// Runs one migration in its transaction, then records its heads and log row; with foreign
+    /// keys suspended, checks them before.
+    async fn run_step(
+        &mut self,
+        step: &Step,
+        migration: &Migration,
+        code: StepCode,
+        transaction: StepTransaction,
+        heads_before: &[String],
+    ) -> Result<()> {
+        let started = Instant::now();
+        if let Some(begin) = transaction.begin() {
+            self.run_statement(&Statement::new(begin), "beginning the migration's transaction").await?;
+        }
+        let rolls_back = transaction.rolls_back(self.dialect.transactional_ddl());
+        let failure = |statement, message, rolled_back, committed| {
+            Error::MigrationFailed(Box::new(MigrationFailure {
+                revision: step.revision.clone(),
+                origin: migration.origin(),
+                direction: step.direction,
+                statement,
+                message,
+                rolled_back,
+                committed,
+            }))
+        };
+        self.connection.wrapping = match (transaction, migration.transactional) {
+            (StepTransaction::Outside | StepTransaction::BetweenRun, _) => Wrapping::Nothing,
+            (_, false) => Wrapping::RunWriteLock,
+            (_, true) => Wrapping::Transaction,
+        };
+        let mut ran = Vec::new();
+        let outcome = match &code {
+            StepCode::Async(function) => {
+                function(&mut self.connection).await.map_err(|error| (None, error.to_string()))
+            }
+            StepCode::Operations(operations) => self.apply(operations, &mut ran).await,
+        };
+        self.connection.wrapping = Wrapping::Nothing;
+        if let Err((statement, message)) = outcome {
+            // An async migration's error says what it did; of operations, a statement that ran
+            // says that some of it took effect where it wasn't rolled back.
+            let rolled_back = rolls_back || (statement.is_some() && ran.is_empty());
+            let committed = if rolls_back { Vec::new() } else { ran };
+            return Err(failure(statement, message, rolled_back, committed));
+        }
+        let transactional_ddl = self.dialect.transactional_ddl();
+        let own = transaction.bookkeeping_in_own_transaction(transactional_ddl);
+        let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
+        let mut statements = self.table.move_heads(heads_before, &step.heads_after);
+        statements.push(self.table.log(LogEntry::step(
+            &step.revision,
+            step.direction,
+            migration.checksum,
+            duration_ms,
+        )));
+        if own {
+            statements.insert(0, Statement::new("BEGIN"));
+            statements.push(Statement::new("COMMIT"));
+        }
+        statements.extend(transaction.end(transactional_ddl).map(Statement::new));
+        self.execute_bookkeeping(&statements).await
+    }
+
+    /// Runs operations, each statement that succeeded added to `ran`; on failure, the statement
+    /// that failed and the database's message.
+    async fn apply(
+        &mut self,
+        operations: &[Operation],
+        ran: &mut Vec<String>,
+    ) -> Result<(), (Option<String>, String)> {
+        for operation in operations {
+            apply::operation(&mut self.connection, self.dialect, operation, ran)
+                .await
+                .map_err(|apply::Failed { statement, message }| (Some(statement), message))?;
+        }
+        if let Some(switch) = &self.suspended_foreign_keys {
+            apply::check_foreign_keys(&mut self.connection, switch)
+                .await
+                .map_err(|apply::Failed { statement, message }| (Some(statement), message))?;
+        }
+        Ok(())
+    }
+
+    /// Runs statements on migrate's own tables.
+    async fn execute_bookkeeping(&mut self, statements: &[Statement]) -> Result<()> {
+        for statement in statements {
+            self.run_statement(statement, "writing the version table").await?;
+        }
+        Ok(())
+    }
+
+    /// Runs one statement with its arguments bound; `doing` says what for, in its error.
+    async fn run_statement(&mut self, statement: &Statement, doing: &str) -> Result<()> {
+        let sql = self.dialect.bound(statement);
+        let outcome = if statement.arguments().is_empty() {
+            self.connection.run_sql(&sql).await
+        } else {
+            self.connection.execute_statement(&sql, statement.arguments()).await
+        };
+        outcome.map_err(|source| Error::Database { doing: doing.to_owned(), source })
+    }
+}
+
+/// What the look without the lock found.
+enum Look {
+    /// The database is at the target: the report.
+    AtTarget(Report),
+    /// Work to do, under the lock: the plan, when the look made one to reuse.
+    Prepared(Option<Prepared>),
+}

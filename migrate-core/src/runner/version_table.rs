@@ -1,0 +1,168 @@
+//! The tables migrate keeps in a database, and every statement on them, each written once as a
+//! [`Statement`]: a run binds its arguments, offline SQL writes them as literals, so both execute
+//! the same statements.
+
+use std::collections::HashMap;
+
+use crate::connection::Connection;
+use crate::dialect::Dialect;
+use crate::direction::Direction;
+use crate::error::{Error, Result};
+use crate::sql::Statement;
+
+/// The layout of the version tables this release writes.
+pub(super) const LAYOUT: &str = "1";
+
+/// The version table (the applied heads, like `alembic_version`), its log (a row per step run,
+/// stamped or repaired) and its state (the layout, and a digest of the applied checksums so that a
+/// start at head needn't read the log), named from the version table's name and schema.
+#[derive(Debug, Clone)]
+pub(crate) struct VersionTable {
+    heads: String,
+    log: String,
+    state: String,
+}
+
+/// What the version tables hold, read in one query.
+pub(super) struct State {
+    pub(super) layout: String,
+    pub(super) digest: Option<String>,
+    pub(super) heads: Vec<String>,
+}
+
+impl VersionTable {
+    /// The tables of the version table `name`, in `schema` when one is given.
+    pub(crate) fn new(dialect: &dyn Dialect, schema: Option<&str>, name: &str) -> Self {
+        Self {
+            heads: dialect.qualified(schema, name),
+            log: dialect.qualified(schema, &format!("{name}_log")),
+            state: dialect.qualified(schema, &format!("{name}_state")),
+        }
+    }
+
+    /// Creates the tables where they are missing.
+    pub(super) fn create(&self, dialect: &dyn Dialect) -> Vec<Statement> {
+        let Self { heads, log, state } = self;
+        vec![
+            Statement::new(format!(
+                "CREATE TABLE IF NOT EXISTS {heads} (version_num VARCHAR(255) NOT NULL PRIMARY KEY)"
+            )),
+            Statement::new(format!(
+                "CREATE TABLE IF NOT EXISTS {log} (id {}, revision VARCHAR(255) NOT NULL, \
+                 direction VARCHAR(16) NOT NULL, checksum VARCHAR(64) NOT NULL, applied_at {}, \
+                 duration_ms BIGINT NOT NULL)",
+                dialect.identity_primary_key(),
+                dialect.written_at_column()
+            )),
+            Statement::new(format!(
+                "CREATE TABLE IF NOT EXISTS {state} (layout VARCHAR(16) NOT NULL, applied_digest VARCHAR(32))"
+            )),
+        ]
+    }
+
+    /// Records the layout of new tables.
+    pub(super) fn record_layout(&self) -> Statement {
+        Statement::new(format!("INSERT INTO {} (layout) VALUES (", self.state)).argument(LAYOUT).sql(")")
+    }
+
+    /// Moves the heads from `before` to `after`: one UPDATE for a step along a line, as Alembic
+    /// does, deletes and inserts where branches split or merge.
+    pub(super) fn move_heads(&self, before: &[String], after: &[String]) -> Vec<Statement> {
+        let removed: Vec<&str> =
+            before.iter().filter(|head| !after.contains(head)).map(String::as_str).collect();
+        let added: Vec<&str> =
+            after.iter().filter(|head| !before.contains(head)).map(String::as_str).collect();
+        if let ([old], [new]) = (removed.as_slice(), added.as_slice()) {
+            return vec![
+                Statement::new(format!("UPDATE {} SET version_num = ", self.heads))
+                    .argument(*new)
+                    .sql(" WHERE version_num = ")
+                    .argument(*old),
+            ];
+        }
+        let deletes = removed.into_iter().map(|head| {
+            Statement::new(format!("DELETE FROM {} WHERE version_num = ", self.heads)).argument(head)
+        });
+        let inserts = added.into_iter().map(|head| {
+            Statement::new(format!("INSERT INTO {} (version_num) VALUES (", self.heads))
+                .argument(head)
+                .sql(")")
+        });
+        deletes.chain(inserts).collect()
+    }
+
+    /// Records a step (or a repair) in the log.
+    pub(super) fn log(&self, entry: LogEntry<'_>) -> Statement {
+        Statement::new(format!(
+            "INSERT INTO {} (revision, direction, checksum, duration_ms) VALUES (",
+            self.log
+        ))
+        .argument(entry.revision)
+        .sql(", ")
+        .argument(entry.direction)
+        .sql(", ")
+        .argument(entry.checksum)
+        .sql(", ")
+        .argument(entry.duration_ms)
+        .sql(")")
+    }
+
+    /// Sets the digest of the applied checksums; `None` until a run has checked them all again.
+    pub(super) fn set_digest(&self, digest: Option<&str>) -> Statement {
+        Statement::new(format!("UPDATE {} SET applied_digest = ", self.state)).argument(digest)
+    }
+
+    /// The state and the heads, in one read; `None` before the layout is recorded, an error where
+    /// the tables are missing.
+    pub(super) async fn read_state(&self, connection: &mut Connection) -> Result<Option<State>, sqlx::Error> {
+        let rows = connection
+            .fetch_string_triples(&format!(
+                "SELECT s.layout, s.applied_digest, h.version_num FROM {} s LEFT JOIN {} h ON 1 = 1",
+                self.state, self.heads
+            ))
+            .await?;
+        let Some((layout, digest, _)) = rows.first() else { return Ok(None) };
+        let (layout, digest) = (layout.clone(), digest.clone());
+        Ok(Some(State { layout, digest, heads: rows.into_iter().filter_map(|(_, _, head)| head).collect() }))
+    }
+
+    /// The heads alone.
+    pub(super) async fn read_heads(&self, connection: &mut Connection) -> Result<Vec<String>, sqlx::Error> {
+        connection.fetch_strings(&format!("SELECT version_num FROM {}", self.heads)).await
+    }
+
+    /// The checksum each revision was last applied (or repaired) with.
+    pub(super) async fn read_checksums(
+        &self,
+        connection: &mut Connection,
+    ) -> Result<HashMap<String, String>> {
+        let rows = connection
+            .fetch_pairs(&format!(
+                "SELECT revision, checksum FROM {} WHERE direction IN ('upgrade', 'repair') ORDER BY id",
+                self.log
+            ))
+            .await
+            .map_err(|source| Error::Database { doing: "reading the migration log".to_owned(), source })?;
+        Ok(rows.into_iter().collect())
+    }
+
+    /// The state table's name, for messages.
+    pub(super) fn state_table(&self) -> &str {
+        &self.state
+    }
+}
+
+/// One row of the migration log.
+pub(super) struct LogEntry<'a> {
+    pub(super) revision: &'a str,
+    pub(super) direction: &'a str,
+    pub(super) checksum: &'a str,
+    pub(super) duration_ms: i64,
+}
+
+impl<'a> LogEntry<'a> {
+    /// A step run (or rendered offline, with no duration).
+    pub(super) fn step(revision: &'a str, direction: Direction, checksum: &'a str, duration_ms: i64) -> Self {
+        Self { revision, direction: direction.as_str(), checksum, duration_ms }
+    }
+}
