@@ -51,7 +51,7 @@ impl DatabasePool {
                 sqlx::MySqlPool::connect(&url).await.map(Self::MySql).map_err(connecting)
             }
             #[allow(unreachable_patterns, reason = "one arm per database whose feature is off")]
-            _ => Err(Error::DatabaseNotEnabled { database }),
+            _ => Err(Error::DatabaseNotEnabled { database: database.name(), feature: database.feature() }),
         }
     }
 

@@ -107,10 +107,8 @@ pub enum Error {
     #[error("'{url}' is not a database URL migrate knows: use a sqlite:, postgres: or mysql:/mariadb: URL")]
     UnsupportedUrl { url: String },
     /// A database whose cargo feature is off in this build.
-    #[error(
-        "this build has no {database} driver: enable the `{}` feature of the migrate crate", database.feature()
-    )]
-    DatabaseNotEnabled { database: crate::database::Database },
+    #[error("this build has no {database} driver: enable the `{feature}` feature of the migrate crate")]
+    DatabaseNotEnabled { database: &'static str, feature: &'static str },
     /// Another run held the lock for longer than the lock timeout.
     #[error(
         "another migration run held the {database} lock for longer than the lock timeout ({waited:?}); try again, or raise `Migrator::lock_timeout`"

@@ -162,9 +162,23 @@ fn a_hundred_thousand_revision_chain_builds_without_overflowing_the_stack() {
 }
 
 #[test]
-fn a_revision_id_with_inner_hyphens_is_accepted() {
-    let graph = build(vec![rev("2024-01-add-users", &[])]);
-    assert_eq!(graph.heads(), ["2024-01-add-users"]);
+fn a_revision_id_with_a_sign_inside_is_refused_as_alembic_does() {
+    // Is `b-1` the revision `b-1`, or one below `b`? Alembic refuses '-' and '+' in ids too.
+    assert_invalid_id("2024-01-add-users", "ambiguous");
+    assert_invalid_id("b+1", "ambiguous");
+}
+
+#[test]
+fn a_branch_label_may_hold_a_dash_unless_it_ends_like_a_step() {
+    let graph = build(vec![rev("a1", &[]).branch_labels(["shop-v2"])]);
+    assert_eq!(graph.resolve("shop-v2@head", &[] as &[&str]).unwrap(), ["a1"]);
+    match refuse(vec![rev("a1", &[]).branch_labels(["shop-2"])]) {
+        Error::InvalidBranchLabel { label, reason, .. } => {
+            assert_eq!(label, "shop-2");
+            assert!(reason.contains("relative step"), "{reason}");
+        }
+        other => panic!("expected InvalidBranchLabel, got {other}"),
+    }
 }
 
 // ---- refusals ----

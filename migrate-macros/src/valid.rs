@@ -1,12 +1,10 @@
 //! Checks of the parsed attribute and function, each error on the token at fault.
 
+use migrate_names::{Name, Problem};
 use syn::spanned::Spanned;
 use syn::{FnArg, LitStr, ReturnType, Type};
 
 use crate::ast::{Errors, Input};
-
-/// Words that mean a place in the revision graph, so no revision id or label may be one.
-const RESERVED: [&str; 4] = ["head", "heads", "base", "current"];
 
 /// Adds every mistake in the input to `errors`.
 pub fn check(input: &Input, errors: &mut Errors) {
@@ -63,54 +61,69 @@ pub fn check(input: &Input, errors: &mut Errors) {
 
 /// What a checked string is, for messages: its name, a valid example, and how several are written.
 struct Kind {
+    name: Name,
     what: &'static str,
     example: &'static str,
     several: Option<&'static str>,
 }
 
-const REVISION: Kind = Kind { what: "revision id", example: "\"ae1027a6acf\"", several: None };
+const REVISION: Kind =
+    Kind { name: Name::Revision, what: "revision id", example: "\"ae1027a6acf\"", several: None };
 const DOWN_REVISION: Kind = Kind {
+    name: Name::Revision,
     what: "down_revision",
     example: "\"ae1027a6acf\"",
     several: Some("down_revision = (\"ae1027a6acf\", \"27c6a30d7c24\")"),
 };
 const BRANCH_LABEL: Kind = Kind {
+    name: Name::BranchLabel,
     what: "branch label",
     example: "\"billing\"",
     several: Some("branch_labels = [\"billing\", \"reports\"]"),
 };
 const DEPENDS_ON: Kind = Kind {
+    name: Name::BranchLabel,
     what: "depends_on entry",
     example: "\"ae1027a6acf\"",
     several: Some("depends_on = [\"ae1027a6acf\", \"billing\"]"),
 };
 
-/// Revision ids and labels must be usable inside target expressions like `label@head` or `ae10+2`.
+/// Revision ids and labels must be usable inside target expressions like `label@head` or `ae10+2`:
+/// the rule is `migrate_names`', shared with the revision graph; the messages are the attribute's.
 fn name(text: &LitStr, kind: &Kind) -> syn::Result<()> {
     let value = text.value();
-    let Kind { what, example, several } = kind;
-    let message = if value.trim().is_empty() {
-        format!("this {what} is empty: write one, e.g. {example}")
-    } else if value.chars().any(char::is_whitespace) {
-        format!("this {what} contains whitespace, which targets can't hold: remove it, e.g. {example}")
-    } else if let (true, Some(several)) = (value.contains(','), several) {
-        format!("this {what} contains ',': write several as a list, as in `{several}`")
-    } else if value.contains(['@', ':', ',']) {
-        format!(
+    let Kind { name, what, example, several } = kind;
+    let Err(problem) = migrate_names::check(&value, *name) else { return Ok(()) };
+    let message = match problem {
+        Problem::Empty => format!("this {what} is empty: write one, e.g. {example}"),
+        Problem::Whitespace => {
+            format!("this {what} contains whitespace, which targets can't hold: remove it, e.g. {example}")
+        }
+        Problem::Comma if several.is_some() => {
+            format!(
+                "this {what} contains ',': write several as a list, as in `{}`",
+                several.unwrap_or_default()
+            )
+        }
+        Problem::Comma | Problem::Separator => format!(
             "this {what} contains '@', ':' or ',', which separate the parts of targets like \
              `billing@head` and `base:head`: remove it, e.g. {example}"
-        )
-    } else if value.starts_with(['+', '-']) {
-        format!(
+        ),
+        Problem::StartsWithSign => format!(
             "this {what} starts with '+' or '-', which mark a relative step like `+2`: remove it, e.g. {example}"
-        )
-    } else if RESERVED.contains(&value.as_str()) {
-        format!(
+        ),
+        Problem::PlusOrMinus => format!(
+            "this {what} contains '+' or '-', so a target `{value}` could read as a relative step \
+             (Alembic refuses them too): remove it, e.g. {example}"
+        ),
+        Problem::LooksRelative => format!(
+            "this {what} ends like a relative step (`-2`, `+1`), which a target would read as one: \
+             end it with a letter, e.g. {example}"
+        ),
+        Problem::Reserved => format!(
             "this {what} is `{value}`, which already names a place in the graph (`head`, `heads`, \
              `base` and `current` are reserved): choose another, e.g. {example}"
-        )
-    } else {
-        return Ok(());
+        ),
     };
     Err(syn::Error::new_spanned(text, message))
 }

@@ -38,13 +38,15 @@ mod target;
 
 use std::collections::HashMap;
 
+use migrate_names::{Name, Problem};
+
 use crate::error::{Error, Result};
 
 pub use plan::{Plan, Step};
 pub use spec::RevisionSpec;
 
 /// Words that mean a place in the graph, so no revision id or branch label may be one.
-const RESERVED: [&str; 4] = ["head", "heads", "base", "current"];
+use migrate_names::RESERVED;
 
 /// One revision in a built graph.
 #[derive(Debug, Clone)]
@@ -156,7 +158,7 @@ impl RevisionGraph {
         let specs: Vec<RevisionSpec> = specs.into_iter().collect();
         let mut by_id = HashMap::with_capacity(specs.len());
         for (index, spec) in specs.iter().enumerate() {
-            check_name(&spec.revision).map_err(|reason| Error::InvalidRevisionId {
+            check_name(&spec.revision, Name::Revision).map_err(|reason| Error::InvalidRevisionId {
                 revision: spec.revision.clone(),
                 origin: spec.origin.clone(),
                 reason,
@@ -413,21 +415,9 @@ impl RevisionGraph {
     }
 }
 
-/// Why an id or label can't be used, if it can't: it must be usable inside target expressions.
-fn check_name(name: &str) -> std::result::Result<(), &'static str> {
-    if name.trim().is_empty() {
-        Err("it is empty")
-    } else if name.chars().any(char::is_whitespace) {
-        Err("it contains whitespace")
-    } else if name.contains(['@', ':', ',']) {
-        Err("it contains '@', ':' or ',', which separate parts of a target like `label@head` or `base:head`")
-    } else if name.starts_with(['+', '-']) {
-        Err("it starts with '+' or '-', which mean a relative step")
-    } else if RESERVED.contains(&name) {
-        Err("it is one of the reserved words head, heads, base and current")
-    } else {
-        Ok(())
-    }
+/// Why an id or label can't be used, if it can't: the rule the `#[migration]` attribute applies.
+fn check_name(name: &str, kind: Name) -> std::result::Result<(), &'static str> {
+    migrate_names::check(name, kind).map_err(Problem::reason)
 }
 
 /// Maps each branch label to the revision declaring it, refusing bad and duplicate labels.
@@ -435,7 +425,7 @@ fn map_labels(specs: &[RevisionSpec], by_id: &HashMap<String, usize>) -> Result<
     let mut by_label: HashMap<String, usize> = HashMap::new();
     for (index, spec) in specs.iter().enumerate() {
         for label in &spec.branch_labels {
-            check_name(label).map_err(|reason| Error::InvalidBranchLabel {
+            check_name(label, Name::BranchLabel).map_err(|reason| Error::InvalidBranchLabel {
                 label: label.clone(),
                 origin: spec.origin.clone(),
                 reason,

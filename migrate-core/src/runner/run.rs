@@ -17,7 +17,6 @@ use crate::dialect::{self, Dialect, ForeignKeySwitch, RunLock, StepTransaction, 
 use crate::error::{Error, MigrationFailure, Result};
 use crate::graph::{Plan, Step};
 use crate::ops::Operation;
-use crate::registry::Migration;
 use crate::sql::Statement;
 
 /// What a run does once it holds the lock.
@@ -286,7 +285,7 @@ impl<'m> Run<'m> {
             let transaction =
                 StepTransaction::choose(self.lock.holds_transaction(), mode, migration.transactional);
             let started = Instant::now();
-            let outcome = self.run_step(step, migration, code, transaction, &report.heads).await;
+            let outcome = self.run_step(step, code, transaction, &report.heads).await;
             if let Err(error) = outcome {
                 self.undo_step(transaction, run_transaction).await;
                 return Err(error);
@@ -326,11 +325,11 @@ impl<'m> Run<'m> {
     async fn run_step(
         &mut self,
         step: &Step,
-        migration: &Migration,
         code: StepCode,
         transaction: StepTransaction,
         heads_before: &[String],
     ) -> Result<()> {
+        let migration = self.migrator.migration(&step.revision)?;
         let started = Instant::now();
         if let Some(begin) = transaction.begin() {
             self.run_statement(&Statement::new(begin), "beginning the migration's transaction").await?;
