@@ -565,9 +565,35 @@ async fn a_failure_outside_a_transaction_says_what_already_took_effect(db: Arc<T
         assert!(!db.has_table("nout_done").await);
     } else {
         assert_eq!(failure.committed, ["CREATE TABLE nout_done (id INTEGER)"]);
-        assert!(error.to_string().contains("had already taken effect"), "{error}");
+        assert!(error.to_string().contains("took effect and were not rolled back"), "{error}");
         assert!(db.has_table("nout_done").await);
     }
+}
+
+#[migration(revision = "half1", down_revision = None, irreversible)]
+fn half1(op: &mut Operations) {
+    // One `execute` holding two statements: the first takes effect before the second fails.
+    op.execute("CREATE TABLE half_coupons (id INTEGER); INSERT INTO half_missing (id) VALUES (1)");
+}
+
+async fn a_failed_statement_is_said_to_be_rolled_back_only_where_it_was(db: Arc<TestDatabase>) {
+    let error = migrator("half").upgrade(&db.pool, "head").await.unwrap_err();
+    let Error::MigrationFailed(failure) = &error else { panic!("{error}") };
+    let left_behind = db.has_table("half_coupons").await;
+    // MySQL commits DDL as it runs: the first statement stays, and the error must not say otherwise.
+    assert_eq!(left_behind, db.kind == Kind::MySql);
+    assert_eq!(failure.rolled_back, !left_behind, "{error}");
+    if left_behind {
+        assert!(!error.to_string().contains("were rolled back"), "{error}");
+        assert!(
+            error.to_string().contains("check that the failing statement left nothing behind"),
+            "{error}"
+        );
+    }
+    assert!(
+        migrator("half").current(&db.pool).await.unwrap().is_empty(),
+        "the version table tells the truth"
+    );
 }
 
 #[migration(revision = "pgc1", down_revision = None, irreversible)]
@@ -636,4 +662,5 @@ on_every_database!(
     history_lists_the_applied_revisions_newest_first,
     the_version_tables_can_live_in_another_schema,
     a_failure_outside_a_transaction_says_what_already_took_effect,
+    a_failed_statement_is_said_to_be_rolled_back_only_where_it_was,
 );

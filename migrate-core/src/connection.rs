@@ -4,7 +4,13 @@
 
 #![cfg_attr(
     not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
-    allow(unused_variables, unused_macros, dead_code, reason = "with no driver, no connection can exist")
+    allow(
+        unused_variables,
+        unused_macros,
+        unused_imports,
+        dead_code,
+        reason = "with no driver, no connection can exist"
+    )
 )]
 
 use std::future::Future;
@@ -14,8 +20,10 @@ use sqlx::AssertSqlSafe;
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 use sqlx::pool::PoolConnection;
 
-use crate::database::{Database, redact_url};
-use crate::error::{Error, Result};
+use std::time::Duration;
+
+use crate::database::{Database, redact_url, scrub, url_passwords};
+use crate::error::{Error, Result, describe};
 use crate::sql::Argument;
 
 /// A pool of any supported database: built from a URL, or from a pool the application has.
@@ -35,20 +43,26 @@ pub enum DatabasePool {
 
 impl DatabasePool {
     /// Connects to a `sqlite:`, `postgres:`/`postgresql:` or `mysql:`/`mariadb:` URL (see
-    /// [`Database::from_url`]); a database whose cargo feature is off is refused.
+    /// [`Database::from_url`]), waiting at most 10 s for the server; a database whose cargo
+    /// feature is off is refused.
     pub async fn connect(url: &str) -> Result<Self> {
+        Self::connect_within(url, DEFAULT_CONNECT_TIMEOUT).await
+    }
+
+    /// Connects as [`DatabasePool::connect`] does, waiting at most `timeout` for the server. The
+    /// first connection is opened at once, so that a refused connection, an unknown host, a
+    /// failed login or a missing database is reported as such (not as a pool timeout).
+    pub async fn connect_within(url: &str, timeout: Duration) -> Result<Self> {
         let database = Database::from_url(url)?;
-        let connecting =
-            |source| Error::Database { doing: format!("connecting to {}", redact_url(url)), source };
         match database {
             #[cfg(feature = "sqlite")]
-            Database::Sqlite => sqlx::SqlitePool::connect(url).await.map(Self::Sqlite).map_err(connecting),
+            Database::Sqlite => open::<sqlx::Sqlite>(url, url, timeout).await.map(Self::Sqlite),
             #[cfg(feature = "postgres")]
-            Database::Postgres => sqlx::PgPool::connect(url).await.map(Self::Postgres).map_err(connecting),
+            Database::Postgres => open::<sqlx::Postgres>(url, url, timeout).await.map(Self::Postgres),
             #[cfg(feature = "mysql")]
             Database::MySql => {
-                let url = url.replacen("mariadb:", "mysql:", 1);
-                sqlx::MySqlPool::connect(&url).await.map(Self::MySql).map_err(connecting)
+                let driver_url = url.replacen("mariadb:", "mysql:", 1);
+                open::<sqlx::MySql>(url, &driver_url, timeout).await.map(Self::MySql)
             }
             #[allow(unreachable_patterns, reason = "one arm per database whose feature is off")]
             _ => Err(Error::DatabaseNotEnabled { database: database.name(), feature: database.feature() }),
@@ -134,9 +148,47 @@ impl MigratePool for DatabasePool {
     }
 }
 
+/// How long [`DatabasePool::connect`] waits for the server.
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A pool for `driver_url`, its first connection opened within `timeout` so that its failure is
+/// reported with its cause; `url` (as the user wrote it) names the database in errors, without
+/// its passwords.
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+async fn open<DB: sqlx::Database>(url: &str, driver_url: &str, timeout: Duration) -> Result<sqlx::Pool<DB>> {
+    use sqlx::ConnectOptions as _;
+    use sqlx::Connection as _;
+    let failed =
+        |source| Error::Database { doing: format!("connecting to {}", redact_url(url)), cause: source };
+    let options: <DB::Connection as sqlx::Connection>::Options =
+        driver_url.parse().map_err(|error: sqlx::Error| {
+            failed(sqlx::Error::Configuration(scrub(&error.to_string(), url).into()))
+        })?;
+    match tokio::time::timeout(timeout, options.connect()).await {
+        Err(_elapsed) => Err(Error::ConnectTimeout { url: redact_url(url), waited: timeout }),
+        Ok(Err(error)) => Err(scrubbed(failed(error), url)),
+        Ok(Ok(first)) => {
+            // The pool opens its own connections from here on; this one only proved the way.
+            let _ = first.close().await;
+            Ok(sqlx::pool::PoolOptions::<DB>::new().acquire_timeout(timeout).connect_lazy_with(options))
+        }
+    }
+}
+
+/// An error whose message might quote the URL's passwords, with them replaced.
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+fn scrubbed(error: Error, url: &str) -> Error {
+    if url_passwords(url).iter().any(|password| error.to_string().contains(password.as_str())) {
+        let Error::Database { doing, cause } = error else { return error };
+        let words = scrub(&describe(&cause), url);
+        return Error::Database { doing, cause: sqlx::Error::Configuration(words.into()) };
+    }
+    error
+}
+
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 fn acquiring(source: sqlx::Error) -> Error {
-    Error::Database { doing: "taking a connection from the pool".to_owned(), source }
+    Error::Database { doing: "taking a connection from the pool".to_owned(), cause: source }
 }
 
 /// The one connection a run holds (and its lock); async migrations get it, inside their
@@ -248,7 +300,7 @@ impl Connection {
     pub async fn execute(&mut self, sql: &str) -> Result<()> {
         self.run_sql(sql)
             .await
-            .map_err(|source| Error::Database { doing: format!("running `{sql}`"), source })
+            .map_err(|source| Error::Database { doing: format!("running `{sql}`"), cause: source })
     }
 
     /// Runs SQL as given, with the driver's own error.

@@ -119,7 +119,7 @@ impl Walk {
 }
 
 fn batch_error(table: &str, doing: &str, source: sqlx::Error) -> Error {
-    Error::Database { doing: format!("{doing} (batched over table '{table}')"), source }
+    Error::Database { doing: format!("{doing} (batched over table '{table}')"), cause: source }
 }
 
 /// Options every batched statement has.

@@ -62,15 +62,96 @@ impl std::fmt::Display for Database {
     }
 }
 
-/// A URL without its password, for messages and logs.
+/// A URL without its passwords (`user:password@` and `?password=`), for messages and logs.
 pub(crate) fn redact_url(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(start), Some(at)) if at > start => match url[start + 3..at].split_once(':') {
-            Some((user, _password)) => format!("{}{user}:***{}", &url[..start + 3], &url[at..]),
-            None => url.to_owned(),
-        },
-        _ => url.to_owned(),
+    let (base, query) = url.split_once('?').map_or((url, None), |(base, query)| (base, Some(query)));
+    let mut redacted = match base.find("://") {
+        Some(start) => {
+            let rest = &base[start + 3..];
+            let authority_end = rest.find('/').unwrap_or(rest.len());
+            match rest[..authority_end]
+                .rfind('@')
+                .and_then(|at| rest[..at].split_once(':').map(|(user, _)| (user, at)))
+            {
+                Some((user, at)) => format!("{}{user}:***{}", &base[..start + 3], &rest[at..]),
+                None => base.to_owned(),
+            }
+        }
+        None => base.to_owned(),
+    };
+    if let Some(query) = query {
+        let parameters: Vec<String> = query
+            .split('&')
+            .map(|parameter| match parameter.split_once('=') {
+                Some((key, _)) if is_password_key(key) => format!("{key}=***"),
+                _ => parameter.to_owned(),
+            })
+            .collect();
+        redacted.push('?');
+        redacted.push_str(&parameters.join("&"));
     }
+    redacted
+}
+
+/// The passwords a URL carries, as written and percent-decoded, to keep them out of messages
+/// that quote the URL in other words (a driver's own error).
+pub(crate) fn url_passwords(url: &str) -> Vec<String> {
+    let (base, query) = url.split_once('?').map_or((url, None), |(base, query)| (base, Some(query)));
+    let mut passwords = Vec::new();
+    if let Some(start) = base.find("://") {
+        let rest = &base[start + 3..];
+        let authority = &rest[..rest.find('/').unwrap_or(rest.len())];
+        if let Some(at) = authority.rfind('@')
+            && let Some((_, password)) = authority[..at].split_once(':')
+        {
+            passwords.push(password.to_owned());
+        }
+    }
+    for parameter in query.into_iter().flat_map(|query| query.split('&')) {
+        if let Some((key, value)) = parameter.split_once('=')
+            && is_password_key(key)
+        {
+            passwords.push(value.to_owned());
+        }
+    }
+    let decoded: Vec<String> = passwords.iter().filter_map(|password| percent_decoded(password)).collect();
+    passwords.extend(decoded);
+    passwords.retain(|password| !password.is_empty());
+    passwords
+}
+
+/// `text` with each of the URL's passwords replaced by `***`.
+pub(crate) fn scrub(text: &str, url: &str) -> String {
+    url_passwords(url).iter().fold(text.to_owned(), |text, password| text.replace(password.as_str(), "***"))
+}
+
+fn is_password_key(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    key.contains("password") || key == "pwd"
+}
+
+/// `%xx` escapes decoded, when there are any and they make UTF-8.
+fn percent_decoded(text: &str) -> Option<String> {
+    if !text.contains('%') {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        match (bytes[index], text.get(index + 1..index + 3).and_then(|hex| u8::from_str_radix(hex, 16).ok()))
+        {
+            (b'%', Some(byte)) => {
+                decoded.push(byte);
+                index += 3;
+            }
+            (byte, _) => {
+                decoded.push(byte);
+                index += 1;
+            }
+        }
+    }
+    String::from_utf8(decoded).ok()
 }
 
 #[cfg(test)]
@@ -82,6 +163,21 @@ mod tests {
         assert_eq!(redact_url("postgres://app:secret@db:5432/app"), "postgres://app:***@db:5432/app");
         assert_eq!(redact_url("postgres://app@db/app"), "postgres://app@db/app");
         assert_eq!(redact_url("sqlite://app.db"), "sqlite://app.db");
+        assert_eq!(
+            redact_url("postgres://app@db/app?sslmode=require&password=s3cret"),
+            "postgres://app@db/app?sslmode=require&password=***"
+        );
+        assert_eq!(redact_url("mysql://root:p@ss@db/app?PWD=x"), "mysql://root:***@db/app?PWD=***");
+        assert_eq!(
+            redact_url("postgres://db/app?application_name=a@b"),
+            "postgres://db/app?application_name=a@b"
+        );
+    }
+
+    #[test]
+    fn a_driver_message_quoting_a_password_is_scrubbed() {
+        let url = "postgres://app:p%40ss@db/app?password=other";
+        assert_eq!(scrub("bad password p@ss, p%40ss or other", url), "bad password ***, *** or ***");
     }
 
     #[test]

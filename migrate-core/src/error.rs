@@ -96,13 +96,16 @@ pub enum Error {
     UnsupportedOperation { operation: String, database: &'static str, reason: String },
 
     // ---- running migrations ----
-    /// The database answered with an error.
-    #[error("database error while {doing}: {source}")]
-    Database {
-        doing: String,
-        #[source]
-        source: sqlx::Error,
-    },
+    /// The database (or the way to it) answered with an error. The message says what was being
+    /// done and the database's own words (PostgreSQL's DETAIL and HINT included); the driver's
+    /// error itself is [`Error::sqlx_error`], not a `source()` that would repeat the same words.
+    #[error("database error while {doing}: {}", describe(cause))]
+    Database { doing: String, cause: sqlx::Error },
+    /// The database gave no answer within the connect timeout.
+    #[error(
+        "no answer from {url} within {waited:?}: check the host and port, and that the server is running (a longer wait: `DatabasePool::connect_within`)"
+    )]
+    ConnectTimeout { url: String, waited: std::time::Duration },
     /// A URL names no supported database.
     #[error("'{url}' is not a database URL migrate knows: use a sqlite:, postgres: or mysql:/mariadb: URL")]
     UnsupportedUrl { url: String },
@@ -154,6 +157,53 @@ pub enum Error {
     UnsupportedLayout { table: String, found: String },
 }
 
+impl Error {
+    /// The driver's error behind [`Error::Database`], for code that inspects it (a SQLSTATE, say).
+    pub fn sqlx_error(&self) -> Option<&sqlx::Error> {
+        match self {
+            Error::Database { cause, .. } => Some(cause),
+            _ => None,
+        }
+    }
+}
+
+/// A driver's error in the database's own words: the message with its code, PostgreSQL's DETAIL,
+/// HINT and position, an I/O error's cause; not the driver's wrapping, nor the line of the
+/// server's C source PostgreSQL reports.
+pub(crate) fn describe(error: &sqlx::Error) -> String {
+    match error {
+        sqlx::Error::Database(database) => describe_database(database.as_ref()),
+        sqlx::Error::Io(io) => io.to_string(),
+        sqlx::Error::Tls(tls) => format!("TLS: {tls}"),
+        sqlx::Error::Configuration(configuration) => {
+            format!("the URL or options are invalid: {configuration}")
+        }
+        sqlx::Error::PoolTimedOut => "no connection came free in time (the pool timed out)".to_owned(),
+        other => other.to_string(),
+    }
+}
+
+fn describe_database(error: &dyn sqlx::error::DatabaseError) -> String {
+    #[cfg(feature = "postgres")]
+    if let Some(postgres) = error.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
+        let mut text = format!("{} (SQLSTATE {})", postgres.message(), postgres.code());
+        if let Some(sqlx::postgres::PgErrorPosition::Original(position)) = postgres.position() {
+            text.push_str(&format!(" at character {position} of the statement"));
+        }
+        if let Some(detail) = postgres.detail() {
+            text.push_str(&format!("; DETAIL: {detail}"));
+        }
+        if let Some(hint) = postgres.hint() {
+            text.push_str(&format!("; HINT: {hint}"));
+        }
+        return text;
+    }
+    match error.code() {
+        Some(code) => format!("{} (code {code})", error.message()),
+        None => error.message().to_owned(),
+    }
+}
+
 /// What failed in a migration, and what of it took effect anyway.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
@@ -162,10 +212,10 @@ pub enum Error {
     if *rolled_back {
         "; its changes were rolled back and the version table still shows the last migration that succeeded".to_owned()
     } else if committed.is_empty() {
-        "; parts of it may have taken effect (MySQL commits DDL as it runs, and a `transaction = false` migration has no transaction to roll back); the version table still shows the last migration that succeeded".to_owned()
+        "; it ran without a transaction that could undo it (MySQL commits DDL as it runs; a `transaction = false` migration has none), so check that the failing statement left nothing behind before running it again; the version table still shows the last migration that succeeded".to_owned()
     } else {
         format!(
-            "; the database can't roll back DDL, so these statements of it had already taken effect: {}; the version table still shows the last migration that succeeded",
+            "; these statements of it took effect and were not rolled back (MySQL commits DDL as it runs; a `transaction = false` migration has no transaction): {}; undo them, or make the migration skip what exists (e.g. `if_not_exists`), before running it again; the version table still shows the last migration that succeeded",
             committed.iter().map(|sql| format!("`{sql}`")).collect::<Vec<_>>().join(", ")
         )
     }
@@ -181,7 +231,8 @@ pub struct MigrationFailure {
     pub statement: Option<String>,
     /// The database's own message (or the async migration's error).
     pub message: String,
-    /// Whether everything the migration did was rolled back.
+    /// Whether everything the migration did was rolled back (only where the database rolls back
+    /// DDL and the migration ran in a transaction, or where nothing of it ran).
     pub rolled_back: bool,
     /// Statements of the failed migration that took effect anyway (MySQL's implicit commits, or a
     /// migration run outside a transaction).
@@ -191,6 +242,6 @@ pub struct MigrationFailure {
 impl From<sqlx::Error> for Error {
     /// A query an async migration ran with sqlx itself failed.
     fn from(source: sqlx::Error) -> Self {
-        Error::Database { doing: "running a migration's query".to_owned(), source }
+        Error::Database { doing: "running a migration's query".to_owned(), cause: source }
     }
 }

@@ -44,7 +44,7 @@ fn unique_name() -> String {
 }
 
 /// Replaces the database name (the URL's path) in a server URL.
-fn with_database(url: &str, name: &str) -> String {
+pub fn with_database(url: &str, name: &str) -> String {
     let (base, query) = url.split_once('?').map_or((url, None), |(base, query)| (base, Some(query)));
     let start = base.find("://").map_or(0, |i| i + 3);
     let base = match base[start..].find('/') {

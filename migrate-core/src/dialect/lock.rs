@@ -53,7 +53,7 @@ impl RunLock {
         connection
             .run_sql(sql)
             .await
-            .map_err(|source| Error::Database { doing: "releasing the run lock".to_owned(), source })
+            .map_err(|source| Error::Database { doing: "releasing the run lock".to_owned(), cause: source })
     }
 }
 
@@ -70,7 +70,7 @@ async fn poll_session_lock(
     while connection
         .fetch_integer(try_acquire)
         .await
-        .map_err(|source| Error::Database { doing: "taking the run lock".to_owned(), source })?
+        .map_err(|source| Error::Database { doing: "taking the run lock".to_owned(), cause: source })?
         != 1
     {
         if started.elapsed() >= timeout {

@@ -4,7 +4,7 @@
 
 use crate::connection::Connection;
 use crate::dialect::{Dialect, ForeignKeySwitch, LivePart, LiveTable};
-use crate::error::Error;
+use crate::error::{Error, describe};
 use crate::ops::Operation;
 
 /// What failed: the statement (or, when rendering failed, the operation) and why.
@@ -37,7 +37,7 @@ pub(super) async fn operation(
     })?;
     for statement in statements {
         if let Err(source) = connection.run_sql(&statement).await {
-            return Err(Failed { statement, message: source.to_string() });
+            return Err(Failed { statement, message: describe(&source) });
         }
         ran.push(statement);
     }
@@ -62,7 +62,7 @@ async fn refuse_rebuild_with_foreign_keys_enforced(
                       to it; the database changed while this run waited for the lock: run it again"
                     .to_owned(),
         }),
-        Err(source) => Err(Failed { statement: switch.read.to_owned(), message: source.to_string() }),
+        Err(source) => Err(Failed { statement: switch.read.to_owned(), message: describe(&source) }),
     }
 }
 
@@ -76,7 +76,7 @@ async fn read_live_table(
     for (part, query) in dialect.live_table_queries(table) {
         let rows = match connection.fetch_pairs(&query).await {
             Ok(rows) => rows,
-            Err(source) => return Err(Failed { statement: query, message: source.to_string() }),
+            Err(source) => return Err(Failed { statement: query, message: describe(&source) }),
         };
         match part {
             LivePart::Definition => {
@@ -97,7 +97,7 @@ pub(super) async fn suspend_foreign_keys(
     switch: ForeignKeySwitch,
 ) -> Result<Option<ForeignKeySwitch>, Error> {
     let switching =
-        |source| Error::Database { doing: "suspending foreign-key enforcement".to_owned(), source };
+        |source| Error::Database { doing: "suspending foreign-key enforcement".to_owned(), cause: source };
     if connection.fetch_integer(switch.read).await.map_err(switching)? == 0 {
         return Ok(None);
     }
@@ -127,7 +127,7 @@ pub(super) async fn check_foreign_keys(
 ) -> Result<(), Failed> {
     let failed = |message: String| Failed { statement: switch.violations.to_owned(), message };
     let violations =
-        connection.fetch_strings(switch.violations).await.map_err(|source| failed(source.to_string()))?;
+        connection.fetch_strings(switch.violations).await.map_err(|source| failed(describe(&source)))?;
     if violations.is_empty() {
         return Ok(());
     }

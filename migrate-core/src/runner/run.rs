@@ -213,7 +213,8 @@ impl<'m> Run<'m> {
     /// Reads the version tables under the lock and checks their layout, creating the tables on
     /// first use. Reading first keeps a run at head to reads only.
     async fn check_state(&mut self) -> Result<State> {
-        let reading = |source| Error::Database { doing: "reading the version tables".to_owned(), source };
+        let reading =
+            |source| Error::Database { doing: "reading the version tables".to_owned(), cause: source };
         let state = match self.table.read_state(&mut self.connection).await {
             Ok(state) => state,
             // Missing tables, or tables that can't be read: creating them says which.
@@ -362,7 +363,10 @@ impl<'m> Run<'m> {
         if let Err((statement, message)) = outcome {
             // An async migration's error says what it did; of operations, a statement that ran
             // says that some of it took effect where it wasn't rolled back.
-            let rolled_back = rolls_back || (statement.is_some() && ran.is_empty());
+            // Where DDL commits as it runs, even a first statement that failed may have done part
+            // of its work (several statements in one `execute`), so nothing is promised there.
+            let transactional_ddl = self.dialect.transactional_ddl();
+            let rolled_back = rolls_back || (transactional_ddl && statement.is_some() && ran.is_empty());
             let committed = if rolls_back { Vec::new() } else { ran };
             return Err(failure(statement, message, rolled_back, committed));
         }
@@ -420,7 +424,7 @@ impl<'m> Run<'m> {
         } else {
             self.connection.execute_statement(&sql, statement.arguments()).await
         };
-        outcome.map_err(|source| Error::Database { doing: doing.to_owned(), source })
+        outcome.map_err(|source| Error::Database { doing: doing.to_owned(), cause: source })
     }
 }
 

@@ -142,7 +142,10 @@ impl VersionTable {
                 self.log
             ))
             .await
-            .map_err(|source| Error::Database { doing: "reading the migration log".to_owned(), source })?;
+            .map_err(|source| Error::Database {
+                doing: "reading the migration log".to_owned(),
+                cause: source,
+            })?;
         Ok(rows.into_iter().collect())
     }
 

@@ -212,7 +212,7 @@ impl SqliteDialect {
 /// writer. It tries without waiting first so that a wait is logged, and puts the connection's own
 /// busy timeout back afterwards, as the connection goes back to the application's pool.
 pub(super) async fn begin_write_transaction(connection: &mut Connection, timeout: Duration) -> Result<()> {
-    let setting = |source| Error::Database { doing: "setting the lock timeout".to_owned(), source };
+    let setting = |source| Error::Database { doing: "setting the lock timeout".to_owned(), cause: source };
     let previous = connection.fetch_integer("PRAGMA busy_timeout").await.map_err(setting)?;
     connection.run_sql("PRAGMA busy_timeout = 0").await.map_err(setting)?;
     let mut taken = connection.run_sql("BEGIN IMMEDIATE").await;
@@ -229,7 +229,7 @@ pub(super) async fn begin_write_transaction(connection: &mut Connection, timeout
         if is_busy(&source) {
             Error::LockTimeout { database: "SQLite", waited: timeout }
         } else {
-            Error::Database { doing: "taking the write lock".to_owned(), source }
+            Error::Database { doing: "taking the write lock".to_owned(), cause: source }
         }
     })
 }

@@ -1,0 +1,91 @@
+//! Connecting: what a user sees when the database can't be reached or refuses, with passwords kept
+//! out of every message.
+
+#[allow(dead_code, reason = "this file uses part of the tests' database helper")]
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{Kind, TestDatabase};
+use migrate::{DatabasePool, Error};
+
+/// The server URL the environment names for `kind`, if any.
+fn server_url(kind: Kind) -> Option<String> {
+    let variable = match kind {
+        Kind::Postgres => "MIGRATE_TEST_POSTGRES_URL",
+        Kind::MySql => "MIGRATE_TEST_MYSQL_URL",
+        Kind::Sqlite => return None,
+    };
+    let url = std::env::var(variable).ok();
+    if url.is_none() {
+        println!(
+            "skipped: set {variable} (see README, 'Databases for the tests') to run this test on {kind:?}"
+        );
+    }
+    url
+}
+
+#[tokio::test]
+async fn a_refused_connection_says_so_at_once_without_the_passwords() {
+    for url in [
+        "postgres://app:s3cret@127.0.0.1:1/app?password=0ther",
+        "mysql://root:s3cret@127.0.0.1:1/app?password=0ther",
+    ] {
+        let started = Instant::now();
+        let error = DatabasePool::connect(url).await.unwrap_err();
+        let (shown, debug) = (error.to_string(), format!("{error:?}"));
+        assert!(started.elapsed() < Duration::from_secs(5), "{url}: waited {:?}", started.elapsed());
+        assert!(shown.contains("refused"), "{shown}");
+        assert!(shown.contains(":***@127.0.0.1:1/app?password=***"), "{shown}");
+        for secret in ["s3cret", "0ther"] {
+            assert!(!shown.contains(secret) && !debug.contains(secret), "{shown} / {debug}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_times_out_after_the_wait_asked_for() {
+    // A port that accepts connections and then says nothing.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("postgres://app@{}/app", silent.local_addr().unwrap());
+    let started = Instant::now();
+    let error = DatabasePool::connect_within(&url, Duration::from_millis(300)).await.unwrap_err();
+    assert!(matches!(error, Error::ConnectTimeout { .. }), "{error}");
+    assert!(started.elapsed() < Duration::from_secs(3), "waited {:?}", started.elapsed());
+    assert!(error.to_string().starts_with(&format!("no answer from {url} within 300ms")), "{error}");
+}
+
+#[tokio::test]
+async fn a_missing_database_is_named() {
+    for kind in [Kind::Postgres, Kind::MySql] {
+        let Some(server) = server_url(kind) else { continue };
+        let url = common::with_database(&server, "migrate_no_such_database");
+        let error = DatabasePool::connect(&url).await.unwrap_err().to_string();
+        assert!(error.contains("migrate_no_such_database"), "{error}");
+        assert!(error.contains("does not exist") || error.contains("Unknown database"), "{error}");
+        // One level says it all: the driver's words are not repeated as a `source()`.
+        let error = DatabasePool::connect(&url).await.unwrap_err();
+        assert!(std::error::Error::source(&error).is_none());
+        assert!(error.sqlx_error().is_some());
+    }
+}
+
+#[tokio::test]
+async fn a_postgres_error_shows_its_detail_and_not_the_servers_source_line() {
+    let Some(db) = TestDatabase::create(Kind::Postgres).await else { return };
+    db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)").await;
+    db.execute("INSERT INTO t VALUES (1)").await;
+    let mut connection = {
+        use migrate::MigratePool;
+        db.pool.migrate_connection().await.unwrap()
+    };
+    let error = connection.execute("INSERT INTO t VALUES (1)").await.unwrap_err().to_string();
+    drop(connection);
+    db.remove().await;
+    assert!(
+        error.contains("duplicate key value violates unique constraint \"t_pkey\" (SQLSTATE 23505)"),
+        "{error}"
+    );
+    assert!(error.contains("DETAIL: Key (id)=(1) already exists."), "{error}");
+    assert!(!error.contains(" at line "), "{error}");
+}
