@@ -51,3 +51,27 @@ fn the_binary_sees_the_library_migrations_and_its_own() {
     let listed: Vec<&str> = stdout.lines().filter_map(|line| line.split(' ').next()).collect();
     assert_eq!(listed, ["bin0001", "lib0001", "lib0002", "lib0003", "lib0004"]);
 }
+
+/// This binary's graph has two heads on purpose (the library's line and this test's branch), as an
+/// app with a plug-in has: the one-line startup for it is `upgrade_to_heads`.
+#[tokio::test]
+async fn an_app_with_two_heads_starts_with_upgrade_to_heads() {
+    let path = std::env::temp_dir().join(format!("registry_app_heads_{}.db", std::process::id()));
+    let pool =
+        migrate::DatabasePool::connect(&format!("sqlite://{}?mode=rwc", path.display())).await.unwrap();
+
+    let error = migrate::upgrade_to_head(&pool).await.unwrap_err();
+    assert!(
+        matches!(&error, migrate::Error::MultipleHeads { heads, .. } if heads == &["lib0004", "test0001"]),
+        "{error}"
+    );
+    let report = migrate::upgrade_to_heads(&pool).await.unwrap();
+    let mut applied: Vec<&str> = report.applied.iter().map(|applied| applied.revision.as_str()).collect();
+    assert_eq!(applied[0], "lib0001", "the base first");
+    applied.sort_unstable();
+    assert_eq!(applied, ["lib0001", "lib0002", "lib0003", "lib0004", "test0001"]);
+    assert_eq!(report.heads, ["lib0004", "test0001"]);
+
+    pool.close().await;
+    let _ = std::fs::remove_file(&path);
+}

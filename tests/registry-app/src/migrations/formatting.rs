@@ -10,8 +10,8 @@ mod tidy {
     fn add_name(op: &mut Operations) {
         // rustfmt's layout
         op.execute(
-            "ALTER TABLE accounts
-ADD COLUMN name TEXT",
+            "CREATE TABLE IF NOT EXISTS names
+(id INTEGER)",
         );
         let steps = -1;
         let _ = steps;
@@ -22,6 +22,6 @@ ADD COLUMN name TEXT",
 mod compressed {
     use migrate::prelude::*;
     #[migration(revision = "lib0003", down_revision = "lib0002")]
-    fn add_name  (  op:&mut Operations){op.execute("ALTER TABLE accounts
-ADD COLUMN name TEXT");let steps=-1;let _=steps;}
+    fn add_name  (  op:&mut Operations){op.execute("CREATE TABLE IF NOT EXISTS names
+(id INTEGER)");let steps=-1;let _=steps;}
 }

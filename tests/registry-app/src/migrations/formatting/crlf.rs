@@ -6,8 +6,8 @@ use migrate::prelude::*;
 fn add_name(op: &mut Operations) {
     /* the same code with other comments */
     op.execute(
-        "ALTER TABLE accounts
-ADD COLUMN name TEXT",
+        "CREATE TABLE IF NOT EXISTS names
+(id INTEGER)",
     );
     let steps = -1;
     let _ = steps;
