@@ -335,6 +335,94 @@ async fn an_async_migration_reads_and_writes_through_its_connection(db: Arc<Test
     assert!(migrator.upgrade(&db.pool, "head").await.unwrap().applied.len() == 1);
 }
 
+#[migration(revision = "port1", down_revision = None, downgrade = port1_down)]
+fn port1(op: &mut Operations) {
+    op.create_table("port_users", |t| {
+        t.column("id", Type::BigInt).primary_key();
+        t.column("email", Type::Varchar(100)).not_null();
+        t.column("domain", Type::Varchar(100));
+        t.column("active", Type::Boolean);
+    });
+    op.bulk_insert(
+        "port_users",
+        ["id", "email", "active"],
+        [
+            vec![Value::Integer(1), "ada@example.org".into(), Value::Boolean(true)],
+            vec![Value::Integer(2), "alan@bletchley.uk".into(), Value::Null],
+        ],
+    );
+}
+fn port1_down(op: &mut Operations) {
+    op.drop_table("port_users");
+}
+
+/// The same data migration as `asy2`, written once for every database.
+#[migration(revision = "port2", down_revision = "port1", irreversible)]
+async fn port2(db: &mut Connection) -> migrate::Result<()> {
+    let rows = db
+        .query("SELECT id, email, active FROM port_users WHERE domain IS NULL ORDER BY id")
+        .fetch_all()
+        .await?;
+    for row in rows {
+        let (id, email): (i64, String) = (row.get("id")?, row.get("email")?);
+        let active: Option<bool> = row.get("active")?;
+        let domain = email.split_once('@').map_or("", |(_, domain)| domain).to_owned();
+        let domain = if active == Some(true) { domain } else { format!("{domain} (inactive)") };
+        db.query("UPDATE port_users SET domain = ? WHERE id = ? AND email <> '?'")
+            .bind(domain)
+            .bind(id)
+            .execute()
+            .await?;
+    }
+    Ok(())
+}
+
+async fn a_portable_data_migration_runs_the_same_on_every_database(db: Arc<TestDatabase>) {
+    migrator("port").upgrade(&db.pool, "head").await.unwrap();
+    let first: String = db.scalar("SELECT domain FROM port_users WHERE id = 1").await;
+    let second: String = db.scalar("SELECT domain FROM port_users WHERE id = 2").await;
+    assert_eq!([first, second], ["example.org", "bletchley.uk (inactive)"]);
+}
+
+async fn portable_queries_bind_and_read_each_kind_of_value(db: Arc<TestDatabase>) {
+    db.execute(
+        "CREATE TABLE port_values (i BIGINT, f DOUBLE PRECISION, t VARCHAR(20), b BOOLEAN, n VARCHAR(5), d DATE)",
+    )
+    .await;
+    use migrate::MigratePool;
+    let mut connection = db.pool.migrate_connection().await.unwrap();
+    let inserted = connection
+        .query("INSERT INTO port_values (i, f, t, b, n, d) VALUES (?, ?, ?, ?, ?, ?)")
+        .bind(-7_i64)
+        .bind(2.5)
+        .bind("it's ?")
+        .bind(true)
+        .bind(None::<String>)
+        .bind(Value::Date("2026-12-01".into()))
+        .execute()
+        .await
+        .unwrap();
+    assert_eq!(inserted, 1);
+    let row = connection
+        .query("SELECT i, f, t, b, n, CAST(d AS CHAR(10)) AS d FROM port_values WHERE t = ?")
+        .bind("it's ?")
+        .fetch_one()
+        .await
+        .unwrap();
+    assert_eq!(row.get::<i64>("i").unwrap(), -7);
+    assert_eq!(row.get::<f64>("f").unwrap(), 2.5);
+    assert_eq!(row.get::<String>("t").unwrap(), "it's ?");
+    assert!(row.get::<bool>("b").unwrap());
+    assert_eq!(row.get::<Option<String>>("n").unwrap(), None);
+    assert_eq!(row.get::<String>("d").unwrap(), "2026-12-01");
+    let mismatch =
+        connection.query("SELECT i FROM port_values WHERE i = ? AND t = ?").bind(1).fetch_all().await;
+    assert!(mismatch.unwrap_err().to_string().contains("it has 2 `?` placeholder(s) and 1 bound value(s)"));
+    assert!(
+        connection.query("SELECT i FROM port_values WHERE i = 99").fetch_optional().await.unwrap().is_none()
+    );
+}
+
 #[migration(revision = "afail1", down_revision = None, irreversible)]
 fn afail1(op: &mut Operations) {
     op.execute("CREATE TABLE afail_items (id INTEGER)");
@@ -663,4 +751,6 @@ on_every_database!(
     the_version_tables_can_live_in_another_schema,
     a_failure_outside_a_transaction_says_what_already_took_effect,
     a_failed_statement_is_said_to_be_rolled_back_only_where_it_was,
+    a_portable_data_migration_runs_the_same_on_every_database,
+    portable_queries_bind_and_read_each_kind_of_value,
 );

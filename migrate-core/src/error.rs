@@ -130,6 +130,9 @@ pub enum Error {
         "migration '{revision}' ({origin}) is an async fn that needs a live connection, so it can't be rendered as SQL offline; run it online, or render a range that doesn't include it"
     )]
     OfflineNeedsConnection { revision: String, origin: String },
+    /// A portable query that can't run as written, or a row value read as the wrong type.
+    #[error("can't run or read the query{}: {reason}", if sql.is_empty() { String::new() } else { format!(" `{sql}`") })]
+    InvalidQuery { sql: String, reason: String },
     /// A batched update or copy was asked for something it can't do.
     #[error("can't run the batches over table '{table}': {reason}")]
     InvalidBatch { table: String, reason: String },

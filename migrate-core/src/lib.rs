@@ -19,7 +19,7 @@ mod runner;
 mod schema;
 mod sql;
 
-pub use connection::{Connection, DatabasePool, MigratePool};
+pub use connection::{ColumnIndex, Connection, DatabasePool, FromValue, MigratePool, Query, Row};
 pub use data::{BatchReport, CopyInBatches, UpdateInBatches};
 pub use database::Database;
 pub use dialect::TransactionMode;

@@ -24,7 +24,13 @@ use std::time::Duration;
 
 use crate::database::{Database, redact_url, scrub, url_passwords};
 use crate::error::{Error, Result, describe};
+use crate::schema::Value;
 use crate::sql::Argument;
+
+mod decoding;
+mod query;
+
+pub use query::{ColumnIndex, FromValue, Query, Row};
 
 /// A pool of any supported database: built from a URL, or from a pool the application has.
 #[derive(Debug, Clone)]
@@ -362,5 +368,56 @@ impl Connection {
     /// The first column of the first row, as an integer.
     pub(crate) async fn fetch_integer(&mut self, sql: &str) -> Result<i64, sqlx::Error> {
         on_driver!(self, connection => sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql.to_owned())).fetch_one(&mut **connection).await)
+    }
+}
+
+/// Binds each of `values` to `$query` for the driver's own query type.
+macro_rules! bind_values {
+    ($query:expr, $values:expr) => {{
+        let mut query = $query;
+        for value in $values {
+            query = match value {
+                Value::Null => query.bind(None::<String>),
+                Value::Boolean(flag) => query.bind(*flag),
+                Value::Integer(number) => query.bind(*number),
+                Value::Float(number) => query.bind(*number),
+                Value::Binary(bytes) => query.bind(bytes.clone()),
+                Value::Text(text)
+                | Value::Decimal(text)
+                | Value::Date(text)
+                | Value::Time(text)
+                | Value::Timestamp(text)
+                | Value::Uuid(text)
+                | Value::Json(text) => query.bind(text.clone()),
+            };
+        }
+        query
+    }};
+}
+
+impl Connection {
+    /// Runs one statement with `values` bound; the number of rows it changed.
+    pub(crate) async fn execute_values(&mut self, sql: &str, values: &[Value]) -> Result<u64, sqlx::Error> {
+        on_driver!(self, connection => {
+            let query = bind_values!(sqlx::query(AssertSqlSafe(sql.to_owned())), values);
+            query.execute(&mut **connection).await.map(|done| done.rows_affected())
+        })
+    }
+
+    /// Runs one query with `values` bound: its column names and each row's values.
+    pub(crate) async fn fetch_values(
+        &mut self,
+        sql: &str,
+        values: &[Value],
+    ) -> Result<(Vec<String>, Vec<Vec<Value>>), sqlx::Error> {
+        on_driver!(self, connection => {
+            let query = bind_values!(sqlx::query(AssertSqlSafe(sql.to_owned())), values);
+            let rows = query.fetch_all(&mut **connection).await?;
+            let columns = rows.first().map(|row| {
+                sqlx::Row::columns(row).iter().map(|column| sqlx::Column::name(column).to_owned()).collect()
+            });
+            let values = rows.iter().map(decoding::row_values).collect::<Result<_, _>>()?;
+            Ok((columns.unwrap_or_default(), values))
+        })
     }
 }
