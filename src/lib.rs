@@ -21,10 +21,14 @@
 //! task by task.
 //!
 //! # Cargo features
-//! One per database driver: `sqlite` (on by default), `postgres` and `mysql` (MySQL and MariaDB).
+//! One per database driver: `sqlite` (on by default), `postgres` and `mysql` (MySQL and MariaDB);
+//! `cli` (on by default) for [`cli`], the command line.
 //! An app compiles only the drivers it names; offline SQL renders for every database whatever the
 //! features. [`sqlx`] is re-exported, so an async migration can use the same sqlx as migrate
 //! without matching its version by hand.
+
+#[cfg(feature = "cli")]
+pub mod cli;
 
 pub use migrate_core::*;
 pub use migrate_macros::migration;
@@ -53,6 +57,8 @@ mod book {
     struct Revisions;
     #[doc = include_str!("../book/src/running.md")]
     struct Running;
+    #[doc = include_str!("../book/src/cli.md")]
+    struct CommandLine;
     #[doc = include_str!("../migrate-macros/src/migration.md")]
     struct MigrationAttribute;
 }

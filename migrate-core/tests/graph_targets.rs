@@ -84,12 +84,6 @@ fn relative_steps_move_from_a_named_revision() {
 }
 
 #[test]
-fn a_revision_id_that_looks_relative_is_taken_as_the_id() {
-    let g = graph([rev("v"), rev("v-1").down_revision("v")]);
-    assert_eq!(g.resolve("v-1", NONE).unwrap(), ["v-1"]);
-}
-
-#[test]
 fn a_relative_step_past_the_head_is_an_error() {
     let error = linear().resolve("+3", &["a1b2"]).unwrap_err();
     assert!(matches!(&error, Error::RelativeOutOfRange { steps: 2, edge: "head", .. }), "{error}");

@@ -28,6 +28,9 @@ pub enum Kind {
 pub struct TestDatabase {
     pub kind: Kind,
     pub pool: DatabasePool,
+    /// The URL the pool connects to, for tests that run a program on the same database.
+    #[allow(dead_code, reason = "read only by the tests that run a program")]
+    pub url: String,
     cleanup: Cleanup,
 }
 
@@ -88,7 +91,7 @@ impl TestDatabase {
         let pool = DatabasePool::connect(&url)
             .await
             .unwrap_or_else(|e| panic!("connecting to the test database: {e}"));
-        Some(Self { kind, pool, cleanup })
+        Some(Self { kind, pool, url, cleanup })
     }
 
     /// Drops the database (or deletes the file).

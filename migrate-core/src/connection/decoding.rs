@@ -22,6 +22,7 @@ pub(super) fn row_values<R: RowValues>(row: &R) -> Result<Vec<Value>, sqlx::Erro
 }
 
 /// A column of a type these rows don't read.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
 fn unreadable(index: usize, type_name: &str) -> sqlx::Error {
     sqlx::Error::ColumnDecode {
         index: index.to_string(),

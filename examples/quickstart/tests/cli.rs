@@ -1,0 +1,134 @@
+//! migrate's command line, mounted in the quickstart, driven as a user drives it: each command's
+//! output and exit code, on SQLite, PostgreSQL and MariaDB.
+
+#[allow(dead_code, reason = "the command-line tests use part of the tests' database helper")]
+#[path = "../../../tests/common/mod.rs"]
+mod common;
+
+use std::process::{Command, Output};
+
+use common::{Kind, TestDatabase};
+
+/// Runs the quickstart with `words` on the database at `url`.
+fn quickstart(url: &str, words: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_quickstart"))
+        .args(words)
+        .env("DATABASE_URL", url)
+        .env_remove("MIGRATE_DATABASE_URL")
+        .output()
+        .unwrap_or_else(|error| panic!("the quickstart runs: {error}"))
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// The URL of the test database, as a user would pass it.
+fn url(db: &TestDatabase) -> String {
+    db.url.clone()
+}
+
+async fn every_command_says_what_it_did_and_exits_with_its_code(kind: Kind) {
+    let Some(db) = TestDatabase::create(kind).await else { return };
+    let url = url(&db);
+
+    let upgrade = quickstart(&url, &["upgrade", "head"]);
+    assert!(upgrade.status.success(), "{}", stderr(&upgrade));
+    let lines: Vec<String> = stdout(&upgrade).lines().map(str::to_owned).collect();
+    assert_eq!(lines.len(), 5, "{lines:?}");
+    assert!(
+        lines[0].starts_with("Running upgrade <base> -> 1975ea83b712, Create the users table. ("),
+        "{lines:?}"
+    );
+    assert_eq!(lines[4], "The database is at 53fffde5ad5a");
+
+    let current = quickstart(&url, &["current", "--check-heads"]);
+    assert_eq!((current.status.code(), stdout(&current).as_str()), (Some(0), "53fffde5ad5a (head)\n"));
+
+    let downgrade = quickstart(&url, &["downgrade", "ae1027a6acf0"]);
+    assert!(downgrade.status.success(), "{}", stderr(&downgrade));
+    assert!(
+        stdout(&downgrade).starts_with("Running downgrade 53fffde5ad5a -> ae1027a6acf0, 27c6a30d7c24, Merge"),
+        "{}",
+        stdout(&downgrade)
+    );
+    let behind = quickstart(&url, &["current", "--check-heads"]);
+    assert_eq!(behind.status.code(), Some(3), "not at every head");
+    // Downgrading to one side of the merge keeps the other side: both are current.
+    assert!(
+        stderr(&behind)
+            .contains("the database is at 27c6a30d7c24, ae1027a6acf0, not at every head (53fffde5ad5a)"),
+        "{}",
+        stderr(&behind)
+    );
+
+    let history = quickstart(&url, &["history", "--indicate-current"]);
+    assert!(stdout(&history).contains("1975ea83b712 -> ae1027a6acf0 (current), Create the posts table."));
+
+    let json = quickstart(&url, &["current", "--format", "json"]);
+    assert_eq!(stdout(&json), "{\"current\":[\"27c6a30d7c24\",\"ae1027a6acf0\"]}\n");
+
+    let again = quickstart(&url, &["upgrade", "heads", "--quiet"]);
+    assert_eq!((again.status.code(), stdout(&again).as_str()), (Some(0), ""));
+
+    let unknown = quickstart(&url, &["upgrade", "nosuch"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(stderr(&unknown).starts_with("error: target 'nosuch' names no revision"), "{}", stderr(&unknown));
+
+    let stamped = quickstart(&url, &["stamp", "base", "--purge"]);
+    assert_eq!(stdout(&stamped), "Stamped base\n");
+    db.remove().await;
+}
+
+#[tokio::test]
+async fn every_command_on_sqlite() {
+    every_command_says_what_it_did_and_exits_with_its_code(Kind::Sqlite).await;
+}
+
+#[tokio::test]
+async fn every_command_on_postgres() {
+    every_command_says_what_it_did_and_exits_with_its_code(Kind::Postgres).await;
+}
+
+#[tokio::test]
+async fn every_command_on_mariadb() {
+    every_command_says_what_it_did_and_exits_with_its_code(Kind::MySql).await;
+}
+
+#[test]
+fn the_graph_commands_need_no_database() {
+    let unreachable = "postgres://nobody:secret@127.0.0.1:1/nowhere";
+    let heads = quickstart(unreachable, &["heads"]);
+    assert_eq!(stdout(&heads), "53fffde5ad5a (head)\n");
+    let branches = quickstart(unreachable, &["branches"]);
+    assert_eq!(
+        stdout(&branches),
+        "1975ea83b712 (branchpoint)\n             -> 27c6a30d7c24\n             -> ae1027a6acf0\n"
+    );
+    let show = quickstart(unreachable, &["show", "53ff"]);
+    assert_eq!(
+        stdout(&show),
+        "Rev: 53fffde5ad5a (head) (mergepoint)\nMerges: ae1027a6acf0, 27c6a30d7c24\n\
+         Path: quickstart::migrations::merge_heads (examples/quickstart/src/migrations.rs:42)\n\n    \
+         Merge the posts and e-mail branches.\n"
+    );
+}
+
+#[test]
+fn a_database_that_cant_be_reached_is_exit_code_1_without_the_password() {
+    let output = quickstart("postgres://nobody:secret@127.0.0.1:1/nowhere", &["current"]);
+    assert_eq!(output.status.code(), Some(1));
+    let error = stderr(&output);
+    assert!(error.contains("refused") && !error.contains("secret"), "{error}");
+}
+
+#[test]
+fn a_wrong_command_line_is_exit_code_2() {
+    let output = quickstart("sqlite::memory:", &["frobnicate"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("unrecognized subcommand 'frobnicate'"));
+}

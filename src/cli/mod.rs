@@ -1,0 +1,362 @@
+//! The command line: Alembic's commands, mounted in the app that holds the migrations (they are
+//! compiled into it), as the whole `main` of a small binary or as a subcommand of the app's own
+//! clap parser.
+//!
+//! ```no_run
+//! // src/bin/migrate.rs: `cargo run --bin migrate -- upgrade head`
+//! # mod app { }
+//! #[tokio::main]
+//! async fn main() -> std::process::ExitCode {
+//!     migrate::cli::main().await
+//! }
+//! ```
+//!
+//! Exit codes: 0 done; 1 the command failed (the error is on standard error); 2 the command line
+//! is wrong; 3 `current --check-heads` found the database not at every head.
+
+mod config;
+mod output;
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::{Database, DatabasePool, Error, Migrator, TransactionMode};
+use config::{Settings, TransactionModeSetting};
+use output::Output;
+
+/// migrate's commands and the options they share: embed it in an app's parser as
+/// `Migrate(migrate::cli::Cli)` and run it with [`Cli::run`].
+#[derive(Debug, Args)]
+pub struct Cli {
+    #[command(flatten)]
+    options: Options,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+struct Options {
+    /// The database URL [default: MIGRATE_DATABASE_URL, DATABASE_URL, then migrate.toml]
+    #[arg(long, global = true)]
+    url: Option<String>,
+    /// The configuration file [default: migrate.toml, if there is one]
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// The environment whose section of the configuration applies [default: MIGRATE_ENV]
+    #[arg(long = "env", global = true)]
+    environment: Option<String>,
+    /// Print only errors
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    /// How to print results
+    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+/// How results are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Lines like Alembic's.
+    Text,
+    /// One JSON document, for tools.
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Apply migrations up to a target: head, heads, a revision, +N, label@head, ...
+    Upgrade {
+        #[arg(default_value = "head", allow_hyphen_values = true)]
+        target: String,
+        /// Print the SQL instead of running it; the target may be START:END
+        #[arg(long)]
+        sql: bool,
+        /// With --sql: write the SQL to this file instead of standard output
+        #[arg(short, long, requires = "sql")]
+        output: Option<PathBuf>,
+    },
+    /// Revert migrations down to a target: base, a revision, -N, label@base, ...
+    Downgrade {
+        #[arg(allow_hyphen_values = true)]
+        target: String,
+        /// Print the SQL instead of running it; the target must be START:END
+        #[arg(long)]
+        sql: bool,
+        /// With --sql: write the SQL to this file instead of standard output
+        #[arg(short, long, requires = "sql")]
+        output: Option<PathBuf>,
+    },
+    /// Record a target in the version table without running anything
+    Stamp {
+        #[arg(allow_hyphen_values = true)]
+        target: String,
+        /// Replace whatever the version table holds, even revisions this program doesn't know
+        #[arg(long)]
+        purge: bool,
+    },
+    /// Show the revisions the database is at
+    Current {
+        #[arg(short, long)]
+        verbose: bool,
+        /// Exit with 3 when the database is not at every head (for deploy scripts)
+        #[arg(long)]
+        check_heads: bool,
+    },
+    /// List revisions, newest first
+    History {
+        /// A range, as `base:head`, `-3:current`, `ae10:`
+        #[arg(short = 'r', long = "rev-range", default_value = "base:heads", allow_hyphen_values = true)]
+        range: String,
+        #[arg(short, long)]
+        verbose: bool,
+        /// Mark the revisions the database is at (connects to it)
+        #[arg(short, long)]
+        indicate_current: bool,
+    },
+    /// Show the heads of the graph
+    Heads {
+        #[arg(short, long)]
+        verbose: bool,
+    },
+    /// Show the branch points of the graph
+    Branches {
+        #[arg(short, long)]
+        verbose: bool,
+    },
+    /// Show one revision
+    Show {
+        #[arg(allow_hyphen_values = true)]
+        revision: String,
+    },
+    /// Create the version tables if they are missing
+    EnsureVersion,
+}
+
+/// The whole command line of a migrations binary.
+#[derive(Debug, Parser)]
+#[command(about = "Move the database through the app's migrations", version)]
+struct Main {
+    #[command(flatten)]
+    cli: Cli,
+}
+
+/// The command line of the process: the whole `main` of a migrations binary.
+pub async fn main() -> ExitCode {
+    Main::parse().cli.run().await
+}
+
+/// A command line given as words (the first is the program's name), run as [`main`] runs the
+/// process's: for an app that runs a command of its own accord.
+pub async fn run_args<I, T>(words: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    match Main::try_parse_from(words) {
+        Ok(main) => main.cli.run().await,
+        Err(error) => {
+            let _ = error.print();
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// What a command ends with, besides an error.
+enum Ending {
+    Done,
+    NotAtHeads,
+}
+
+impl Cli {
+    /// Runs the command; errors go to standard error, and the exit code says how it ended.
+    pub async fn run(self) -> ExitCode {
+        let mut output = Output::new(self.options.format, self.options.quiet);
+        match self.execute(&mut output).await {
+            Ok(Ending::Done) => ExitCode::SUCCESS,
+            Ok(Ending::NotAtHeads) => ExitCode::from(3),
+            Err(message) => {
+                let _ = writeln!(std::io::stderr(), "error: {message}");
+                ExitCode::FAILURE
+            }
+        }
+    }
+
+    async fn execute(self, output: &mut Output) -> Result<Ending, String> {
+        let Cli { options, command } = self;
+        let environment = options.environment.clone().or_else(|| std::env::var("MIGRATE_ENV").ok());
+        let config = options.config.clone().unwrap_or_else(|| PathBuf::from("migrate.toml"));
+        let settings = Settings::read(&config, environment.as_deref(), options.config.is_some())?;
+        let migrator = migrator(&settings).map_err(|error| error.to_string())?;
+        let session =
+            Session { options: &options, config: &config, settings: &settings, migrator: &migrator };
+        session.execute(command, output).await
+    }
+}
+
+/// A command's context: the options, the settings and the migrator.
+struct Session<'a> {
+    options: &'a Options,
+    config: &'a std::path::Path,
+    settings: &'a Settings,
+    migrator: &'a Migrator,
+}
+
+impl Session<'_> {
+    async fn execute(&self, command: Command, output: &mut Output) -> Result<Ending, String> {
+        let graph = self.migrator.graph();
+        match command {
+            Command::Upgrade { target, sql: true, output: file } => {
+                let sql = self.migrator.upgrade_sql(self.database()?, &target).map_err(text)?;
+                write_sql(&sql, file.as_deref(), output)?;
+            }
+            Command::Downgrade { target, sql: true, output: file } => {
+                let sql = self.migrator.downgrade_sql(self.database()?, &target).map_err(text)?;
+                write_sql(&sql, file.as_deref(), output)?;
+            }
+            Command::Upgrade { target, .. } => {
+                let pool = self.connect().await?;
+                let report = self.migrator.upgrade(&pool, &target).await.map_err(text);
+                pool.close().await;
+                output.report(graph, &report?);
+            }
+            Command::Downgrade { target, .. } => {
+                let pool = self.connect().await?;
+                let report = self.migrator.downgrade(&pool, &target).await.map_err(text);
+                pool.close().await;
+                output.report(graph, &report?);
+            }
+            Command::Stamp { target, purge } => {
+                let pool = self.connect().await?;
+                let report = self.migrator.stamp(&pool, &target, purge).await.map_err(text);
+                pool.close().await;
+                output.stamped(&report?.heads);
+            }
+            Command::Current { verbose, check_heads } => {
+                let pool = self.connect().await?;
+                let current = self.migrator.current(&pool).await.map_err(text);
+                pool.close().await;
+                let current = current?;
+                output.current(graph, &current, verbose);
+                let mut heads: Vec<&str> = graph.heads();
+                let mut at: Vec<&str> = current.iter().map(String::as_str).collect();
+                heads.sort_unstable();
+                at.sort_unstable();
+                if check_heads && heads != at {
+                    output.not_at_heads(&current, &heads);
+                    return Ok(Ending::NotAtHeads);
+                }
+            }
+            Command::History { range, verbose, indicate_current } => {
+                let current = if indicate_current || range.contains("current") {
+                    let pool = self.connect().await?;
+                    let current = self.migrator.current(&pool).await.map_err(text);
+                    pool.close().await;
+                    current?
+                } else {
+                    Vec::new()
+                };
+                let revisions = graph.history(&range, &current).map_err(text)?;
+                output.history(graph, &revisions, &current, indicate_current, verbose);
+            }
+            Command::Heads { verbose } => {
+                let heads: Vec<_> =
+                    graph.heads().into_iter().filter_map(|head| graph.revision(head)).collect();
+                output.revisions(graph, &heads, verbose);
+            }
+            Command::Branches { verbose } => {
+                let points: Vec<_> =
+                    graph.revisions().filter(|revision| revision.is_branch_point()).collect();
+                output.branches(graph, &points, verbose);
+            }
+            Command::Show { revision } => {
+                let ids = graph.resolve(&revision, &[] as &[&str]).map_err(text)?;
+                match ids.as_slice() {
+                    [id] => {
+                        output.show(graph, graph.revision(id).ok_or_else(|| format!("no revision '{id}'"))?)
+                    }
+                    several => {
+                        return Err(format!(
+                            "'{revision}' names several revisions: {}; show one of them",
+                            several.join(", ")
+                        ));
+                    }
+                }
+            }
+            Command::EnsureVersion => {
+                let pool = self.connect().await?;
+                let current = self.migrator.current(&pool).await.map_err(text);
+                pool.close().await;
+                current?;
+                output.line("the version tables are ready");
+            }
+        }
+        Ok(Ending::Done)
+    }
+
+    /// The database URL: `--url`, `MIGRATE_DATABASE_URL`, `DATABASE_URL`, then the configuration.
+    fn url(&self) -> Result<String, String> {
+        self.options
+            .url
+            .clone()
+            .or_else(|| std::env::var("MIGRATE_DATABASE_URL").ok())
+            .or_else(|| std::env::var("DATABASE_URL").ok())
+            .or_else(|| self.settings.database_url.clone())
+            .ok_or_else(|| {
+                format!(
+                    "no database URL: pass --url, set MIGRATE_DATABASE_URL or DATABASE_URL, or write \
+                     `database_url` in {}",
+                    self.config.display()
+                )
+            })
+    }
+
+    fn database(&self) -> Result<Database, String> {
+        Database::from_url(&self.url()?).map_err(text)
+    }
+
+    async fn connect(&self) -> Result<DatabasePool, String> {
+        DatabasePool::connect_within(&self.url()?, self.settings.connect_timeout()).await.map_err(text)
+    }
+}
+
+/// The registered migrations, run as the settings say.
+fn migrator(settings: &Settings) -> Result<Migrator, Error> {
+    let mut migrator = Migrator::from_registry()?;
+    if let Some(table) = &settings.version_table {
+        migrator = migrator.version_table(table.clone());
+    }
+    if let Some(schema) = &settings.schema {
+        migrator = migrator.schema(schema.clone());
+    }
+    if let Some(mode) = settings.transaction_mode {
+        migrator = migrator.transaction_mode(match mode {
+            TransactionModeSetting::PerMigration => TransactionMode::PerMigration,
+            TransactionModeSetting::WholeRun => TransactionMode::WholeRun,
+        });
+    }
+    if let Some(seconds) = settings.lock_timeout_seconds {
+        migrator = migrator.lock_timeout(Duration::from_secs(seconds));
+    }
+    Ok(migrator)
+}
+
+fn write_sql(sql: &str, file: Option<&std::path::Path>, output: &mut Output) -> Result<(), String> {
+    match file {
+        Some(file) => {
+            std::fs::write(file, sql).map_err(|error| format!("can't write {}: {error}", file.display()))
+        }
+        None => {
+            output.raw(sql);
+            Ok(())
+        }
+    }
+}
+
+fn text(error: Error) -> String {
+    error.to_string()
+}

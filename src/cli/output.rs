@@ -1,0 +1,296 @@
+//! What the commands print: lines in Alembic's formats (`history`:
+//! `1975ea83b712 -> 27c6a30d7c24 (head), Add the users' e-mail address.`), or one JSON document.
+
+use std::io::Write as _;
+
+use serde_json::{Value as Json, json};
+
+use super::Format;
+use crate::{Direction, Report, Revision, RevisionGraph};
+
+/// Where results go: standard output, as text or JSON; nothing but errors with `--quiet`.
+pub(super) struct Output {
+    format: Format,
+    quiet: bool,
+}
+
+/// Which marks a revision's line carries.
+#[derive(Clone, Copy, Default)]
+struct Marks {
+    parents: bool,
+    labels: bool,
+    tree: bool,
+    message: bool,
+    current: bool,
+}
+
+impl Output {
+    pub(super) fn new(format: Format, quiet: bool) -> Self {
+        Self { format, quiet }
+    }
+
+    fn print(&self, text: &str) {
+        if !self.quiet {
+            let _ = writeln!(std::io::stdout(), "{text}");
+        }
+    }
+
+    fn json(&self, document: Json) {
+        self.print(&document.to_string());
+    }
+
+    /// A line of text (not printed as JSON).
+    pub(super) fn line(&self, text: &str) {
+        if self.format == Format::Text {
+            self.print(text);
+        }
+    }
+
+    /// SQL rendered offline, as it is.
+    pub(super) fn raw(&self, sql: &str) {
+        let _ = write!(std::io::stdout(), "{sql}");
+    }
+
+    /// What an upgrade or downgrade ran, a line a migration, as Alembic logs it.
+    pub(super) fn report(&self, graph: &RevisionGraph, report: &Report) {
+        if self.format == Format::Json {
+            let applied: Vec<Json> = report
+                .applied
+                .iter()
+                .map(|applied| {
+                    json!({
+                        "revision": applied.revision,
+                        "direction": applied.direction.as_str(),
+                        "duration_ms": applied.duration.as_secs_f64() * 1000.0,
+                    })
+                })
+                .collect();
+            return self.json(json!({ "applied": applied, "heads": report.heads }));
+        }
+        for applied in &report.applied {
+            let revision = graph.revision(&applied.revision);
+            let parents = revision.map_or_else(|| "?".to_owned(), down_revisions);
+            let message = revision.map_or("", Revision::message);
+            let (from, to) = match applied.direction {
+                Direction::Upgrade => (parents.as_str(), applied.revision.as_str()),
+                Direction::Downgrade => (applied.revision.as_str(), parents.as_str()),
+            };
+            self.print(&format!(
+                "Running {} {from} -> {to}, {message} ({:.1} ms)",
+                applied.direction.as_str(),
+                applied.duration.as_secs_f64() * 1000.0
+            ));
+        }
+        let heads = if report.heads.is_empty() { "base".to_owned() } else { report.heads.join(", ") };
+        if report.applied.is_empty() {
+            self.print(&format!("Nothing to do: the database is at {heads}"));
+        } else {
+            self.print(&format!("The database is at {heads}"));
+        }
+    }
+
+    pub(super) fn stamped(&self, heads: &[String]) {
+        match self.format {
+            Format::Json => self.json(json!({ "heads": heads })),
+            Format::Text if heads.is_empty() => self.print("Stamped base"),
+            Format::Text => self.print(&format!("Stamped {}", heads.join(", "))),
+        }
+    }
+
+    /// The revisions the database is at: `27c6a30d7c24 (head)`.
+    pub(super) fn current(&self, graph: &RevisionGraph, current: &[String], verbose: bool) {
+        if self.format == Format::Json {
+            return self.json(json!({ "current": current }));
+        }
+        for id in current {
+            match graph.revision(id) {
+                Some(revision) if verbose => self.print(&entry(graph, revision)),
+                Some(revision) => self.print(&line(revision, Marks { labels: true, ..Marks::default() })),
+                None => self.print(id),
+            }
+        }
+    }
+
+    /// Why `current --check-heads` failed, on standard error.
+    pub(super) fn not_at_heads(&self, current: &[String], heads: &[&str]) {
+        let at = if current.is_empty() { "base".to_owned() } else { current.join(", ") };
+        let _ = writeln!(
+            std::io::stderr(),
+            "the database is at {at}, not at every head ({}): run `upgrade heads`",
+            heads.join(", ")
+        );
+    }
+
+    /// Revisions newest first: `<base> -> 1975ea83b712 (branchpoint), Create the users table.`.
+    pub(super) fn history(
+        &self,
+        graph: &RevisionGraph,
+        revisions: &[&Revision],
+        current: &[String],
+        indicate_current: bool,
+        verbose: bool,
+    ) {
+        if self.format == Format::Json {
+            let revisions: Vec<Json> = revisions
+                .iter()
+                .map(|revision| {
+                    let mut document = revision_json(revision);
+                    document["current"] = json!(current.iter().any(|id| id == revision.id()));
+                    document
+                })
+                .collect();
+            return self.json(Json::Array(revisions));
+        }
+        for revision in revisions {
+            if verbose {
+                self.print(&format!("{}\n", entry(graph, revision)));
+                continue;
+            }
+            let marks = Marks {
+                parents: true,
+                labels: true,
+                tree: true,
+                message: true,
+                current: indicate_current && current.iter().any(|id| id == revision.id()),
+            };
+            self.print(&line(revision, marks));
+        }
+    }
+
+    /// Revisions one a line, with their labels: `27c6a30d7c24 (shoppingcart) (head)`.
+    pub(super) fn revisions(&self, graph: &RevisionGraph, revisions: &[&Revision], verbose: bool) {
+        if self.format == Format::Json {
+            return self
+                .json(Json::Array(revisions.iter().map(|revision| revision_json(revision)).collect()));
+        }
+        for revision in revisions {
+            if verbose {
+                self.print(&entry(graph, revision));
+            } else {
+                self.print(&line(revision, Marks { labels: true, ..Marks::default() }));
+            }
+        }
+    }
+
+    /// Each branch point and the revisions it branches into, as `alembic branches` prints them.
+    pub(super) fn branches(&self, graph: &RevisionGraph, points: &[&Revision], verbose: bool) {
+        if self.format == Format::Json {
+            let points: Vec<Json> = points
+                .iter()
+                .map(|point| {
+                    let mut document = revision_json(point);
+                    document["branches_into"] = json!(children(graph, point));
+                    document
+                })
+                .collect();
+            return self.json(Json::Array(points));
+        }
+        for point in points {
+            self.print(&line(
+                point,
+                Marks { labels: true, tree: true, message: verbose, ..Marks::default() },
+            ));
+            let indent = " ".repeat(point.id().len());
+            for child in children(graph, point) {
+                if let Some(child) = graph.revision(child) {
+                    let marks = Marks { labels: true, message: verbose, ..Marks::default() };
+                    self.print(&format!("{indent} -> {}", line(child, marks)));
+                }
+            }
+        }
+    }
+
+    /// One revision in full.
+    pub(super) fn show(&self, graph: &RevisionGraph, revision: &Revision) {
+        match self.format {
+            Format::Json => self.json(revision_json(revision)),
+            Format::Text => self.print(&entry(graph, revision)),
+        }
+    }
+}
+
+/// `<base>`, or the revisions this one follows.
+fn down_revisions(revision: &Revision) -> String {
+    match revision.down_revisions() {
+        [] => "<base>".to_owned(),
+        parents => parents.join(", "),
+    }
+}
+
+/// The revisions whose down_revision is `revision`.
+fn children<'g>(graph: &'g RevisionGraph, revision: &Revision) -> Vec<&'g str> {
+    graph
+        .revisions()
+        .filter(|other| other.down_revisions().iter().any(|parent| parent == revision.id()))
+        .map(Revision::id)
+        .collect()
+}
+
+/// One line about a revision, as Alembic's `cmd_format` writes it.
+fn line(revision: &Revision, marks: Marks) -> String {
+    let mut text = revision.id().to_owned();
+    if marks.parents {
+        text = match revision.depends_on() {
+            [] => format!("{} -> {text}", down_revisions(revision)),
+            dependencies => format!("{} ({}) -> {text}", down_revisions(revision), dependencies.join(", ")),
+        };
+    }
+    if marks.labels && !revision.branch_labels().is_empty() {
+        text.push_str(&format!(" ({})", revision.branch_labels().join(", ")));
+    }
+    if revision.is_head() {
+        text.push_str(" (head)");
+    }
+    if marks.current {
+        text.push_str(" (current)");
+    }
+    if marks.tree && revision.is_branch_point() {
+        text.push_str(" (branchpoint)");
+    }
+    if marks.tree && revision.is_merge_point() {
+        text.push_str(" (mergepoint)");
+    }
+    if marks.message {
+        text.push_str(&format!(", {}", revision.message()));
+    }
+    text
+}
+
+/// A revision in full, as Alembic's `log_entry` writes it.
+fn entry(graph: &RevisionGraph, revision: &Revision) -> String {
+    let mut text = format!("Rev: {}", line(revision, Marks { tree: true, ..Marks::default() }));
+    let parents = revision.down_revisions();
+    text.push_str(&format!(
+        "\n{}: {}",
+        if parents.len() > 1 { "Merges" } else { "Parent" },
+        down_revisions(revision)
+    ));
+    if !revision.depends_on().is_empty() {
+        text.push_str(&format!("\nAlso depends on: {}", revision.depends_on().join(", ")));
+    }
+    if revision.is_branch_point() {
+        text.push_str(&format!("\nBranches into: {}", children(graph, revision).join(", ")));
+    }
+    if !revision.branch_labels().is_empty() {
+        text.push_str(&format!("\nBranch names: {}", revision.branch_labels().join(", ")));
+    }
+    text.push_str(&format!("\nPath: {}", revision.origin()));
+    for line in revision.message().lines() {
+        text.push_str(&format!("\n\n    {line}"));
+    }
+    text
+}
+
+fn revision_json(revision: &Revision) -> Json {
+    json!({
+        "revision": revision.id(),
+        "down_revisions": revision.down_revisions(),
+        "depends_on": revision.depends_on(),
+        "branch_labels": revision.branch_labels(),
+        "message": revision.message(),
+        "origin": revision.origin(),
+        "head": revision.is_head(),
+        "branch_point": revision.is_branch_point(),
+        "merge_point": revision.is_merge_point(),
+    })
+}
