@@ -4,8 +4,8 @@ use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote, quote_spanned};
 use syn::LitStr;
 
-use crate::ast::Input;
 use crate::checksum;
+use migrate_attribute::Input;
 
 /// The function as written, then `const _: () = { inventory::submit! { Migration { .. } } };`.
 pub fn expand(input: &Input) -> TokenStream {
@@ -15,7 +15,7 @@ pub fn expand(input: &Input) -> TokenStream {
     let downs = input.down_revision.iter().flat_map(|(_, downs)| downs);
     let labels = &input.branch_labels;
     let dependencies = &input.depends_on;
-    let message = input.message.as_ref().map(LitStr::value).unwrap_or_else(|| first_doc_line(function));
+    let message = input.message();
     let transactional = input.transaction.as_ref().is_none_or(|flag| flag.value);
     let checksum = checksum::of_function(function);
     let function_name = name.to_string();
@@ -83,22 +83,4 @@ fn migration_fn(function: impl ToTokens, span: Span, is_async: bool) -> TokenStr
 
 fn path_span(path: &syn::Path) -> Span {
     path.segments.last().map_or_else(Span::call_site, |segment| segment.ident.span())
-}
-
-/// The first non-empty line of the function's doc comment: the default `message`.
-fn first_doc_line(function: &syn::ItemFn) -> String {
-    function
-        .attrs
-        .iter()
-        .filter(|attribute| attribute.path().is_ident("doc"))
-        .filter_map(|attribute| match &attribute.meta {
-            syn::Meta::NameValue(syn::MetaNameValue {
-                value: syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }),
-                ..
-            }) => Some(text.value()),
-            _ => None,
-        })
-        .flat_map(|text| text.lines().map(|line| line.trim().to_owned()).collect::<Vec<_>>())
-        .find(|line| !line.is_empty())
-        .unwrap_or_default()
 }

@@ -1,13 +1,12 @@
 //! The `#[migration]` attribute of the migrate framework.
 //!
-//! A thin shell: `ast` parses the attribute and the function, `valid` checks them (every mistake
-//! reported at once, each on its own token), `expand` emits the function unchanged plus a hidden
-//! registration through `inventory`. Use it through the `migrate` crate: `use migrate::prelude::*;`.
+//! A thin shell: `migrate_attribute` parses the attribute and the function and checks them (every
+//! mistake reported at once, each on its own token; `cargo migrate` reads attributes with the same
+//! code), `expand` emits the function unchanged plus a hidden registration through `inventory`.
+//! Use it through the `migrate` crate: `use migrate::prelude::*;`.
 
-mod ast;
 mod checksum;
 mod expand;
-mod valid;
 
 use proc_macro::TokenStream;
 
@@ -17,9 +16,9 @@ use proc_macro::TokenStream;
 #[proc_macro_attribute]
 pub fn migration(args: TokenStream, item: TokenStream) -> TokenStream {
     let item = proc_macro2::TokenStream::from(item);
-    let mut errors = ast::Errors::default();
-    let checked = ast::Input::parse(args.into(), item.clone(), &mut errors).and_then(|input| {
-        valid::check(&input, &mut errors);
+    let mut errors = migrate_attribute::Errors::default();
+    let checked = migrate_attribute::Input::parse(args.into(), item.clone(), &mut errors).and_then(|input| {
+        migrate_attribute::check(&input, &mut errors);
         errors.finish().map(|()| input)
     });
     match checked {

@@ -132,3 +132,39 @@ fn a_wrong_command_line_is_exit_code_2() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("unrecognized subcommand 'frobnicate'"));
 }
+
+/// `cargo migrate` reads the graph from the source files with the attribute's own parser; the
+/// app's `history` reads the graph it registered. They must be the same graph, in the same order.
+#[test]
+fn cargo_migrate_reads_the_graph_the_app_registers() {
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let (_, graph) = cargo_migrate::source::read(&source).unwrap_or_else(|error| panic!("{error}"));
+    let from_source: Vec<serde_json::Value> = graph
+        .history("base:heads", &[] as &[&str])
+        .unwrap()
+        .into_iter()
+        .map(|revision| {
+            serde_json::json!([
+                revision.id(),
+                revision.down_revisions(),
+                revision.message(),
+                revision.branch_labels()
+            ])
+        })
+        .collect();
+    let output = quickstart("sqlite::memory:", &["history", "--format", "json"]);
+    let registered: Vec<serde_json::Value> = serde_json::from_slice::<Vec<serde_json::Value>>(&output.stdout)
+        .unwrap_or_else(|error| panic!("{error}: {}", stdout(&output)))
+        .into_iter()
+        .map(|revision| {
+            serde_json::json!([
+                revision["revision"],
+                revision["down_revisions"],
+                revision["message"],
+                revision["branch_labels"]
+            ])
+        })
+        .collect();
+    assert_eq!(from_source, registered);
+    assert_eq!(from_source.len(), 4);
+}

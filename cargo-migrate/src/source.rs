@@ -1,0 +1,130 @@
+//! The migrations an app declares, read from its source files with the attribute's own parser
+//! (`migrate_attribute`), so that the graph is the one the build would register, without building.
+
+use std::path::{Path, PathBuf};
+
+use migrate_core::{RevisionGraph, RevisionSpec};
+use quote::ToTokens as _;
+use syn::spanned::Spanned;
+
+/// One `#[migration]` found in a source file.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub revision: String,
+    pub down_revisions: Vec<String>,
+    pub branch_labels: Vec<String>,
+    pub depends_on: Vec<String>,
+    pub message: String,
+    pub function: String,
+    pub file: PathBuf,
+    pub line: usize,
+}
+
+impl Found {
+    fn spec(&self) -> RevisionSpec {
+        RevisionSpec::new(&self.revision)
+            .down_revisions(self.down_revisions.iter().map(String::as_str))
+            .branch_labels(self.branch_labels.iter().map(String::as_str))
+            .depends_on(self.depends_on.iter().map(String::as_str))
+            .message(&self.message)
+            .origin(format!("{} ({}:{})", self.function, self.file.display(), self.line))
+    }
+}
+
+/// Every migration declared in the `.rs` files under `root` (the crate's `src/`), and the graph
+/// they make, built in ascending revision id as the registry hands them to the runner.
+pub fn read(root: &Path) -> Result<(Vec<Found>, RevisionGraph), String> {
+    let mut found = Vec::new();
+    for file in rust_files(root)? {
+        found.extend(read_file(&file)?);
+    }
+    found.sort_by(|a, b| a.revision.cmp(&b.revision).then(a.file.cmp(&b.file)));
+    let graph = RevisionGraph::new(found.iter().map(Found::spec)).map_err(|error| error.to_string())?;
+    Ok((found, graph))
+}
+
+fn rust_files(root: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut files = Vec::new();
+    let mut folders = vec![root.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        let entries = std::fs::read_dir(&folder)
+            .map_err(|error| format!("can't read {}: {error}", folder.display()))?;
+        for entry in entries {
+            let path = entry.map_err(|error| format!("can't read {}: {error}", folder.display()))?.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|extension| extension == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// The migrations of one file. A file that doesn't parse is skipped unless it declares one, so
+/// that a half-written file elsewhere doesn't stop scaffolding.
+fn read_file(path: &Path) -> Result<Vec<Found>, String> {
+    let text =
+        std::fs::read_to_string(path).map_err(|error| format!("can't read {}: {error}", path.display()))?;
+    if !text.contains("migration") {
+        return Ok(Vec::new());
+    }
+    let file = match syn::parse_file(&text) {
+        Ok(file) => file,
+        Err(error) if text.contains("#[migration") => {
+            let start = error.span().start();
+            return Err(format!("{}:{}:{}: {error}", path.display(), start.line, start.column + 1));
+        }
+        Err(_) => return Ok(Vec::new()),
+    };
+    let mut found = Vec::new();
+    collect(&file.items, path, &mut found)?;
+    Ok(found)
+}
+
+fn collect(items: &[syn::Item], path: &Path, found: &mut Vec<Found>) -> Result<(), String> {
+    for item in items {
+        match item {
+            syn::Item::Fn(function) => found.extend(migration(function, path)?),
+            syn::Item::Mod(syn::ItemMod { content: Some((_, items)), .. }) => collect(items, path, found)?,
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The migration a function declares, if it carries `#[migration(...)]`.
+fn migration(function: &syn::ItemFn, path: &Path) -> Result<Option<Found>, String> {
+    let Some(attribute) = function.attrs.iter().find(|attribute| {
+        attribute.path().segments.last().is_some_and(|segment| segment.ident == "migration")
+    }) else {
+        return Ok(None);
+    };
+    let arguments = match &attribute.meta {
+        syn::Meta::List(list) => list.tokens.clone(),
+        _ => proc_macro2::TokenStream::new(),
+    };
+    let mut bare = function.clone();
+    bare.attrs.retain(|other| other != attribute);
+    let located = |error: syn::Error| {
+        let start = error.span().start();
+        format!("{}:{}:{}: {error}", path.display(), start.line, start.column + 1)
+    };
+    let mut errors = migrate_attribute::Errors::default();
+    let input =
+        migrate_attribute::Input::parse(arguments, bare.to_token_stream(), &mut errors).map_err(located)?;
+    migrate_attribute::check(&input, &mut errors);
+    errors.finish().map_err(located)?;
+    let strings = |literals: &[syn::LitStr]| literals.iter().map(syn::LitStr::value).collect::<Vec<_>>();
+    Ok(Some(Found {
+        revision: input.revision.as_ref().map(syn::LitStr::value).unwrap_or_default(),
+        down_revisions: input.down_revision.as_ref().map(|(_, ids)| strings(ids)).unwrap_or_default(),
+        branch_labels: strings(&input.branch_labels),
+        depends_on: strings(&input.depends_on),
+        message: input.message(),
+        function: function.sig.ident.to_string(),
+        file: path.to_path_buf(),
+        line: function.span().start().line,
+    }))
+}
