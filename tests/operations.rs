@@ -1174,6 +1174,111 @@ async fn a_migration_without_a_downgrade_is_reverted_by_inverting_its_operations
     assert!(db.has_table("works").await, "rev2 wasn't reverted either");
 }
 
+// ---- the operations chapter's samples (book/src/operations.md), each reverted and applied again ----
+
+#[migration(revision = "chap1", down_revision = None, downgrade = chap1_down)]
+fn chap1(op: &mut Operations) {
+    op.create_table("orgs", |t| {
+        t.column("id", Type::BigInt).primary_key().auto_increment();
+        t.column("name", Type::Varchar(100)).not_null();
+    });
+    op.create_table("users", |t| {
+        t.column("id", Type::BigInt).primary_key().auto_increment();
+        t.column("email", Type::Varchar(255)).not_null().unique();
+        t.column("org_id", Type::BigInt).references("orgs", "id").on_delete(ReferentialAction::Cascade);
+        t.column("created_at", Type::Timestamp { with_time_zone: true })
+            .not_null()
+            .server_default(ServerDefault::CurrentTimestamp);
+        t.check("users_email_has_at", "email LIKE '%@%'");
+    });
+}
+fn chap1_down(op: &mut Operations) {
+    op.drop_table("users");
+    op.drop_table("orgs");
+}
+/// The chapter's `create_posts`: a foreign-key column with an index of its own (its advice for MariaDB).
+#[migration(revision = "chap2", down_revision = "chap1")]
+fn chap2(op: &mut Operations) {
+    op.create_table("posts", |t| {
+        t.column("id", Type::BigInt).primary_key();
+        t.column("author_id", Type::BigInt).not_null().references("users", "id");
+        t.column("title", Type::Varchar(200)).not_null();
+    });
+    op.create_index("posts_author", "posts", ["author_id"]);
+}
+#[migration(revision = "chap3", down_revision = "chap2")]
+fn chap3(op: &mut Operations) {
+    op.create_table("tags", |t| {
+        t.column("id", Type::BigInt).primary_key();
+        t.column("label", Type::Varchar(50)).not_null();
+    });
+    op.add_column("tags", "color", Type::Varchar(7));
+    op.create_index("tags_label", "tags", ["label"]).unique();
+}
+/// The chapter's indexes and constraints, on tables of their own.
+#[migration(revision = "chap4", down_revision = "chap3")]
+fn chap4(op: &mut Operations) {
+    op.create_table("teams", |t| {
+        t.column("id", Type::BigInt).primary_key();
+    });
+    op.create_table("players", |t| {
+        t.column("id", Type::BigInt).primary_key();
+        t.column("team_id", Type::BigInt);
+        t.column("number", Type::Integer).not_null();
+    });
+}
+#[migration(revision = "chap5", down_revision = "chap4")]
+fn chap5(op: &mut Operations) {
+    op.create_index("users_mail", "users", ["email"]).unique();
+    op.create_unique("players_team_number", "players", ["team_id", "number"]);
+    op.create_foreign_key("players_team_fkey", "players", ["team_id"], "teams", ["id"])
+        .on_delete(ReferentialAction::SetNull);
+    op.create_check("players_number_positive", "players", "number > 0");
+}
+/// A foreign key added before the index that covers its column: on MariaDB the index replaces
+/// the one made for the key, so the key must go first.
+#[migration(revision = "chap6", down_revision = "chap5")]
+fn chap6(op: &mut Operations) {
+    op.add_column("players", "captain_id", Type::BigInt);
+    op.create_foreign_key("players_captain_fkey", "players", ["captain_id"], "users", ["id"]);
+    op.create_index("players_captain", "players", ["captain_id"]);
+}
+
+/// Every table's columns, indexes, constraints and foreign keys, as the database reports them.
+async fn chapter_schema(db: &TestDatabase) -> Vec<String> {
+    let mut schema = Vec::new();
+    for table in ["orgs", "users", "posts", "tags", "teams", "players"] {
+        if !db.has_table(table).await {
+            continue;
+        }
+        schema.push(format!("{table}: {:?}", db.columns(table).await));
+        schema.push(format!("{table} indexes: {:?}", db.indexes(table).await));
+        schema.push(format!("{table} constraints: {:?}", db.constraints(table).await));
+        schema.push(format!("{table} foreign keys: {:?}", db.foreign_keys(table).await));
+    }
+    schema
+}
+
+async fn the_chapter_samples_downgrade_to_base_and_upgrade_again(db: Arc<TestDatabase>) {
+    let steps = ["chap1", "chap2", "chap3", "chap4", "chap5", "chap6"];
+    let mut schemas = vec![chapter_schema(&db).await];
+    for step in steps {
+        upgrade(&db, "chap", step).await;
+        schemas.push(chapter_schema(&db).await);
+    }
+    assert_eq!(schemas[steps.len()].len(), 6 * 4, "every table exists: {:#?}", schemas[steps.len()]);
+    // Down one step at a time, each schema as it was before the step was applied.
+    for (at, step) in steps.iter().enumerate().rev() {
+        let target = if at == 0 { "base" } else { steps[at - 1] };
+        downgrade(&db, "chap", target).await;
+        assert_eq!(chapter_schema(&db).await, schemas[at], "after reverting {step}");
+    }
+    upgrade(&db, "chap", "head").await;
+    assert_eq!(chapter_schema(&db).await, schemas[steps.len()], "applied again");
+    downgrade(&db, "chap", "base").await;
+    assert!(chapter_schema(&db).await.is_empty(), "every table is dropped");
+}
+
 on_every_database!(
     a_migration_without_a_downgrade_is_reverted_by_inverting_its_operations,
     create_table_creates_every_column_key_and_constraint_asked_for,
@@ -1195,4 +1300,5 @@ on_every_database!(
     a_migration_that_leaves_a_row_referring_to_nothing_fails,
     on_delete_actions_fire_in_a_migration_that_rebuilds_no_table,
     bad_input_is_a_clear_error_naming_the_table_or_column,
+    the_chapter_samples_downgrade_to_base_and_upgrade_again,
 );
