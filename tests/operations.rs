@@ -1244,10 +1244,32 @@ fn chap6(op: &mut Operations) {
     op.create_index("players_captain", "players", ["captain_id"]);
 }
 
+/// The chapter's `products` and `catalogue` (SQLite's batch mode), its rows left out.
+#[migration(revision = "chap7", down_revision = "chap6")]
+fn chap7(op: &mut Operations) {
+    op.create_table("products", |t| {
+        t.column("id", Type::Integer).primary_key();
+        t.column("name", Type::Varchar(100)).not_null();
+        t.column("price", Type::Numeric { precision: 10, scale: 2 });
+        t.column("legacy_code", Type::Varchar(10)).unique();
+    });
+    op.create_index("products_name", "products", ["name"]);
+}
+#[migration(revision = "chap8", down_revision = "chap7")]
+fn chap8(op: &mut Operations) {
+    op.batch_alter_table("products", |t| {
+        t.add_column("sku", Type::Varchar(20)).not_null().server_default("none");
+        t.alter_column("name").set_type(Type::Text).existing_type(Type::Varchar(100));
+        t.alter_column("price").set_nullable(false).existing_nullable(true);
+        t.drop_column("legacy_code").definition(Type::Varchar(10)).unique();
+        t.create_check("products_price_positive", "price > 0");
+    });
+}
+
 /// Every table's columns, indexes, constraints and foreign keys, as the database reports them.
 async fn chapter_schema(db: &TestDatabase) -> Vec<String> {
     let mut schema = Vec::new();
-    for table in ["orgs", "users", "posts", "tags", "teams", "players"] {
+    for table in ["orgs", "users", "posts", "tags", "teams", "players", "products"] {
         if !db.has_table(table).await {
             continue;
         }
@@ -1260,13 +1282,13 @@ async fn chapter_schema(db: &TestDatabase) -> Vec<String> {
 }
 
 async fn the_chapter_samples_downgrade_to_base_and_upgrade_again(db: Arc<TestDatabase>) {
-    let steps = ["chap1", "chap2", "chap3", "chap4", "chap5", "chap6"];
+    let steps = ["chap1", "chap2", "chap3", "chap4", "chap5", "chap6", "chap7", "chap8"];
     let mut schemas = vec![chapter_schema(&db).await];
     for step in steps {
         upgrade(&db, "chap", step).await;
         schemas.push(chapter_schema(&db).await);
     }
-    assert_eq!(schemas[steps.len()].len(), 6 * 4, "every table exists: {:#?}", schemas[steps.len()]);
+    assert_eq!(schemas[steps.len()].len(), 7 * 4, "every table exists: {:#?}", schemas[steps.len()]);
     // Down one step at a time, each schema as it was before the step was applied.
     for (at, step) in steps.iter().enumerate().rev() {
         let target = if at == 0 { "base" } else { steps[at - 1] };
@@ -1277,6 +1299,169 @@ async fn the_chapter_samples_downgrade_to_base_and_upgrade_again(db: Arc<TestDat
     assert_eq!(chapter_schema(&db).await, schemas[steps.len()], "applied again");
     downgrade(&db, "chap", "base").await;
     assert!(chapter_schema(&db).await.is_empty(), "every table is dropped");
+}
+
+// ---- batch_alter_table: several changes to one table, made together ----
+
+#[migration(revision = "bgr1", down_revision = None, irreversible)]
+fn bgr1(op: &mut Operations) {
+    bat1(op);
+    op.execute("CREATE VIEW book_authors AS SELECT id, author_id FROM books");
+    op.execute_on(
+        Database::Sqlite,
+        "CREATE TRIGGER books_retitled AFTER UPDATE OF title ON books BEGIN UPDATE books SET price = 0 WHERE id = NEW.id; END",
+    );
+}
+/// No downgrade written: the inverse is one batch of the inverses.
+#[migration(revision = "bgr2", down_revision = "bgr1")]
+fn bgr2(op: &mut Operations) {
+    op.batch_alter_table("books", |t| {
+        t.add_column("subtitle", Type::Varchar(100));
+        t.alter_column("title").set_type(Type::Varchar(300)).existing_type(Type::Varchar(200));
+        t.create_check("books_title_not_empty", "title <> ''");
+        t.alter_column("price").rename_to("cost");
+        t.drop_column("isbn").definition(Type::Varchar(20)).unique();
+        t.create_index("books_subtitle", ["subtitle"]);
+    });
+}
+
+/// A table's columns (sorted by name: a column added back comes last), indexes, constraints and
+/// foreign keys.
+async fn table_schema(db: &TestDatabase, table: &str) -> Vec<String> {
+    let mut columns = db.columns(table).await;
+    columns.sort_by(|a, b| a.name.cmp(&b.name));
+    vec![
+        format!("{columns:?}"),
+        format!("{:?}", db.indexes(table).await),
+        format!("{:?}", db.constraints(table).await),
+        format!("{:?}", db.foreign_keys(table).await),
+    ]
+}
+
+async fn a_batch_makes_several_changes_to_a_table_and_its_inverse_reverts_them(db: Arc<TestDatabase>) {
+    upgrade(&db, "bgr", "bgr1").await;
+    let rows = library(&db).await;
+    let before = table_schema(&db, "books").await;
+
+    upgrade(&db, "bgr", "head").await;
+    assert_eq!(db.column_names("books").await, ["id", "author_id", "title", "cost", "subtitle"]);
+    assert!(db.column("books", "title").await.column_type.contains("300"));
+    assert_eq!(
+        db.indexes("books").await,
+        [
+            index("books_author", false, &["author_id"]),
+            index("books_subtitle", false, &["subtitle"]),
+            index("books_title", false, &["title"]),
+        ]
+    );
+    assert_eq!(
+        db.constraints("books").await,
+        [
+            constraint("books_author_id_fkey", "foreign key"),
+            constraint("books_author_positive", "check"),
+            constraint("books_title_not_empty", "check"),
+        ]
+    );
+    assert_eq!(db.foreign_keys("books").await, [foreign_key("author_id", "authors", "id", "CASCADE")]);
+    assert_eq!(library(&db).await, rows, "every row is kept");
+    assert_eq!(db.count("book_authors").await, 5, "the view still reads the table");
+    db.failure("INSERT INTO books (author_id, title) VALUES (1, '')").await;
+    if db.kind == Kind::Sqlite {
+        assert_eq!(db.integer("SELECT COUNT(*) FROM pragma_foreign_key_check").await, 0);
+        db.execute("UPDATE books SET title = 'Retitled' WHERE id = 1").await;
+        assert_eq!(
+            db.texts("SELECT CAST(cost AS TEXT) FROM books WHERE id = 1").await,
+            [["0"]],
+            "the trigger fires"
+        );
+        db.execute("UPDATE books SET title = 'Book 1' WHERE id = 1").await;
+    }
+    let after = table_schema(&db, "books").await;
+
+    downgrade(&db, "bgr", "bgr1").await;
+    assert_eq!(table_schema(&db, "books").await, before);
+    assert_eq!(library(&db).await, rows, "every row is kept");
+    assert_eq!(db.count("book_authors").await, 5, "the view still reads the table");
+
+    upgrade(&db, "bgr", "head").await;
+    assert_eq!(table_schema(&db, "books").await, after);
+    assert_eq!(library(&db).await, rows);
+}
+
+#[migration(revision = "bonce1", down_revision = None, irreversible)]
+fn bonce1(op: &mut Operations) {
+    op.create_table("editions", |t| {
+        t.column("id", Type::Integer).primary_key();
+        t.column("title", Type::Varchar(100)).not_null();
+        t.column("isbn", Type::Varchar(20)).unique();
+    });
+    op.create_index("editions_title", "editions", ["title"]);
+    op.bulk_insert("editions", ["id", "title", "isbn"], [vec![Value::from(1), "One".into(), "i-1".into()]]);
+}
+#[migration(revision = "bonce2", down_revision = "bonce1")]
+fn bonce2(op: &mut Operations) {
+    op.batch_alter_table("editions", |t| {
+        t.alter_column("title").set_nullable(true).existing_nullable(false);
+        t.alter_column("title").set_type(Type::Text).existing_type(Type::Varchar(100));
+        t.drop_column("isbn").definition(Type::Varchar(20)).unique();
+        t.add_column("year", Type::Integer).not_null().server_default(2000);
+        t.create_check("editions_year_recent", "year > 1800");
+    });
+}
+
+/// How many statements sqlx ran whose text contains `wanted` (sqlx logs each statement at debug
+/// level, through `log` where no `tracing` subscriber is set); the first call starts listening.
+fn statements_logged(wanted: &str) -> usize {
+    use std::sync::Mutex;
+    struct Statements(Mutex<Vec<String>>);
+    impl log::Log for Statements {
+        fn enabled(&self, metadata: &log::Metadata) -> bool {
+            metadata.target() == "sqlx::query"
+        }
+        fn log(&self, record: &log::Record) {
+            if self.enabled(record.metadata()) {
+                // The statement is a field, written with its quotes escaped.
+                let logged = record.args().to_string().replace("\\\"", "\"");
+                self.0.lock().unwrap_or_else(|e| e.into_inner()).push(logged);
+            }
+        }
+        fn flush(&self) {}
+    }
+    static STATEMENTS: Statements = Statements(Mutex::new(Vec::new()));
+    if log::set_logger(&STATEMENTS).is_ok() {
+        log::set_max_level(log::LevelFilter::Debug);
+    }
+    STATEMENTS
+        .0
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter()
+        .filter(|logged| logged.contains(wanted))
+        .count()
+}
+
+#[tokio::test]
+async fn sqlite_a_batch_rebuilds_its_table_once_for_every_change_inside() {
+    statements_logged("");
+    common::run(Kind::Sqlite, |db| async move {
+        let rebuilds = || statements_logged("CREATE TABLE \"_migrate_rebuild_editions\"");
+        upgrade(&db, "bonce", "bonce1").await;
+        assert_eq!(rebuilds(), 0);
+        upgrade(&db, "bonce", "head").await;
+        assert_eq!(rebuilds(), 1, "five changes, one rebuild");
+        assert_eq!(db.column_names("editions").await, ["id", "title", "year"]);
+        assert_eq!(
+            db.texts("SELECT CAST(id AS TEXT), title, CAST(year AS TEXT) FROM editions").await,
+            [["1", "One", "2000"]]
+        );
+        downgrade(&db, "bonce", "bonce1").await;
+        assert_eq!(rebuilds(), 2, "the inverse is one batch too: one more rebuild");
+        assert_eq!(db.column_names("editions").await, ["id", "title", "isbn"]);
+        let title = db.column("editions", "title").await;
+        assert!(!title.nullable && title.column_type == "varchar(100)", "{title:?}");
+        assert_eq!(db.indexes("editions").await, [index("editions_title", false, &["title"])]);
+    })
+    .await;
 }
 
 on_every_database!(
@@ -1301,4 +1486,5 @@ on_every_database!(
     on_delete_actions_fire_in_a_migration_that_rebuilds_no_table,
     bad_input_is_a_clear_error_naming_the_table_or_column,
     the_chapter_samples_downgrade_to_base_and_upgrade_again,
+    a_batch_makes_several_changes_to_a_table_and_its_inverse_reverts_them,
 );

@@ -208,6 +208,7 @@ impl Dialect for MySqlDialect {
             }
             Operation::BulkInsert(op) => standard::insert(self, op),
             Operation::DropEnum(_) => Vec::new(),
+            Operation::BatchAlterTable(batch) => standard::batch(self, batch, live)?,
             _ => standard::raw(self, operation),
         })
     }
@@ -216,6 +217,12 @@ impl Dialect for MySqlDialect {
         match operation {
             Operation::AlterColumn(op) if op.new_type.is_some() || op.new_nullable.is_some() => {
                 Some(&op.table)
+            }
+            // Read once, before the batch: a column is restated as it was then.
+            Operation::BatchAlterTable(batch)
+                if batch.operations.iter().any(|change| self.live_table_needed(change).is_some()) =>
+            {
+                Some(&batch.table)
             }
             _ => None,
         }
@@ -407,5 +414,39 @@ mod tests {
     fn text_with_a_backslash_is_written_in_hexadecimal() {
         assert_eq!(MySqlDialect.literal(&Value::from("a\\b")), "_utf8mb4 X'615c62'");
         assert_eq!(MySqlDialect.literal(&Value::from("it's")), "'it''s'");
+    }
+
+    #[test]
+    fn a_batch_restates_columns_from_the_table_as_it_was_and_merges_its_actions() {
+        let live = LiveTable {
+            name: "books".to_owned(),
+            definition:
+                "CREATE TABLE `books` (\n  `id` bigint(20) NOT NULL,\n  `title` varchar(200) NOT NULL,\n  \
+                         `isbn` varchar(20) DEFAULT NULL,\n  PRIMARY KEY (`id`)\n) ENGINE=InnoDB"
+                    .to_owned(),
+            ..LiveTable::default()
+        };
+        let record = |op: &mut Operations| {
+            op.batch_alter_table("books", |t| {
+                t.add_column("subtitle", Type::Varchar(100));
+                t.alter_column("title").set_type(Type::Varchar(300));
+                t.drop_column("isbn");
+                t.drop_foreign_key("books_author_fkey");
+                t.drop_index("books_author");
+            });
+        };
+        let mut recorded = Operations::new();
+        record(&mut recorded);
+        assert_eq!(MySqlDialect.live_table_needed(&recorded.recorded()[0]), Some("books"));
+        assert_eq!(
+            render_with(record, Some(&live)).unwrap(),
+            [
+                "ALTER TABLE `books` ADD COLUMN `subtitle` VARCHAR(100), MODIFY COLUMN `title` VARCHAR(300) NOT NULL, \
+                 DROP COLUMN `isbn`, DROP FOREIGN KEY `books_author_fkey`",
+                "DROP INDEX `books_author` ON `books`",
+            ]
+        );
+        let offline = render_with(record, None).unwrap_err();
+        assert!(offline.to_string().contains("only a connection to the database can read it"), "{offline}");
     }
 }

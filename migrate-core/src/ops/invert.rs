@@ -3,8 +3,8 @@
 //! `change`).
 
 use super::{
-    AddColumn, AddConstraint, AlterColumn, CreateIndex, CreateTable, DropColumn, DropConstraint, DropIndex,
-    DropTable, Operation, RenameTable,
+    AddColumn, AddConstraint, AlterColumn, BatchAlterTable, CreateIndex, CreateTable, DropColumn,
+    DropConstraint, DropIndex, DropTable, Operation, RenameTable,
 };
 use crate::schema::{Constraint, Table};
 
@@ -107,6 +107,13 @@ impl Operation {
             }
             Operation::BulkInsert(_) => Err(format!("{} inserts data, which isn't reverted", describe())),
             Operation::DropEnum(_) => Err(format!("{} doesn't record the enum's variants", describe())),
+            // One batch of the inverses, last first: SQLite still rebuilds the table once.
+            Operation::BatchAlterTable(BatchAlterTable { table, operations }) => {
+                Ok(Operation::BatchAlterTable(BatchAlterTable {
+                    table: table.clone(),
+                    operations: Operation::invert_all(operations)?,
+                }))
+            }
         }
     }
 
@@ -150,7 +157,8 @@ fn only_changed_table(operation: &Operation) -> Option<&str> {
         | Operation::CreateIndex(_)
         | Operation::DropIndex(_)
         | Operation::AddConstraint(_)
-        | Operation::DropConstraint(_) => operation.table(),
+        | Operation::DropConstraint(_)
+        | Operation::BatchAlterTable(_) => operation.table(),
         _ => None,
     }
 }
@@ -384,5 +392,43 @@ mod tests {
             let error = Operation::invert_all(&operations).unwrap_err();
             assert!(error.contains(reason), "{error}");
         }
+    }
+
+    #[test]
+    fn the_inverse_of_a_batch_is_one_batch_of_the_inverses_last_first() {
+        let operations = recorded(|op| {
+            op.batch_alter_table("books", |t| {
+                t.add_column("subtitle", Type::Text);
+                t.alter_column("title").set_nullable(true).existing_nullable(false);
+                t.create_index("books_subtitle", ["subtitle"]);
+            });
+        });
+        let inverse = Operation::invert_all(&operations).unwrap();
+        let [Operation::BatchAlterTable(batch)] = inverse.as_slice() else { panic!("{inverse:?}") };
+        assert_eq!(batch.table, "books");
+        assert_eq!(
+            described(&batch.operations),
+            [
+                "drop_index \"books_subtitle\" on \"books\"",
+                "alter_column \"books\".\"title\"",
+                "drop_column \"books\".\"subtitle\"",
+            ]
+        );
+        assert_eq!(Operation::invert_all(&inverse).unwrap(), operations);
+    }
+
+    #[test]
+    fn a_batch_without_an_inverse_names_the_change_inside_it() {
+        let operations = recorded(|op| {
+            op.batch_alter_table("books", |t| {
+                t.add_column("subtitle", Type::Text);
+                t.drop_column("isbn");
+            });
+        });
+        let error = Operation::invert_all(&operations).unwrap_err();
+        assert!(
+            error.starts_with("drop_column \"books\".\"isbn\" doesn't record the column's definition"),
+            "{error}"
+        );
     }
 }
