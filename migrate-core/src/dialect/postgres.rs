@@ -64,7 +64,7 @@ impl Dialect for PostgresDialect {
         }
     }
 
-    fn render_valid(&self, operation: &Operation, live: Option<&LiveTable>) -> Result<Vec<String>> {
+    fn render_valid(&self, operation: &Operation, _live: Option<&LiveTable>) -> Result<Vec<String>> {
         let table = |name: &str| self.quote_identifier(name);
         Ok(match operation {
             Operation::CreateTable(op) => {
@@ -148,7 +148,9 @@ impl Dialect for PostgresDialect {
                 if op.if_exists { "IF EXISTS " } else { "" },
                 self.quote_identifier(&op.name)
             )],
-            Operation::BatchAlterTable(batch) => standard::batch(self, batch, live)?,
+            Operation::BatchAlterTable(batch) => {
+                standard::batch(self, batch, &mut |change| self.render_valid(change, None))?
+            }
             _ => standard::raw(self, operation),
         })
     }

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use super::{Dialect, LiveTable};
+use super::Dialect;
 use crate::error::Result;
 use crate::ops::{BatchAlterTable, BulkInsert, CreateIndex, CreateTable, DropTable, Operation, RenameTable};
 use crate::schema::{Column, Constraint, ForeignKey, ServerDefault};
@@ -182,7 +182,8 @@ pub(super) fn raw(dialect: &dyn Dialect, operation: &Operation) -> Vec<String> {
     }
 }
 
-/// The changes of a batch, each rendered as usual, with consecutive `ALTER TABLE` statements of
+/// The changes of a batch, each rendered by `render` (as usual, but for what a dialect reads of
+/// the live table), with consecutive `ALTER TABLE` statements of
 /// the table merged into one statement of several actions (PostgreSQL and MariaDB take them), as
 /// long as no two of the merged changes touch the same column, index or constraint (both
 /// databases may carry out the actions of one statement in another order than written). A rename
@@ -190,7 +191,7 @@ pub(super) fn raw(dialect: &dyn Dialect, operation: &Operation) -> Vec<String> {
 pub(super) fn batch(
     dialect: &dyn Dialect,
     batch: &BatchAlterTable,
-    live: Option<&LiveTable>,
+    render: &mut dyn FnMut(&Operation) -> Result<Vec<String>>,
 ) -> Result<Vec<String>> {
     let prefix = format!("ALTER TABLE {} ", dialect.quote_identifier(&batch.table));
     let mut statements: Vec<String> = Vec::new();
@@ -204,7 +205,7 @@ pub(super) fn batch(
             merging = false;
         }
         touched.extend(names);
-        for statement in dialect.render_valid(change, live)? {
+        for statement in render(change)? {
             let action = statement.strip_prefix(&prefix).filter(|action| !action.starts_with("RENAME"));
             match (action, statements.last_mut()) {
                 (Some(action), Some(last)) if merging => {
