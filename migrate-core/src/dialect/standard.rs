@@ -183,11 +183,11 @@ pub(super) fn raw(dialect: &dyn Dialect, operation: &Operation) -> Vec<String> {
 }
 
 /// The changes of a batch, each rendered by `render` (as usual, but for what a dialect reads of
-/// the live table), with consecutive `ALTER TABLE` statements of
-/// the table merged into one statement of several actions (PostgreSQL and MariaDB take them), as
-/// long as no two of the merged changes touch the same column, index or constraint (both
-/// databases may carry out the actions of one statement in another order than written). A rename
-/// stays a statement of its own: PostgreSQL allows no other action with it.
+/// the live table), with consecutive `ALTER TABLE` statements of the table merged into one
+/// statement of several actions (PostgreSQL and MariaDB take them), as long as no two of the
+/// merged changes touch the same column, index or constraint (both databases may carry out the
+/// actions of one statement in another order than written). A rename stays a statement of its
+/// own: PostgreSQL allows no other action with it.
 pub(super) fn batch(
     dialect: &dyn Dialect,
     batch: &BatchAlterTable,

@@ -206,16 +206,20 @@ impl Rebuild<'_> {
                 let Item::Column { parsed, altered, .. } = &mut self.items[at] else {
                     return Err(no_column(&op.column));
                 };
-                if parsed.is_none() {
+                let redefines =
+                    op.new_type.is_some() || op.new_nullable.is_some() || op.new_server_default.is_some();
+                if redefines && parsed.is_none() {
                     return Err(invalid(format!(
                         "column \"{}\" is added in the same batch: give it its final definition there",
                         op.column
                     )));
                 }
-                *altered = Some(Box::new(match altered.take() {
-                    Some(earlier) => merged_alter(*earlier, op),
-                    None => op.clone(),
-                }));
+                if redefines {
+                    *altered = Some(Box::new(match altered.take() {
+                        Some(earlier) => merged_alter(*earlier, op),
+                        None => op.clone(),
+                    }));
+                }
                 if let Some(new_name) = &op.new_name {
                     self.afterwards.push(standard::rename_column(dialect, table, &op.column, new_name));
                     if let Some(entry) =
@@ -581,6 +585,21 @@ mod tests {
                 "ALTER TABLE \"users\" ADD COLUMN \"nickname\" TEXT",
                 "CREATE INDEX \"users_nickname\" ON \"users\" (\"nickname\")",
             ]
+        );
+    }
+
+    #[test]
+    fn a_column_the_batch_adds_can_be_renamed_afterwards() {
+        let sql = rebuild_with(|op| {
+            op.batch_alter_table("users", |t| {
+                t.add_column("code", Type::Varchar(10)).not_null().server_default("x");
+                t.alter_column("code").rename_to("short_code");
+            });
+        });
+        assert!(sql[0].contains("\"code\" VARCHAR(10) NOT NULL DEFAULT 'x'"), "{}", sql[0]);
+        assert_eq!(
+            sql.last().map(String::as_str),
+            Some("ALTER TABLE \"users\" RENAME COLUMN \"code\" TO \"short_code\"")
         );
     }
 
