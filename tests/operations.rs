@@ -1174,6 +1174,30 @@ async fn a_migration_without_a_downgrade_is_reverted_by_inverting_its_operations
     assert!(db.has_table("works").await, "rev2 wasn't reverted either");
 }
 
+/// The key refers to a table created after its own: the derived downgrade drops the parents
+/// first, so it must drop the key before them, although the children's table goes afterwards.
+#[migration(revision = "fkd1", down_revision = None)]
+fn fkd1(op: &mut Operations) {
+    op.create_table("children", |t| {
+        t.column("id", Type::BigInt).primary_key();
+        t.column("parent_id", Type::BigInt);
+    });
+    op.create_table("parents", |t| {
+        t.column("id", Type::BigInt).primary_key();
+    });
+    op.create_foreign_key("children_parent_fkey", "children", ["parent_id"], "parents", ["id"]);
+    op.create_index("children_parent", "children", ["parent_id"]);
+}
+
+async fn a_derived_downgrade_drops_a_foreign_key_before_the_table_it_refers_to(db: Arc<TestDatabase>) {
+    upgrade(&db, "fkd", "head").await;
+    assert_eq!(db.foreign_keys("children").await.len(), 1);
+    downgrade(&db, "fkd", "base").await;
+    assert!(!db.has_table("children").await && !db.has_table("parents").await);
+    upgrade(&db, "fkd", "head").await;
+    assert!(db.has_table("children").await);
+}
+
 // ---- the operations chapter's samples (book/src/operations.md), each reverted and applied again ----
 
 #[migration(revision = "chap1", down_revision = None, downgrade = chap1_down)]
@@ -1493,4 +1517,5 @@ on_every_database!(
     bad_input_is_a_clear_error_naming_the_table_or_column,
     the_chapter_samples_downgrade_to_base_and_upgrade_again,
     a_batch_makes_several_changes_to_a_table_and_its_inverse_reverts_them,
+    a_derived_downgrade_drops_a_foreign_key_before_the_table_it_refers_to,
 );

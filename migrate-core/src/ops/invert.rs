@@ -6,7 +6,7 @@ use super::{
     AddColumn, AddConstraint, AlterColumn, BatchAlterTable, CreateIndex, CreateTable, DropColumn,
     DropConstraint, DropIndex, DropTable, Operation, RenameTable,
 };
-use crate::schema::{Constraint, Table};
+use crate::schema::{Column, Constraint, ConstraintKind, Table};
 
 impl Operation {
     /// The operation that undoes this one; `Err` says why there is none (raw SQL, data, a drop
@@ -164,9 +164,12 @@ fn only_changed_table(operation: &Operation) -> Option<&str> {
 }
 
 /// Whether `operations[at]` changes a table that a later operation drops, under its name or a
-/// name it is renamed to, with no other table taking that name in between.
+/// name it is renamed to, with no other table taking that name in between, and with nothing in
+/// between touching a table the change's foreign keys refer to (left in place, a foreign key
+/// would keep that table from being dropped or changed).
 fn changes_a_table_dropped_later(operations: &[Operation], at: usize) -> bool {
     let Some(mut table) = only_changed_table(&operations[at]) else { return false };
+    let referenced = referenced_tables(&operations[at]);
     for later in &operations[at + 1..] {
         match later {
             Operation::DropTable(DropTable { name, if_exists: false, .. }) if name == table => return true,
@@ -179,8 +182,57 @@ fn changes_a_table_dropped_later(operations: &[Operation], at: usize) -> bool {
             }
             _ => {}
         }
+        let touched = [later.table(), renamed_to(later)];
+        let touches_referenced = touched.into_iter().flatten().any(|touched| match &referenced {
+            Some(referenced) => referenced.contains(&touched),
+            None => touched != table,
+        });
+        if touches_referenced {
+            return false;
+        }
     }
     false
+}
+
+/// The new name a table is given, for a rename.
+fn renamed_to(operation: &Operation) -> Option<&str> {
+    match operation {
+        Operation::RenameTable(RenameTable { to, .. }) => Some(to),
+        _ => None,
+    }
+}
+
+/// The tables the foreign keys an operation adds or drops refer to; `None` when it may drop one
+/// without saying where to (a drop whose definition wasn't recorded).
+fn referenced_tables(operation: &Operation) -> Option<Vec<&str>> {
+    fn column_references(column: &Column) -> Vec<&str> {
+        column.references.iter().map(|reference| reference.table.as_str()).collect()
+    }
+    Some(match operation {
+        Operation::AddConstraint(AddConstraint {
+            constraint: Constraint::ForeignKey(foreign_key), ..
+        })
+        | Operation::DropConstraint(DropConstraint {
+            definition: Some(Constraint::ForeignKey(foreign_key)),
+            ..
+        }) => vec![foreign_key.referenced_table.as_str()],
+        Operation::DropConstraint(DropConstraint {
+            kind: ConstraintKind::ForeignKey,
+            definition: None,
+            ..
+        })
+        | Operation::DropColumn(DropColumn { definition: None, .. }) => return None,
+        Operation::AddColumn(AddColumn { column, .. })
+        | Operation::DropColumn(DropColumn { definition: Some(column), .. }) => column_references(column),
+        Operation::BatchAlterTable(BatchAlterTable { operations, .. }) => {
+            let mut tables = Vec::new();
+            for operation in operations {
+                tables.extend(referenced_tables(operation)?);
+            }
+            tables
+        }
+        _ => Vec::new(),
+    })
 }
 
 /// Where a foreign-key drop at `at` must move to: the first earlier drop of an index or unique
@@ -320,6 +372,32 @@ mod tests {
         assert_eq!(
             described(&Operation::invert_all(&operations).unwrap()),
             ["drop_index \"users_email\" on \"users\"", "drop_table \"posts\""]
+        );
+    }
+
+    #[test]
+    fn a_foreign_key_is_dropped_before_the_table_it_refers_to_even_when_its_own_table_goes_later() {
+        let operations = recorded(|op| {
+            op.create_table("children", |t| {
+                t.column("id", Type::BigInt).primary_key();
+                t.column("parent_id", Type::BigInt);
+            });
+            op.create_table("parents", |t| {
+                t.column("id", Type::BigInt).primary_key();
+            });
+            op.create_foreign_key("children_parent_fkey", "children", ["parent_id"], "parents", ["id"]);
+            op.add_column("children", "guardian_id", Type::BigInt).references("parents", "id");
+            op.create_index("children_guardian", "children", ["guardian_id"]);
+        });
+        assert_eq!(
+            described(&Operation::invert_all(&operations).unwrap()),
+            [
+                "drop_column \"children\".\"guardian_id\"",
+                "drop_foreign_key \"children_parent_fkey\" on \"children\"",
+                "drop_table \"parents\"",
+                "drop_table \"children\"",
+            ],
+            "the index goes with the table (it refers to nothing); the key and the referencing column don't"
         );
     }
 
