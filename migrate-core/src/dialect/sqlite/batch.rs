@@ -67,6 +67,7 @@ impl Item<'_> {
 /// What a change did to the table being rebuilt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Made {
+    /// The definition, the indexes or what follows the rebuild changed.
     Changed,
     /// An `if_exists`/`if_not_exists` form found nothing to do.
     Nothing,
