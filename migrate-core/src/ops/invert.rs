@@ -184,7 +184,8 @@ fn changes_a_table_dropped_later(operations: &[Operation], at: usize) -> bool {
         }
         let touched = [later.table(), renamed_to(later)];
         let touches_referenced = touched.into_iter().flatten().any(|touched| match &referenced {
-            Some(referenced) => referenced.contains(&touched),
+            // A key of the table to itself goes with it.
+            Some(referenced) => touched != table && referenced.contains(&touched),
             None => touched != table,
         });
         if touches_referenced {
@@ -399,6 +400,18 @@ mod tests {
             ],
             "the index goes with the table (it refers to nothing); the key and the referencing column don't"
         );
+    }
+
+    #[test]
+    fn a_foreign_key_of_a_table_to_itself_goes_with_the_table() {
+        let operations = recorded(|op| {
+            op.create_table("employees", |t| {
+                t.column("id", Type::BigInt).primary_key();
+            });
+            op.create_index("employees_id", "employees", ["id"]);
+            op.add_column("employees", "manager_id", Type::BigInt).references("employees", "id");
+        });
+        assert_eq!(described(&Operation::invert_all(&operations).unwrap()), ["drop_table \"employees\""]);
     }
 
     #[test]
