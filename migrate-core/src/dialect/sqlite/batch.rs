@@ -84,9 +84,16 @@ struct Rebuild<'s> {
     indexes: Vec<(String, String)>,
     /// The columns of the live indexes (names in `items`).
     index_columns: &'s [(String, String)],
-    /// What runs after the rebuild, in the order the changes asked: renames, new indexes, drops
-    /// of indexes the rebuild doesn't create again.
-    afterwards: Vec<String>,
+    /// What runs after the rebuild, in the order the changes asked.
+    afterwards: Vec<After>,
+}
+
+/// What runs after the rebuild.
+enum After {
+    /// A rename of a column, or a drop of an index the rebuild doesn't create.
+    Statement(String),
+    /// A new index: its name, its columns as the change named them, its statement.
+    Index { name: String, columns: Vec<String>, sql: String },
 }
 
 /// The statements that rebuild `live` with the change of `operation` made, or, for a batch, with
@@ -179,7 +186,9 @@ pub(super) fn rebuild(
     ];
     statements.extend(rebuild.indexes.into_iter().map(|(_, sql)| sql));
     statements.extend(live.triggers.iter().map(|(_, sql)| sql.clone()));
-    statements.extend(rebuild.afterwards);
+    statements.extend(rebuild.afterwards.into_iter().map(|after| match after {
+        After::Statement(sql) | After::Index { sql, .. } => sql,
+    }));
     Ok(statements)
 }
 
@@ -222,7 +231,8 @@ impl Rebuild<'_> {
                     }));
                 }
                 if let Some(new_name) = &op.new_name {
-                    self.afterwards.push(standard::rename_column(dialect, table, &op.column, new_name));
+                    let rename = standard::rename_column(dialect, table, &op.column, new_name);
+                    self.afterwards.push(After::Statement(rename));
                     if let Some(entry) =
                         self.columns.iter_mut().find(|(now, _)| now.eq_ignore_ascii_case(&op.column))
                     {
@@ -253,6 +263,12 @@ impl Rebuild<'_> {
                     !index_columns
                         .iter()
                         .any(|(name, column)| name == index && column.eq_ignore_ascii_case(&dropped))
+                });
+                self.afterwards.retain(|after| match after {
+                    After::Index { columns, .. } => {
+                        !columns.iter().any(|column| column.eq_ignore_ascii_case(&op.column))
+                    }
+                    After::Statement(_) => true,
                 });
             }
             Operation::AddColumn(op) => {
@@ -325,15 +341,30 @@ impl Rebuild<'_> {
             },
             // In a batch only (a single one never needs the live table): after the rebuild, in
             // order with the renames, so that they name the columns as they are then.
-            Operation::CreateIndex(op) => self.afterwards.push(standard::create_index(dialect, op, false)),
+            Operation::CreateIndex(op) => self.afterwards.push(After::Index {
+                name: op.index.name.clone(),
+                columns: op.index.columns.clone(),
+                sql: standard::create_index(dialect, op, false),
+            }),
             Operation::DropIndex(op) => {
-                let live = self.indexes.iter().position(|(name, _)| name.eq_ignore_ascii_case(&op.name));
-                match live {
-                    // Not created again.
-                    Some(at) => {
+                let named = |name: &String| name.eq_ignore_ascii_case(&op.name);
+                let live = self.indexes.iter().position(|(name, _)| named(name));
+                let new = self
+                    .afterwards
+                    .iter()
+                    .position(|after| matches!(after, After::Index { name, .. } if named(name)));
+                match (live, new) {
+                    // Not created after all.
+                    (_, Some(at)) => {
+                        self.afterwards.remove(at);
+                    }
+                    (Some(at), None) => {
                         self.indexes.remove(at);
                     }
-                    None => self.afterwards.extend(dialect.render_valid(change, None)?),
+                    (None, None) => {
+                        let drop = dialect.render_valid(change, None)?;
+                        self.afterwards.extend(drop.into_iter().map(After::Statement));
+                    }
                 }
             }
             _ => return Err(invalid("SQLite's batch mode doesn't apply to this operation".to_owned())),
@@ -602,6 +633,21 @@ mod tests {
             sql.last().map(String::as_str),
             Some("ALTER TABLE \"users\" RENAME COLUMN \"code\" TO \"short_code\"")
         );
+    }
+
+    #[test]
+    fn an_index_the_batch_creates_goes_with_a_column_or_a_drop_later_in_the_batch() {
+        let sql = rebuild_with(|op| {
+            op.batch_alter_table("users", |t| {
+                t.create_index("users_email_age", ["email", "age"]);
+                t.create_index("users_id", ["id"]);
+                t.create_index("users_email", ["email"]);
+                t.drop_column("age");
+                t.drop_index("users_id");
+            });
+        });
+        let indexes: Vec<&String> = sql.iter().filter(|statement| statement.contains("INDEX")).collect();
+        assert_eq!(indexes, ["CREATE INDEX \"users_email\" ON \"users\" (\"email\")"]);
     }
 
     #[test]
