@@ -91,6 +91,31 @@ fn batchoff1(op: &mut Operations) {
     op.add_column("off_users", "email", Type::Varchar(255));
 }
 
+#[migration(revision = "groupoff1", down_revision = None, irreversible)]
+fn groupoff1(op: &mut Operations) {
+    op.batch_alter_table("off_users", |t| {
+        t.add_column("email", Type::Varchar(255));
+        t.drop_column("legacy");
+        t.create_unique("off_users_email_key", ["email"]);
+    });
+}
+
+#[test]
+fn a_batch_renders_as_one_statement_offline_and_is_refused_on_sqlite() {
+    let sql = migrator("groupoff").upgrade_sql(Database::Postgres, "head").unwrap();
+    assert!(
+        sql.contains(r#"ALTER TABLE "off_users" ADD COLUMN "email" VARCHAR(255), DROP COLUMN "legacy";"#)
+            && sql.contains(
+                r#"ALTER TABLE "off_users" ADD CONSTRAINT "off_users_email_key" UNIQUE ("email");"#
+            ),
+        "the unique constraint names a column added in the batch: a statement of its own\n{sql}"
+    );
+    // The rebuild reads the table's live definition.
+    let error = migrator("groupoff").upgrade_sql(Database::Sqlite, "head").unwrap_err();
+    assert!(matches!(error, Error::UnsupportedOperation { .. }), "{error}");
+    assert!(error.to_string().contains("only a connection to the database can read"), "{error}");
+}
+
 #[test]
 fn what_cannot_be_rendered_is_refused_with_the_reason() {
     // Dropping a column on SQLite rebuilds the table from its live definition: not offline.

@@ -1174,6 +1174,326 @@ async fn a_migration_without_a_downgrade_is_reverted_by_inverting_its_operations
     assert!(db.has_table("works").await, "rev2 wasn't reverted either");
 }
 
+/// The key refers to a table created after its own: the derived downgrade drops the parents
+/// first, so it must drop the key before them, although the children's table goes afterwards.
+#[migration(revision = "fkd1", down_revision = None)]
+fn fkd1(op: &mut Operations) {
+    op.create_table("children", |t| {
+        t.column("id", Type::BigInt).primary_key();
+        t.column("parent_id", Type::BigInt);
+    });
+    op.create_table("parents", |t| {
+        t.column("id", Type::BigInt).primary_key();
+    });
+    op.create_foreign_key("children_parent_fkey", "children", ["parent_id"], "parents", ["id"]);
+    op.create_index("children_parent", "children", ["parent_id"]);
+}
+
+async fn a_derived_downgrade_drops_a_foreign_key_before_the_table_it_refers_to(db: Arc<TestDatabase>) {
+    upgrade(&db, "fkd", "head").await;
+    assert_eq!(db.foreign_keys("children").await.len(), 1);
+    downgrade(&db, "fkd", "base").await;
+    assert!(!db.has_table("children").await && !db.has_table("parents").await);
+    upgrade(&db, "fkd", "head").await;
+    assert!(db.has_table("children").await);
+}
+
+// ---- the operations chapter's samples (book/src/operations.md), each reverted and applied again ----
+
+#[migration(revision = "chap1", down_revision = None, downgrade = chap1_down)]
+fn chap1(op: &mut Operations) {
+    op.create_table("orgs", |t| {
+        t.column("id", Type::BigInt).primary_key().auto_increment();
+        t.column("name", Type::Varchar(100)).not_null();
+    });
+    op.create_table("users", |t| {
+        t.column("id", Type::BigInt).primary_key().auto_increment();
+        t.column("email", Type::Varchar(255)).not_null().unique();
+        t.column("org_id", Type::BigInt).references("orgs", "id").on_delete(ReferentialAction::Cascade);
+        t.column("created_at", Type::Timestamp { with_time_zone: true })
+            .not_null()
+            .server_default(ServerDefault::CurrentTimestamp);
+        t.check("users_email_has_at", "email LIKE '%@%'");
+    });
+}
+fn chap1_down(op: &mut Operations) {
+    op.drop_table("users");
+    op.drop_table("orgs");
+}
+/// The chapter's `create_posts`: a foreign-key column with an index of its own (its advice for MariaDB).
+#[migration(revision = "chap2", down_revision = "chap1")]
+fn chap2(op: &mut Operations) {
+    op.create_table("posts", |t| {
+        t.column("id", Type::BigInt).primary_key();
+        t.column("author_id", Type::BigInt).not_null().references("users", "id");
+        t.column("title", Type::Varchar(200)).not_null();
+    });
+    op.create_index("posts_author", "posts", ["author_id"]);
+}
+#[migration(revision = "chap3", down_revision = "chap2")]
+fn chap3(op: &mut Operations) {
+    op.create_table("tags", |t| {
+        t.column("id", Type::BigInt).primary_key();
+        t.column("label", Type::Varchar(50)).not_null();
+    });
+    op.add_column("tags", "color", Type::Varchar(7));
+    op.create_index("tags_label", "tags", ["label"]).unique();
+}
+/// The chapter's indexes and constraints, on tables of their own.
+#[migration(revision = "chap4", down_revision = "chap3")]
+fn chap4(op: &mut Operations) {
+    op.create_table("teams", |t| {
+        t.column("id", Type::BigInt).primary_key();
+    });
+    op.create_table("players", |t| {
+        t.column("id", Type::BigInt).primary_key();
+        t.column("team_id", Type::BigInt);
+        t.column("number", Type::Integer).not_null();
+    });
+}
+#[migration(revision = "chap5", down_revision = "chap4")]
+fn chap5(op: &mut Operations) {
+    op.create_index("users_mail", "users", ["email"]).unique();
+    op.create_unique("players_team_number", "players", ["team_id", "number"]);
+    op.create_foreign_key("players_team_fkey", "players", ["team_id"], "teams", ["id"])
+        .on_delete(ReferentialAction::SetNull);
+    op.create_check("players_number_positive", "players", "number > 0");
+}
+/// A foreign key added before the index that covers its column: on MariaDB the index replaces
+/// the one made for the key, so the key must go first.
+#[migration(revision = "chap6", down_revision = "chap5")]
+fn chap6(op: &mut Operations) {
+    op.add_column("players", "captain_id", Type::BigInt);
+    op.create_foreign_key("players_captain_fkey", "players", ["captain_id"], "users", ["id"]);
+    op.create_index("players_captain", "players", ["captain_id"]);
+}
+
+/// The chapter's `products` and `catalogue` (SQLite's batch mode), its rows left out.
+#[migration(revision = "chap7", down_revision = "chap6")]
+fn chap7(op: &mut Operations) {
+    op.create_table("products", |t| {
+        t.column("id", Type::Integer).primary_key();
+        t.column("name", Type::Varchar(100)).not_null();
+        t.column("price", Type::Numeric { precision: 10, scale: 2 });
+        t.column("legacy_code", Type::Varchar(10)).unique();
+    });
+    op.create_index("products_name", "products", ["name"]);
+}
+#[migration(revision = "chap8", down_revision = "chap7")]
+fn chap8(op: &mut Operations) {
+    op.batch_alter_table("products", |t| {
+        t.add_column("sku", Type::Varchar(20)).not_null().server_default("none");
+        t.alter_column("name").set_type(Type::Text).existing_type(Type::Varchar(100));
+        t.alter_column("price").set_nullable(false).existing_nullable(true);
+        t.drop_column("legacy_code").definition(Type::Varchar(10)).unique();
+        t.create_check("products_price_positive", "price > 0");
+    });
+}
+
+/// Every table's columns, indexes, constraints and foreign keys, as the database reports them.
+async fn chapter_schema(db: &TestDatabase) -> Vec<String> {
+    let mut schema = Vec::new();
+    for table in ["orgs", "users", "posts", "tags", "teams", "players", "products"] {
+        if !db.has_table(table).await {
+            continue;
+        }
+        schema.push(format!("{table}: {:?}", db.columns(table).await));
+        schema.push(format!("{table} indexes: {:?}", db.indexes(table).await));
+        schema.push(format!("{table} constraints: {:?}", db.constraints(table).await));
+        schema.push(format!("{table} foreign keys: {:?}", db.foreign_keys(table).await));
+    }
+    schema
+}
+
+async fn the_chapter_samples_downgrade_to_base_and_upgrade_again(db: Arc<TestDatabase>) {
+    let steps = ["chap1", "chap2", "chap3", "chap4", "chap5", "chap6", "chap7", "chap8"];
+    let mut schemas = vec![chapter_schema(&db).await];
+    for step in steps {
+        upgrade(&db, "chap", step).await;
+        schemas.push(chapter_schema(&db).await);
+    }
+    assert_eq!(schemas[steps.len()].len(), 7 * 4, "every table exists: {:#?}", schemas[steps.len()]);
+    // Down one step at a time, each schema as it was before the step was applied.
+    for (at, step) in steps.iter().enumerate().rev() {
+        let target = if at == 0 { "base" } else { steps[at - 1] };
+        downgrade(&db, "chap", target).await;
+        assert_eq!(chapter_schema(&db).await, schemas[at], "after reverting {step}");
+    }
+    upgrade(&db, "chap", "head").await;
+    assert_eq!(chapter_schema(&db).await, schemas[steps.len()], "applied again");
+    downgrade(&db, "chap", "base").await;
+    assert!(chapter_schema(&db).await.is_empty(), "every table is dropped");
+}
+
+// ---- batch_alter_table: several changes to one table, made together ----
+
+#[migration(revision = "bgr1", down_revision = None, irreversible)]
+fn bgr1(op: &mut Operations) {
+    bat1(op);
+    op.execute("CREATE VIEW book_authors AS SELECT id, author_id FROM books");
+    op.execute_on(
+        Database::Sqlite,
+        "CREATE TRIGGER books_retitled AFTER UPDATE OF title ON books BEGIN UPDATE books SET price = 0 WHERE id = NEW.id; END",
+    );
+}
+/// No downgrade written: the inverse is one batch of the inverses.
+#[migration(revision = "bgr2", down_revision = "bgr1")]
+fn bgr2(op: &mut Operations) {
+    op.batch_alter_table("books", |t| {
+        t.add_column("subtitle", Type::Varchar(100));
+        t.alter_column("title").set_type(Type::Varchar(300)).existing_type(Type::Varchar(200));
+        t.create_check("books_title_not_empty", "title <> ''");
+        t.alter_column("price")
+            .set_type(Type::Numeric { precision: 10, scale: 2 })
+            .existing_type(Type::Numeric { precision: 8, scale: 2 });
+        // Reverted first: MariaDB restates the column under its name from before the batch.
+        t.alter_column("price").rename_to("cost");
+        t.drop_column("isbn").definition(Type::Varchar(20)).unique();
+        t.create_index("books_subtitle", ["subtitle"]);
+    });
+}
+
+/// A table's columns (sorted by name: a column added back comes last), indexes, constraints and
+/// foreign keys.
+async fn table_schema(db: &TestDatabase, table: &str) -> Vec<String> {
+    let mut columns = db.columns(table).await;
+    columns.sort_by(|a, b| a.name.cmp(&b.name));
+    vec![
+        format!("{columns:?}"),
+        format!("{:?}", db.indexes(table).await),
+        format!("{:?}", db.constraints(table).await),
+        format!("{:?}", db.foreign_keys(table).await),
+    ]
+}
+
+async fn a_batch_makes_several_changes_to_a_table_and_its_inverse_reverts_them(db: Arc<TestDatabase>) {
+    upgrade(&db, "bgr", "bgr1").await;
+    let rows = library(&db).await;
+    let before = table_schema(&db, "books").await;
+
+    upgrade(&db, "bgr", "head").await;
+    assert_eq!(db.column_names("books").await, ["id", "author_id", "title", "cost", "subtitle"]);
+    assert!(db.column("books", "title").await.column_type.contains("300"));
+    let cost = db.column("books", "cost").await.column_type.replace(' ', "");
+    assert!(cost.ends_with("(10,2)"), "{cost}");
+    assert_eq!(
+        db.indexes("books").await,
+        [
+            index("books_author", false, &["author_id"]),
+            index("books_subtitle", false, &["subtitle"]),
+            index("books_title", false, &["title"]),
+        ]
+    );
+    assert_eq!(
+        db.constraints("books").await,
+        [
+            constraint("books_author_id_fkey", "foreign key"),
+            constraint("books_author_positive", "check"),
+            constraint("books_title_not_empty", "check"),
+        ]
+    );
+    assert_eq!(db.foreign_keys("books").await, [foreign_key("author_id", "authors", "id", "CASCADE")]);
+    assert_eq!(library(&db).await, rows, "every row is kept");
+    assert_eq!(db.count("book_authors").await, 5, "the view still reads the table");
+    db.failure("INSERT INTO books (author_id, title) VALUES (1, '')").await;
+    if db.kind == Kind::Sqlite {
+        assert_eq!(db.integer("SELECT COUNT(*) FROM pragma_foreign_key_check").await, 0);
+        db.execute("UPDATE books SET title = 'Retitled' WHERE id = 1").await;
+        assert_eq!(
+            db.texts("SELECT CAST(cost AS TEXT) FROM books WHERE id = 1").await,
+            [["0"]],
+            "the trigger fires"
+        );
+        db.execute("UPDATE books SET title = 'Book 1' WHERE id = 1").await;
+    }
+    let after = table_schema(&db, "books").await;
+
+    downgrade(&db, "bgr", "bgr1").await;
+    assert_eq!(table_schema(&db, "books").await, before);
+    assert_eq!(library(&db).await, rows, "every row is kept");
+    assert_eq!(db.count("book_authors").await, 5, "the view still reads the table");
+
+    upgrade(&db, "bgr", "head").await;
+    assert_eq!(table_schema(&db, "books").await, after);
+    assert_eq!(library(&db).await, rows);
+}
+
+#[migration(revision = "bonce1", down_revision = None, irreversible)]
+fn bonce1(op: &mut Operations) {
+    op.create_table("editions", |t| {
+        t.column("id", Type::Integer).primary_key();
+        t.column("title", Type::Varchar(100)).not_null();
+        t.column("isbn", Type::Varchar(20)).unique();
+    });
+    op.create_index("editions_title", "editions", ["title"]);
+    op.bulk_insert("editions", ["id", "title", "isbn"], [vec![Value::from(1), "One".into(), "i-1".into()]]);
+}
+#[migration(revision = "bonce2", down_revision = "bonce1")]
+fn bonce2(op: &mut Operations) {
+    op.batch_alter_table("editions", |t| {
+        t.alter_column("title").set_nullable(true).existing_nullable(false);
+        t.alter_column("title").set_type(Type::Text).existing_type(Type::Varchar(100));
+        t.drop_column("isbn").definition(Type::Varchar(20)).unique();
+        t.add_column("year", Type::Integer).not_null().server_default(2000);
+        t.create_check("editions_year_recent", "year > 1800");
+    });
+}
+
+/// How many statements sqlx ran whose text contains `wanted` (sqlx logs each statement at debug
+/// level, through `log` where no `tracing` subscriber is set); the first call starts listening.
+fn statements_logged(wanted: &str) -> usize {
+    use std::sync::Mutex;
+    struct Statements(Mutex<Vec<String>>);
+    impl log::Log for Statements {
+        fn enabled(&self, metadata: &log::Metadata) -> bool {
+            metadata.target() == "sqlx::query"
+        }
+        fn log(&self, record: &log::Record) {
+            if self.enabled(record.metadata()) {
+                // The statement is a field, written with its quotes escaped.
+                let logged = record.args().to_string().replace("\\\"", "\"");
+                self.0.lock().unwrap_or_else(|e| e.into_inner()).push(logged);
+            }
+        }
+        fn flush(&self) {}
+    }
+    static STATEMENTS: Statements = Statements(Mutex::new(Vec::new()));
+    if log::set_logger(&STATEMENTS).is_ok() {
+        log::set_max_level(log::LevelFilter::Debug);
+    }
+    STATEMENTS
+        .0
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter()
+        .filter(|logged| logged.contains(wanted))
+        .count()
+}
+
+#[tokio::test]
+async fn sqlite_a_batch_rebuilds_its_table_once_for_every_change_inside() {
+    statements_logged("");
+    common::run(Kind::Sqlite, |db| async move {
+        let rebuilds = || statements_logged("CREATE TABLE \"_migrate_rebuild_editions\"");
+        upgrade(&db, "bonce", "bonce1").await;
+        assert_eq!(rebuilds(), 0);
+        upgrade(&db, "bonce", "head").await;
+        assert_eq!(rebuilds(), 1, "five changes, one rebuild");
+        assert_eq!(db.column_names("editions").await, ["id", "title", "year"]);
+        assert_eq!(
+            db.texts("SELECT CAST(id AS TEXT), title, CAST(year AS TEXT) FROM editions").await,
+            [["1", "One", "2000"]]
+        );
+        downgrade(&db, "bonce", "bonce1").await;
+        assert_eq!(rebuilds(), 2, "the inverse is one batch too: one more rebuild");
+        assert_eq!(db.column_names("editions").await, ["id", "title", "isbn"]);
+        let title = db.column("editions", "title").await;
+        assert!(!title.nullable && title.column_type == "varchar(100)", "{title:?}");
+        assert_eq!(db.indexes("editions").await, [index("editions_title", false, &["title"])]);
+    })
+    .await;
+}
+
 on_every_database!(
     a_migration_without_a_downgrade_is_reverted_by_inverting_its_operations,
     create_table_creates_every_column_key_and_constraint_asked_for,
@@ -1195,4 +1515,7 @@ on_every_database!(
     a_migration_that_leaves_a_row_referring_to_nothing_fails,
     on_delete_actions_fire_in_a_migration_that_rebuilds_no_table,
     bad_input_is_a_clear_error_naming_the_table_or_column,
+    the_chapter_samples_downgrade_to_base_and_upgrade_again,
+    a_batch_makes_several_changes_to_a_table_and_its_inverse_reverts_them,
+    a_derived_downgrade_drops_a_foreign_key_before_the_table_it_refers_to,
 );

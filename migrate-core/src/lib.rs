@@ -26,7 +26,7 @@ pub use dialect::TransactionMode;
 pub use direction::Direction;
 pub use error::{Error, MigrationFailure, Result};
 pub use graph::{Plan, Revision, RevisionGraph, RevisionSpec, Step};
-pub use ops::Operations;
+pub use ops::{BatchOperations, Operations};
 pub use registry::Migration;
 pub use runner::{Applied, Migrator, Report, upgrade_to_head, upgrade_to_heads};
 pub use schema::{
@@ -38,8 +38,8 @@ pub use schema::{
 /// or render a migration's changes.
 pub mod operation {
     pub use crate::ops::{
-        AddColumn, AddConstraint, AlterColumn, BulkInsert, CreateIndex, CreateTable, DropColumn,
-        DropConstraint, DropEnum, DropIndex, DropTable, ExecuteOn, Operation, RenameTable,
+        AddColumn, AddConstraint, AlterColumn, BatchAlterTable, BulkInsert, CreateIndex, CreateTable,
+        DropColumn, DropConstraint, DropEnum, DropIndex, DropTable, ExecuteOn, Operation, RenameTable,
     };
 }
 

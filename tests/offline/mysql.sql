@@ -53,7 +53,6 @@ UPDATE `migrate_version_state` SET applied_digest = NULL;
 
 -- Running downgrade off4 -> off3: offline::off4 (tests/offline.rs:49)
 BEGIN;
-DROP INDEX `off_orders_placed` ON `off_orders`;
 DROP TABLE `off_orders`;
 BEGIN;
 UPDATE `migrate_version` SET version_num = 'off3' WHERE version_num = 'off4';

@@ -49,7 +49,6 @@ UPDATE "migrate_version_state" SET applied_digest = NULL;
 
 -- Running downgrade off4 -> off3: offline::off4 (tests/offline.rs:49)
 BEGIN;
-DROP INDEX "off_orders_placed";
 DROP TABLE "off_orders";
 UPDATE "migrate_version" SET version_num = 'off3' WHERE version_num = 'off4';
 INSERT INTO "migrate_version_log" (revision, direction, checksum, duration_ms) VALUES ('off4', 'downgrade', '80ca45c84660ffae60d995a981ad288ce678a7ce3bc1be6afc0ba6b2765c3efe', 0);

@@ -27,6 +27,14 @@ const CLAUSE_STARTS: &[&str] = &[
     "INVISIBLE",
 ];
 
+/// The columns a batch has added and renamed so far.
+#[derive(Debug, Default)]
+struct BatchColumns {
+    added: Vec<String>,
+    /// Name now and name in the live table.
+    renamed: Vec<(String, String)>,
+}
+
 /// MySQL/MariaDB: DDL commits implicitly; the run holds a named `GET_LOCK` lock.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct MySqlDialect;
@@ -163,7 +171,7 @@ impl Dialect for MySqlDialect {
             )],
             Operation::AlterColumn(op) => match live {
                 Some(live) if self.live_table_needed(operation).is_some() => {
-                    vec![self.restate_column(operation, op, live)?]
+                    vec![self.restate_column(operation, op, live, &op.column)?]
                 }
                 None if self.live_table_needed(operation).is_some() => {
                     return Err(unsupported(
@@ -208,6 +216,10 @@ impl Dialect for MySqlDialect {
             }
             Operation::BulkInsert(op) => standard::insert(self, op),
             Operation::DropEnum(_) => Vec::new(),
+            Operation::BatchAlterTable(batch) => {
+                let mut columns = BatchColumns::default();
+                standard::batch(self, batch, &mut |change| self.render_in_batch(change, live, &mut columns))?
+            }
             _ => standard::raw(self, operation),
         })
     }
@@ -216,6 +228,12 @@ impl Dialect for MySqlDialect {
         match operation {
             Operation::AlterColumn(op) if op.new_type.is_some() || op.new_nullable.is_some() => {
                 Some(&op.table)
+            }
+            // Read once, before the batch: a column is restated as it was then.
+            Operation::BatchAlterTable(batch)
+                if batch.operations.iter().any(|change| self.live_table_needed(change).is_some()) =>
+            {
+                Some(&batch.table)
             }
             _ => None,
         }
@@ -227,6 +245,53 @@ impl Dialect for MySqlDialect {
 }
 
 impl MySqlDialect {
+    /// A change of a batch: as usual, except that a column is restated from its live definition
+    /// under the name it had before the batch renamed it (the live table is read before the batch).
+    fn render_in_batch(
+        &self,
+        change: &Operation,
+        live: Option<&LiveTable>,
+        columns: &mut BatchColumns,
+    ) -> Result<Vec<String>> {
+        match change {
+            Operation::AddColumn(op) => columns.added.push(op.column.name.clone()),
+            Operation::AlterColumn(op) => {
+                let known = |name: &String| name.eq_ignore_ascii_case(&op.column);
+                let statements = match live {
+                    Some(live) if self.live_table_needed(change).is_some() => {
+                        if columns.added.iter().any(known) {
+                            return Err(Error::UnsupportedOperation {
+                                operation: change.describe(),
+                                database: self.name(),
+                                reason: format!(
+                                    "MariaDB restates the column from the table as it was before the batch, which \
+                                     adds it; give \"{}\" its final definition in add_column",
+                                    op.column
+                                ),
+                            });
+                        }
+                        let live_name =
+                            columns.renamed.iter().find(|(now, _)| known(now)).map(|(_, was)| was);
+                        vec![self.restate_column(change, op, live, live_name.unwrap_or(&op.column))?]
+                    }
+                    _ => self.render_valid(change, live)?,
+                };
+                if let Some(new_name) = &op.new_name {
+                    match columns.renamed.iter_mut().find(|(now, _)| known(now)) {
+                        Some((now, _)) => *now = new_name.clone(),
+                        None => columns.renamed.push((new_name.clone(), op.column.clone())),
+                    }
+                    for added in columns.added.iter_mut().filter(|name| known(name)) {
+                        *added = new_name.clone();
+                    }
+                }
+                return Ok(statements);
+            }
+            _ => {}
+        }
+        self.render_valid(change, live)
+    }
+
     /// `` `name` TYPE [NOT NULL] [DEFAULT ..] [AUTO_INCREMENT] [COMMENT '..'] ``.
     fn column_definition(&self, column: &Column) -> String {
         let mut sql = format!(
@@ -265,8 +330,16 @@ impl MySqlDialect {
     }
 
     /// `MODIFY COLUMN` (or `CHANGE COLUMN`, to rename too) with the column's live definition
-    /// changed: everything not asked for (default, comment, auto-increment, ...) is kept.
-    fn restate_column(&self, operation: &Operation, op: &AlterColumn, live: &LiveTable) -> Result<String> {
+    /// changed: everything not asked for (default, comment, auto-increment, ...) is kept. The
+    /// definition is the live table's column `live_name`: the column's name before the renames of
+    /// the batch it is part of.
+    fn restate_column(
+        &self,
+        operation: &Operation,
+        op: &AlterColumn,
+        live: &LiveTable,
+        live_name: &str,
+    ) -> Result<String> {
         let invalid = |reason: String| Error::InvalidOperation { operation: operation.describe(), reason };
         let table = split_table(&live.definition)
             .ok_or_else(|| invalid(format!("can't read the definition of table \"{}\"", op.table)))?;
@@ -275,8 +348,8 @@ impl MySqlDialect {
             .iter()
             .filter(|item| table_constraint(item).is_none())
             .filter_map(|item| split_column(item, CLAUSE_STARTS))
-            .find(|column| column.name.eq_ignore_ascii_case(&op.column))
-            .ok_or_else(|| invalid(format!("table \"{}\" has no column \"{}\"", op.table, op.column)))?;
+            .find(|column| column.name.eq_ignore_ascii_case(live_name))
+            .ok_or_else(|| invalid(format!("table \"{}\" has no column \"{live_name}\"", op.table)))?;
         let mut changed = column.clone();
         changed.clauses.retain(|clause| {
             let kind = clause.kind.as_str();
@@ -407,5 +480,81 @@ mod tests {
     fn text_with_a_backslash_is_written_in_hexadecimal() {
         assert_eq!(MySqlDialect.literal(&Value::from("a\\b")), "_utf8mb4 X'615c62'");
         assert_eq!(MySqlDialect.literal(&Value::from("it's")), "'it''s'");
+    }
+
+    #[test]
+    fn a_batch_restates_columns_from_the_table_as_it_was_and_merges_its_actions() {
+        let live = LiveTable {
+            name: "books".to_owned(),
+            definition:
+                "CREATE TABLE `books` (\n  `id` bigint(20) NOT NULL,\n  `title` varchar(200) NOT NULL,\n  \
+                         `isbn` varchar(20) DEFAULT NULL,\n  PRIMARY KEY (`id`)\n) ENGINE=InnoDB"
+                    .to_owned(),
+            ..LiveTable::default()
+        };
+        let record = |op: &mut Operations| {
+            op.batch_alter_table("books", |t| {
+                t.add_column("subtitle", Type::Varchar(100));
+                t.alter_column("title").set_type(Type::Varchar(300));
+                t.drop_column("isbn");
+                t.drop_foreign_key("books_author_fkey");
+                t.drop_index("books_author");
+            });
+        };
+        let mut recorded = Operations::new();
+        record(&mut recorded);
+        assert_eq!(MySqlDialect.live_table_needed(&recorded.recorded()[0]), Some("books"));
+        assert_eq!(
+            render_with(record, Some(&live)).unwrap(),
+            [
+                "ALTER TABLE `books` ADD COLUMN `subtitle` VARCHAR(100), MODIFY COLUMN `title` VARCHAR(300) NOT NULL, \
+                 DROP COLUMN `isbn`, DROP FOREIGN KEY `books_author_fkey`",
+                "DROP INDEX `books_author` ON `books`",
+            ]
+        );
+        let offline = render_with(record, None).unwrap_err();
+        assert!(offline.to_string().contains("only a connection to the database can read it"), "{offline}");
+    }
+
+    #[test]
+    fn a_batch_restates_a_renamed_column_from_its_live_definition_and_refuses_one_it_adds() {
+        let live = LiveTable {
+            name: "books".to_owned(),
+            definition: "CREATE TABLE `books` (\n  `id` bigint(20) NOT NULL,\n  `title` varchar(200) NOT NULL COMMENT 'shown'\n)"
+                .to_owned(),
+            ..LiveTable::default()
+        };
+        let sql = render_with(
+            |op| {
+                op.batch_alter_table("books", |t| {
+                    t.alter_column("title").rename_to("name");
+                    t.alter_column("name").set_nullable(true);
+                });
+            },
+            Some(&live),
+        )
+        .unwrap();
+        assert_eq!(
+            sql,
+            [
+                "ALTER TABLE `books` RENAME COLUMN `title` TO `name`",
+                "ALTER TABLE `books` MODIFY COLUMN `name` varchar(200) COMMENT 'shown' NULL",
+            ]
+        );
+        let error = render_with(
+            |op| {
+                op.batch_alter_table("books", |t| {
+                    t.add_column("subtitle", Type::Text);
+                    t.alter_column("subtitle").set_nullable(false);
+                });
+            },
+            Some(&live),
+        )
+        .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "alter_column \"books\".\"subtitle\" can't be run on MySQL: MariaDB restates the column from the table as \
+             it was before the batch, which adds it; give \"subtitle\" its final definition in add_column"
+        );
     }
 }

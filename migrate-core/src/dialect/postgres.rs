@@ -148,6 +148,9 @@ impl Dialect for PostgresDialect {
                 if op.if_exists { "IF EXISTS " } else { "" },
                 self.quote_identifier(&op.name)
             )],
+            Operation::BatchAlterTable(batch) => {
+                standard::batch(self, batch, &mut |change| self.render_valid(change, None))?
+            }
             _ => standard::raw(self, operation),
         })
     }
@@ -336,6 +339,34 @@ mod tests {
                 "COMMENT ON TABLE \"t\" IS 'a table'",
                 "COMMENT ON COLUMN \"t\".\"id\" IS 'it''s the key'",
             ]
+        );
+    }
+
+    #[test]
+    fn a_batch_is_one_alter_table_of_several_actions_where_the_changes_touch_different_columns() {
+        let sql = render(|op| {
+            op.batch_alter_table("books", |t| {
+                t.add_column("subtitle", Type::Varchar(100));
+                t.alter_column("title").set_type(Type::Text).set_nullable(true);
+                t.drop_column("isbn");
+                t.create_check("books_title_not_empty", "title <> ''");
+                t.create_index("books_subtitle", ["subtitle"]);
+                t.alter_column("price").rename_to("cost");
+                t.drop_unique("books_code_key");
+                t.alter_column("cost").set_server_default(0);
+            });
+        });
+        assert_eq!(
+            sql,
+            [
+                "ALTER TABLE \"books\" ADD COLUMN \"subtitle\" VARCHAR(100), ALTER COLUMN \"title\" TYPE TEXT USING \"title\"::TEXT, \
+                 ALTER COLUMN \"title\" DROP NOT NULL, DROP COLUMN \"isbn\", ADD CONSTRAINT \"books_title_not_empty\" CHECK (title <> '')",
+                "CREATE INDEX \"books_subtitle\" ON \"books\" (\"subtitle\")",
+                "ALTER TABLE \"books\" RENAME COLUMN \"price\" TO \"cost\"",
+                "ALTER TABLE \"books\" DROP CONSTRAINT \"books_code_key\"",
+                "ALTER TABLE \"books\" ALTER COLUMN \"cost\" SET DEFAULT 0",
+            ],
+            "the check is a change of its own (it names no column); the default of the renamed column waits for the rename"
         );
     }
 }

@@ -1,8 +1,11 @@
 //! The SQL the three databases write alike, built from a dialect's quoting, types and literals:
 //! each dialect's `render` uses these bricks for what is standard and writes the rest itself.
 
+use std::collections::HashSet;
+
 use super::Dialect;
-use crate::ops::{BulkInsert, CreateIndex, CreateTable, DropTable, Operation, RenameTable};
+use crate::error::Result;
+use crate::ops::{BatchAlterTable, BulkInsert, CreateIndex, CreateTable, DropTable, Operation, RenameTable};
 use crate::schema::{Column, Constraint, ForeignKey, ServerDefault};
 
 /// Rows per INSERT statement of a bulk insert: well under every database's limits.
@@ -177,6 +180,76 @@ pub(super) fn raw(dialect: &dyn Dialect, operation: &Operation) -> Vec<String> {
         }
         _ => Vec::new(),
     }
+}
+
+/// The changes of a batch, each rendered by `render` (as usual, but for what a dialect reads of
+/// the live table), with consecutive `ALTER TABLE` statements of the table merged into one
+/// statement of several actions (PostgreSQL and MariaDB take them), as long as no two of the
+/// merged changes touch the same column, index or constraint (both databases may carry out the
+/// actions of one statement in another order than written). A rename stays a statement of its
+/// own: PostgreSQL allows no other action with it.
+pub(super) fn batch(
+    dialect: &dyn Dialect,
+    batch: &BatchAlterTable,
+    render: &mut dyn FnMut(&Operation) -> Result<Vec<String>>,
+) -> Result<Vec<String>> {
+    let prefix = format!("ALTER TABLE {} ", dialect.quote_identifier(&batch.table));
+    let mut statements: Vec<String> = Vec::new();
+    let mut touched: HashSet<String> = HashSet::new();
+    // Whether the last statement is an `ALTER TABLE` that may take more actions.
+    let mut merging = false;
+    for change in &batch.operations {
+        let names = touched_names(change);
+        if names.iter().any(|name| touched.contains(name)) {
+            touched.clear();
+            merging = false;
+        }
+        touched.extend(names);
+        for statement in render(change)? {
+            let action = statement.strip_prefix(&prefix).filter(|action| !action.starts_with("RENAME"));
+            match (action, statements.last_mut()) {
+                (Some(action), Some(last)) if merging => {
+                    last.push_str(", ");
+                    last.push_str(action);
+                }
+                (action, _) => {
+                    merging = action.is_some();
+                    statements.push(statement);
+                }
+            }
+        }
+    }
+    Ok(statements)
+}
+
+/// The columns, index and constraint names a change of a batch touches, lowercase.
+fn touched_names(change: &Operation) -> Vec<String> {
+    let mut names: Vec<&str> = Vec::new();
+    match change {
+        Operation::AddColumn(op) => names.push(&op.column.name),
+        Operation::DropColumn(op) => names.push(&op.column),
+        Operation::AlterColumn(op) => {
+            names.extend([Some(op.column.as_str()), op.new_name.as_deref()].into_iter().flatten())
+        }
+        Operation::CreateIndex(op) => {
+            names.push(&op.index.name);
+            names.extend(op.index.columns.iter().map(String::as_str));
+        }
+        Operation::DropIndex(op) => names.push(&op.name),
+        Operation::AddConstraint(op) => {
+            names.push(op.constraint.name());
+            match &op.constraint {
+                Constraint::Unique { columns, .. } => names.extend(columns.iter().map(String::as_str)),
+                Constraint::ForeignKey(foreign_key) => {
+                    names.extend(foreign_key.columns.iter().map(String::as_str))
+                }
+                Constraint::Check { .. } => {}
+            }
+        }
+        Operation::DropConstraint(op) => names.push(&op.name),
+        _ => {}
+    }
+    names.into_iter().map(str::to_lowercase).collect()
 }
 
 /// Lowercase hexadecimal digits of bytes.

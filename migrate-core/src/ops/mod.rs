@@ -6,7 +6,7 @@ mod invert;
 mod record;
 mod validate;
 
-pub use record::Operations;
+pub use record::{BatchOperations, Operations};
 
 use crate::database::Database;
 use crate::schema::{Column, Constraint, ConstraintKind, Index, ServerDefault, Table, Type, Value};
@@ -43,6 +43,9 @@ pub enum Operation {
     BulkInsert(BulkInsert),
     /// Drops an enum type (PostgreSQL; nothing elsewhere, where enums live in their columns).
     DropEnum(DropEnum),
+    /// Several changes to one table, made together (Alembic's `batch_alter_table`): SQLite
+    /// rebuilds the table once for all of them.
+    BatchAlterTable(BatchAlterTable),
 }
 
 /// Raw SQL that differs by database: the statement for this database, or `otherwise`.
@@ -399,4 +402,15 @@ impl DropEnum {
         self.if_exists = true;
         self
     }
+}
+
+/// Several changes to one table, made together: columns added, dropped and altered, indexes and
+/// constraints created and dropped, in order.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct BatchAlterTable {
+    /// The table.
+    pub table: String,
+    /// The changes, each an operation on `table`.
+    pub operations: Vec<Operation>,
 }

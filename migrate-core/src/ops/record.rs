@@ -2,8 +2,8 @@
 //! recorded operation to be described further.
 
 use super::{
-    AddColumn, AddConstraint, AlterColumn, BulkInsert, CreateIndex, CreateTable, DropColumn, DropConstraint,
-    DropEnum, DropIndex, DropTable, ExecuteOn, Operation, RenameTable,
+    AddColumn, AddConstraint, AlterColumn, BatchAlterTable, BulkInsert, CreateIndex, CreateTable, DropColumn,
+    DropConstraint, DropEnum, DropIndex, DropTable, ExecuteOn, Operation, RenameTable,
 };
 use crate::database::Database;
 use crate::schema::{Column, Constraint, ConstraintKind, ForeignKey, Index, Table, Type, Value};
@@ -239,6 +239,22 @@ impl Operations {
         record!(self, DropEnum(DropEnum { name: name.into(), if_exists: false }))
     }
 
+    /// Records several changes to one table, described by `changes`, to be made together: SQLite
+    /// rebuilds the table once for all of them; the other databases make them in order.
+    pub fn batch_alter_table(
+        &mut self,
+        table: impl Into<String>,
+        changes: impl FnOnce(&mut BatchOperations),
+    ) -> &mut Self {
+        let mut batch = BatchOperations { table: table.into(), recorder: Operations::new() };
+        changes(&mut batch);
+        self.recorded.push(Operation::BatchAlterTable(BatchAlterTable {
+            table: batch.table,
+            operations: batch.recorder.recorded,
+        }));
+        self
+    }
+
     /// Records an operation built by hand.
     pub fn push(&mut self, operation: Operation) -> &mut Self {
         self.recorded.push(operation);
@@ -253,5 +269,94 @@ impl Operations {
     /// Takes the recorded operations, leaving the recorder empty.
     pub fn into_recorded(self) -> Vec<Operation> {
         self.recorded
+    }
+}
+
+/// The recorder `batch_alter_table` hands its closure: the changes of one table, without naming
+/// it each time (Alembic's `batch_op`).
+#[derive(Debug)]
+pub struct BatchOperations {
+    table: String,
+    recorder: Operations,
+}
+
+impl BatchOperations {
+    /// Adds a column (nullable unless said otherwise), to be described further.
+    pub fn add_column(&mut self, name: impl Into<String>, column_type: Type) -> &mut Column {
+        self.recorder.add_column(self.table.clone(), name, column_type)
+    }
+
+    /// Drops a column, with the constraints and indexes that cover it.
+    pub fn drop_column(&mut self, column: impl Into<String>) -> &mut DropColumn {
+        self.recorder.drop_column(self.table.clone(), column)
+    }
+
+    /// Changes a column: say what with `set_type`, `set_nullable`, `set_server_default`,
+    /// `drop_server_default` and `rename_to`.
+    pub fn alter_column(&mut self, column: impl Into<String>) -> &mut AlterColumn {
+        self.recorder.alter_column(self.table.clone(), column)
+    }
+
+    /// Creates an index on columns of the table.
+    pub fn create_index(
+        &mut self,
+        name: impl Into<String>,
+        columns: impl IntoIterator<Item = impl Into<String>>,
+    ) -> &mut CreateIndex {
+        self.recorder.create_index(name, self.table.clone(), columns)
+    }
+
+    /// Drops an index of the table.
+    pub fn drop_index(&mut self, name: impl Into<String>) -> &mut DropIndex {
+        self.recorder.drop_index(name, self.table.clone())
+    }
+
+    /// Adds a unique constraint over columns of the table.
+    pub fn create_unique(
+        &mut self,
+        name: impl Into<String>,
+        columns: impl IntoIterator<Item = impl Into<String>>,
+    ) -> &mut Self {
+        self.recorder.create_unique(name, self.table.clone(), columns);
+        self
+    }
+
+    /// Adds a foreign key from columns of the table to columns of `referenced_table`; its actions
+    /// follow.
+    pub fn create_foreign_key(
+        &mut self,
+        name: impl Into<String>,
+        columns: impl IntoIterator<Item = impl Into<String>>,
+        referenced_table: impl Into<String>,
+        referenced_columns: impl IntoIterator<Item = impl Into<String>>,
+    ) -> &mut ForeignKey {
+        self.recorder.create_foreign_key(
+            name,
+            self.table.clone(),
+            columns,
+            referenced_table,
+            referenced_columns,
+        )
+    }
+
+    /// Adds a check constraint: `expression` is SQL every row must satisfy.
+    pub fn create_check(&mut self, name: impl Into<String>, expression: impl Into<String>) -> &mut Self {
+        self.recorder.create_check(name, self.table.clone(), expression);
+        self
+    }
+
+    /// Drops a unique constraint.
+    pub fn drop_unique(&mut self, name: impl Into<String>) -> &mut DropConstraint {
+        self.recorder.drop_unique(name, self.table.clone())
+    }
+
+    /// Drops a foreign key.
+    pub fn drop_foreign_key(&mut self, name: impl Into<String>) -> &mut DropConstraint {
+        self.recorder.drop_foreign_key(name, self.table.clone())
+    }
+
+    /// Drops a check constraint.
+    pub fn drop_check(&mut self, name: impl Into<String>) -> &mut DropConstraint {
+        self.recorder.drop_check(name, self.table.clone())
     }
 }

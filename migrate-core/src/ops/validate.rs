@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use super::Operation;
+use super::{BatchAlterTable, Operation};
 use crate::error::{Error, Result};
 use crate::schema::{Column, Constraint, ServerDefault, Table};
 
@@ -40,6 +40,7 @@ impl Operation {
                 format!("{verb} \"{}\" on \"{}\"", op.name, op.table)
             }
             Operation::BulkInsert(op) => format!("bulk_insert into \"{}\"", op.table),
+            Operation::BatchAlterTable(op) => format!("batch_alter_table \"{}\"", op.table),
             Operation::DropEnum(op) => format!("drop_enum \"{}\"", op.name),
         }
     }
@@ -59,6 +60,7 @@ impl Operation {
             Operation::AddConstraint(op) => Some(&op.table),
             Operation::DropConstraint(op) => Some(&op.table),
             Operation::BulkInsert(op) => Some(&op.table),
+            Operation::BatchAlterTable(op) => Some(&op.table),
         }
     }
 
@@ -135,8 +137,46 @@ impl Operation {
                     })
                 }),
             Operation::DropEnum(op) => named("enum", &op.name),
+            Operation::BatchAlterTable(op) => named("table", &op.table).or_else(|| batch_problem(op)),
         }
     }
+}
+
+/// What is wrong with a batch: nothing in it, a change that isn't to its table's columns,
+/// indexes or constraints (SQLite rebuilds the one table for all of them), or a change that is
+/// wrong itself.
+fn batch_problem(batch: &BatchAlterTable) -> Option<String> {
+    if batch.operations.is_empty() {
+        return Some(
+            "the batch changes nothing: record changes inside it, e.g. `t.add_column(..)`".to_owned(),
+        );
+    }
+    batch.operations.iter().find_map(|operation| {
+        let describe = operation.describe();
+        let of_a_table = matches!(
+            operation,
+            Operation::AddColumn(_)
+                | Operation::DropColumn(_)
+                | Operation::AlterColumn(_)
+                | Operation::CreateIndex(_)
+                | Operation::DropIndex(_)
+                | Operation::AddConstraint(_)
+                | Operation::DropConstraint(_)
+        );
+        if !of_a_table {
+            return Some(format!(
+                "{describe} can't be part of a batch, which adds, drops and alters columns, indexes and \
+                 constraints of one table; record it before or after the batch"
+            ));
+        }
+        if operation.table() != Some(batch.table.as_str()) {
+            return Some(format!(
+                "{describe} changes another table than the batch's \"{}\"; record it in a batch of its own",
+                batch.table
+            ));
+        }
+        operation.problem().map(|reason| format!("{describe}: {reason}"))
+    })
 }
 
 /// The longest name every database keeps whole: PostgreSQL cuts longer ones short (so that a later
@@ -375,5 +415,53 @@ mod tests {
             });
         });
         assert!(message.contains("names column \"author_id\", which the table doesn't have"), "{message}");
+    }
+
+    #[test]
+    fn a_batch_that_changes_nothing_is_refused() {
+        let message = problem(|op| {
+            op.batch_alter_table("users", |_| {});
+        });
+        assert_eq!(
+            message,
+            "batch_alter_table \"users\" can't be run: the batch changes nothing: record changes inside it, e.g. \
+             `t.add_column(..)`"
+        );
+    }
+
+    #[test]
+    fn a_batch_names_the_change_inside_it_that_is_wrong() {
+        let message = problem(|op| {
+            op.batch_alter_table("users", |t| {
+                t.add_column("nickname", Type::Text);
+                t.alter_column("email");
+            });
+        });
+        assert!(
+            message.starts_with(
+                "batch_alter_table \"users\" can't be run: alter_column \"users\".\"email\": nothing to change"
+            ),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_batch_holds_only_changes_to_its_own_table() {
+        use crate::ops::{BatchAlterTable, Operation};
+        let mut other = Operations::new();
+        other.drop_column("posts", "title");
+        other.rename_table("users", "people");
+        let [drop_column, rename] = [other.recorded()[0].clone(), other.recorded()[1].clone()];
+        for (change, reason) in [
+            (drop_column, "drop_column \"posts\".\"title\" changes another table than the batch's \"users\""),
+            (rename, "rename_table \"users\" to \"people\" can't be part of a batch"),
+        ] {
+            let batch = Operation::BatchAlterTable(BatchAlterTable {
+                table: "users".to_owned(),
+                operations: vec![change],
+            });
+            let message = batch.validate().unwrap_err().to_string();
+            assert!(message.contains(reason), "{message}");
+        }
     }
 }

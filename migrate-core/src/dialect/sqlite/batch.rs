@@ -34,16 +34,28 @@ const CLAUSE_STARTS: &[&str] = &[
 
 /// One item of the table being rebuilt.
 enum Item<'s> {
-    /// A column: its definition as written, or as rewritten; whether its rows are copied.
-    Column { name: String, sql: String, parsed: Option<ColumnDefinition<'s>>, copied: bool },
+    /// A column: its definition as written (`parsed`, none for a column the rebuild adds), the
+    /// changes of the alters that apply to it, whether its rows are copied. Its name is the one it
+    /// has in the live table: renames follow the rebuild.
+    Column {
+        name: String,
+        sql: String,
+        parsed: Option<ColumnDefinition<'s>>,
+        altered: Option<Box<AlterColumn>>,
+        copied: bool,
+    },
     /// A table constraint.
     Constraint { sql: String, parsed: TableConstraint },
 }
 
 impl Item<'_> {
-    fn sql(&self) -> &str {
+    /// The item's definition in the new table.
+    fn sql(&self, dialect: &SqliteDialect) -> String {
         match self {
-            Item::Column { sql, .. } | Item::Constraint { sql, .. } => sql,
+            Item::Column { parsed: Some(parsed), altered: Some(alter), .. } => {
+                altered_column(dialect, parsed, alter)
+            }
+            Item::Column { sql, .. } | Item::Constraint { sql, .. } => sql.clone(),
         }
     }
 
@@ -52,7 +64,40 @@ impl Item<'_> {
     }
 }
 
-/// The statements that rebuild `live` with `operation`'s change made.
+/// What a change did to the table being rebuilt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Made {
+    /// The definition, the indexes or what follows the rebuild changed.
+    Changed,
+    /// An `if_exists`/`if_not_exists` form found nothing to do.
+    Nothing,
+}
+
+/// The table being rebuilt, as the changes of one operation or batch are made to it.
+struct Rebuild<'s> {
+    /// The table's name.
+    table: &'s str,
+    items: Vec<Item<'s>>,
+    /// Each column's name now (after the renames so far) and its name in `items`.
+    columns: Vec<(String, String)>,
+    /// The live indexes to create again: name and statement.
+    indexes: Vec<(String, String)>,
+    /// The columns of the live indexes (names in `items`).
+    index_columns: &'s [(String, String)],
+    /// What runs after the rebuild, in the order the changes asked.
+    afterwards: Vec<After>,
+}
+
+/// What runs after the rebuild.
+enum After {
+    /// A rename of a column, or a drop of an index the rebuild doesn't create.
+    Statement(String),
+    /// A new index: its name, its columns as the change named them, its statement.
+    Index { name: String, columns: Vec<String>, sql: String },
+}
+
+/// The statements that rebuild `live` with the change of `operation` made, or, for a batch, with
+/// every change inside it made: one rebuild for all of them.
 pub(super) fn rebuild(
     dialect: &SqliteDialect,
     operation: &Operation,
@@ -76,111 +121,50 @@ pub(super) fn rebuild(
                     name: parsed.name.clone(),
                     sql: (*text).to_owned(),
                     parsed: Some(parsed),
+                    altered: None,
                     copied,
                 }
             }
         });
     }
-    let position = |items: &[Item], column: &str| items.iter().position(|item| item.is_column(column));
-    let no_column = |column: &str| invalid(format!("table \"{}\" has no column \"{column}\"", live.name));
-
-    let mut dropped_column = None;
-    let mut afterwards = Vec::new();
+    let columns = items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Column { name, .. } => Some((name.clone(), name.clone())),
+            Item::Constraint { .. } => None,
+        })
+        .collect();
+    let mut rebuild = Rebuild {
+        table: &live.name,
+        items,
+        columns,
+        indexes: live.indexes.clone(),
+        index_columns: &live.index_columns,
+        afterwards: Vec::new(),
+    };
     match operation {
-        Operation::AlterColumn(op) => {
-            let at = position(&items, &op.column).ok_or_else(|| no_column(&op.column))?;
-            if let Item::Column { sql, parsed: Some(parsed), .. } = &mut items[at] {
-                *sql = altered_column(dialect, parsed, op);
-            }
-            if let Some(new_name) = &op.new_name {
-                afterwards.push(standard::rename_column(dialect, &live.name, &op.column, new_name));
+        Operation::BatchAlterTable(batch) => {
+            for change in &batch.operations {
+                rebuild.make(dialect, change)?;
             }
         }
-        Operation::DropColumn(op) => {
-            let Some(at) = position(&items, &op.column) else {
-                return if op.if_exists { Ok(Vec::new()) } else { Err(no_column(&op.column)) };
-            };
-            items.remove(at);
-            if !items.iter().any(|item| matches!(item, Item::Column { .. })) {
-                return Err(invalid("it is the table's only column; drop the table instead".to_owned()));
-            }
-            // As PostgreSQL does: the constraints over the column go with it.
-            items.retain(|item| match item {
-                Item::Constraint { parsed, .. } => {
-                    !parsed.columns.iter().any(|column| column.eq_ignore_ascii_case(&op.column))
-                }
-                Item::Column { .. } => true,
-            });
-            dropped_column = Some(op.column.as_str());
+        Operation::AddColumn(op)
+            if rebuild.position(&op.column.name).is_none() && adds_in_place(&op.column) =>
+        {
+            // Read first only because it was `if_not_exists`: it can be added in place after all.
+            return Ok(vec![dialect.add_column_in_place(op)]);
         }
-        Operation::AddColumn(op) => {
-            if position(&items, &op.column.name).is_some() {
-                return if op.if_not_exists {
-                    Ok(Vec::new())
-                } else {
-                    Err(invalid(format!("table \"{}\" already has column \"{}\"", live.name, op.column.name)))
-                };
-            }
-            if adds_in_place(&op.column) {
-                return Ok(vec![dialect.add_column_in_place(op)]);
-            }
-            let sql = dialect.column_definition(&op.column, None);
-            // After the last column: SQLite wants every column before the table constraints.
-            let after_columns =
-                items.iter().rposition(|item| matches!(item, Item::Column { .. })).map_or(0, |at| at + 1);
-            items.insert(
-                after_columns,
-                Item::Column { name: op.column.name.clone(), sql, parsed: None, copied: false },
-            );
-            for constraint in op.column.constraints(&live.name) {
-                items.push(new_constraint(dialect, &constraint));
+        single => {
+            if rebuild.make(dialect, single)? == Made::Nothing {
+                return Ok(Vec::new());
             }
         }
-        Operation::AddConstraint(op) => {
-            if find_constraint(&items, op.constraint.name()).is_some() {
-                return Err(invalid(format!(
-                    "table \"{}\" already has a constraint named \"{}\"",
-                    live.name,
-                    op.constraint.name()
-                )));
-            }
-            items.push(new_constraint(dialect, &op.constraint));
-        }
-        Operation::DropConstraint(op) => match find_constraint(&items, &op.name) {
-            None if op.if_exists => return Ok(Vec::new()),
-            None => {
-                return Err(invalid(format!(
-                    "table \"{}\" has no constraint named \"{}\" (SQLite keeps only the names given in its \
-                     definition; a unique index is dropped with drop_index)",
-                    live.name, op.name
-                )));
-            }
-            Some((_, kind)) if kind != Some(op.kind) => {
-                return Err(invalid(format!(
-                    "constraint \"{}\" of table \"{}\" is not a {} constraint",
-                    op.name,
-                    live.name,
-                    kind_name(op.kind)
-                )));
-            }
-            Some((Found::Table(at), _)) => {
-                items.remove(at);
-            }
-            Some((Found::Column(at), _)) => {
-                if let Item::Column { sql, parsed: Some(parsed), .. } = &mut items[at] {
-                    parsed.clauses.retain(|clause| {
-                        !clause.name.as_ref().is_some_and(|name| name.eq_ignore_ascii_case(&op.name))
-                    });
-                    *sql = parsed.write(&dialect.quote_identifier(&parsed.name), parsed.type_text);
-                }
-            }
-        },
-        _ => return Err(invalid("SQLite's batch mode doesn't apply to this operation".to_owned())),
     }
 
     let quoted = dialect.quote_identifier(&live.name);
     let temporary = dialect.quote_identifier(&format!("_migrate_rebuild_{}", live.name));
-    let copied: Vec<String> = items
+    let copied: Vec<String> = rebuild
+        .items
         .iter()
         .filter_map(|item| match item {
             Item::Column { name, copied: true, .. } => Some(name.clone()),
@@ -188,7 +172,7 @@ pub(super) fn rebuild(
         })
         .collect();
     let copied = standard::column_list(dialect, &copied);
-    let definitions: Vec<&str> = items.iter().map(Item::sql).collect();
+    let definitions: Vec<String> = rebuild.items.iter().map(|item| item.sql(dialect)).collect();
     // One item per line: an item may end with a `--` comment.
     let mut statements = vec![
         format!("CREATE TABLE {temporary} (\n  {}\n){}", definitions.join(",\n  "), table.options),
@@ -200,20 +184,218 @@ pub(super) fn rebuild(
         format!("ALTER TABLE {temporary} RENAME TO {quoted}"),
         "PRAGMA legacy_alter_table = OFF".to_owned(),
     ];
-    for (index, sql) in &live.indexes {
-        let covers_dropped = dropped_column.is_some_and(|dropped| {
-            live.index_columns
-                .iter()
-                .any(|(name, column)| name == index && column.eq_ignore_ascii_case(dropped))
-        });
-        // As PostgreSQL does: the indexes over a dropped column go with it.
-        if !covers_dropped {
-            statements.push(sql.clone());
-        }
-    }
+    statements.extend(rebuild.indexes.into_iter().map(|(_, sql)| sql));
     statements.extend(live.triggers.iter().map(|(_, sql)| sql.clone()));
-    statements.extend(afterwards);
+    statements.extend(rebuild.afterwards.into_iter().map(|after| match after {
+        After::Statement(sql) | After::Index { sql, .. } => sql,
+    }));
     Ok(statements)
+}
+
+impl Rebuild<'_> {
+    /// The name in `items` of the column now called `name`.
+    fn column(&self, name: &str) -> Option<&str> {
+        self.columns.iter().find(|(now, _)| now.eq_ignore_ascii_case(name)).map(|(_, item)| item.as_str())
+    }
+
+    fn position(&self, name: &str) -> Option<usize> {
+        let item = self.column(name)?;
+        self.items.iter().position(|candidate| candidate.is_column(item))
+    }
+
+    /// Makes `change` to the table, or nothing for an `if_exists`/`if_not_exists` form with
+    /// nothing to do.
+    fn make(&mut self, dialect: &SqliteDialect, change: &Operation) -> Result<Made> {
+        let table = self.table;
+        let invalid = |reason: String| Error::InvalidOperation { operation: change.describe(), reason };
+        let no_column = |column: &str| invalid(format!("table \"{table}\" has no column \"{column}\""));
+        let nothing = || -> Result<Made> { Ok(Made::Nothing) };
+        match change {
+            Operation::AlterColumn(op) => {
+                let at = self.position(&op.column).ok_or_else(|| no_column(&op.column))?;
+                let Item::Column { parsed, altered, .. } = &mut self.items[at] else {
+                    return Err(no_column(&op.column));
+                };
+                let redefines =
+                    op.new_type.is_some() || op.new_nullable.is_some() || op.new_server_default.is_some();
+                if redefines && parsed.is_none() {
+                    return Err(invalid(format!(
+                        "column \"{}\" is added in the same batch: give it its final definition there",
+                        op.column
+                    )));
+                }
+                if redefines {
+                    *altered = Some(Box::new(match altered.take() {
+                        Some(earlier) => merged_alter(*earlier, op),
+                        None => op.clone(),
+                    }));
+                }
+                if let Some(new_name) = &op.new_name {
+                    let rename = standard::rename_column(dialect, table, &op.column, new_name);
+                    self.afterwards.push(After::Statement(rename));
+                    if let Some(entry) =
+                        self.columns.iter_mut().find(|(now, _)| now.eq_ignore_ascii_case(&op.column))
+                    {
+                        entry.0 = new_name.clone();
+                    }
+                }
+            }
+            Operation::DropColumn(op) => {
+                let Some(at) = self.position(&op.column) else {
+                    return if op.if_exists { nothing() } else { Err(no_column(&op.column)) };
+                };
+                let Item::Column { name: dropped, .. } = self.items.remove(at) else {
+                    return Err(no_column(&op.column));
+                };
+                if !self.items.iter().any(|item| matches!(item, Item::Column { .. })) {
+                    return Err(invalid("it is the table's only column; drop the table instead".to_owned()));
+                }
+                self.columns.retain(|(_, item)| !item.eq_ignore_ascii_case(&dropped));
+                // As PostgreSQL does: the constraints and indexes over the column go with it.
+                self.items.retain(|item| match item {
+                    Item::Constraint { parsed, .. } => {
+                        !parsed.columns.iter().any(|column| column.eq_ignore_ascii_case(&dropped))
+                    }
+                    Item::Column { .. } => true,
+                });
+                let index_columns = self.index_columns;
+                self.indexes.retain(|(index, _)| {
+                    !index_columns
+                        .iter()
+                        .any(|(name, column)| name == index && column.eq_ignore_ascii_case(&dropped))
+                });
+                self.afterwards.retain(|after| match after {
+                    After::Index { columns, .. } => {
+                        !columns.iter().any(|column| column.eq_ignore_ascii_case(&op.column))
+                    }
+                    After::Statement(_) => true,
+                });
+            }
+            Operation::AddColumn(op) => {
+                if self.position(&op.column.name).is_some() {
+                    return if op.if_not_exists {
+                        nothing()
+                    } else {
+                        Err(invalid(format!("table \"{table}\" already has column \"{}\"", op.column.name)))
+                    };
+                }
+                let sql = dialect.column_definition(&op.column, None);
+                // After the last column: SQLite wants every column before the table constraints.
+                let after_columns = self
+                    .items
+                    .iter()
+                    .rposition(|item| matches!(item, Item::Column { .. }))
+                    .map_or(0, |at| at + 1);
+                self.items.insert(
+                    after_columns,
+                    Item::Column {
+                        name: op.column.name.clone(),
+                        sql,
+                        parsed: None,
+                        altered: None,
+                        copied: false,
+                    },
+                );
+                self.columns.push((op.column.name.clone(), op.column.name.clone()));
+                for constraint in op.column.constraints(table) {
+                    self.items.push(new_constraint(dialect, &constraint));
+                }
+            }
+            Operation::AddConstraint(op) => {
+                if find_constraint(&self.items, op.constraint.name()).is_some() {
+                    return Err(invalid(format!(
+                        "table \"{table}\" already has a constraint named \"{}\"",
+                        op.constraint.name()
+                    )));
+                }
+                let constraint = self.with_item_names(&op.constraint);
+                self.items.push(new_constraint(dialect, &constraint));
+            }
+            Operation::DropConstraint(op) => match find_constraint(&self.items, &op.name) {
+                None if op.if_exists => return nothing(),
+                None => {
+                    return Err(invalid(format!(
+                        "table \"{table}\" has no constraint named \"{}\" (SQLite keeps only the names given in its \
+                         definition; a unique index is dropped with drop_index)",
+                        op.name
+                    )));
+                }
+                Some((_, kind)) if kind != Some(op.kind) => {
+                    return Err(invalid(format!(
+                        "constraint \"{}\" of table \"{table}\" is not a {} constraint",
+                        op.name,
+                        kind_name(op.kind)
+                    )));
+                }
+                Some((Found::Table(at), _)) => {
+                    self.items.remove(at);
+                }
+                Some((Found::Column(at), _)) => {
+                    if let Item::Column { sql, parsed: Some(parsed), .. } = &mut self.items[at] {
+                        parsed.clauses.retain(|clause| {
+                            !clause.name.as_ref().is_some_and(|name| name.eq_ignore_ascii_case(&op.name))
+                        });
+                        *sql = parsed.write(&dialect.quote_identifier(&parsed.name), parsed.type_text);
+                    }
+                }
+            },
+            // In a batch only (a single one never needs the live table): after the rebuild, in
+            // order with the renames, so that they name the columns as they are then.
+            Operation::CreateIndex(op) => self.afterwards.push(After::Index {
+                name: op.index.name.clone(),
+                columns: op.index.columns.clone(),
+                sql: standard::create_index(dialect, op, false),
+            }),
+            Operation::DropIndex(op) => {
+                let named = |name: &String| name.eq_ignore_ascii_case(&op.name);
+                let live = self.indexes.iter().position(|(name, _)| named(name));
+                let new = self
+                    .afterwards
+                    .iter()
+                    .position(|after| matches!(after, After::Index { name, .. } if named(name)));
+                match (live, new) {
+                    // Not created after all.
+                    (_, Some(at)) => {
+                        self.afterwards.remove(at);
+                    }
+                    (Some(at), None) => {
+                        self.indexes.remove(at);
+                    }
+                    (None, None) => {
+                        let drop = dialect.render_valid(change, None)?;
+                        self.afterwards.extend(drop.into_iter().map(After::Statement));
+                    }
+                }
+            }
+            _ => return Err(invalid("SQLite's batch mode doesn't apply to this operation".to_owned())),
+        }
+        Ok(Made::Changed)
+    }
+
+    /// A constraint naming columns as the new table's definition does: before the renames the
+    /// same batch made (they follow the rebuild).
+    fn with_item_names(&self, constraint: &Constraint) -> Constraint {
+        let item_names = |columns: &[String]| -> Vec<String> {
+            columns.iter().map(|column| self.column(column).unwrap_or(column).to_owned()).collect()
+        };
+        let mut constraint = constraint.clone();
+        match &mut constraint {
+            Constraint::Unique { columns, .. } => *columns = item_names(columns),
+            Constraint::ForeignKey(foreign_key) => foreign_key.columns = item_names(&foreign_key.columns),
+            Constraint::Check { .. } => {}
+        }
+        constraint
+    }
+}
+
+/// Two alters of one column in a batch as one: what the later one changes wins.
+fn merged_alter(earlier: AlterColumn, later: &AlterColumn) -> AlterColumn {
+    AlterColumn {
+        new_type: later.new_type.clone().or(earlier.new_type),
+        new_nullable: later.new_nullable.or(earlier.new_nullable),
+        new_server_default: later.new_server_default.clone().or(earlier.new_server_default),
+        ..earlier
+    }
 }
 
 /// The column's definition with the alter's type, nullability and default; its name stays (a
@@ -386,6 +568,100 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "drop_unique \"adult\" on \"users\" can't be run: constraint \"adult\" of table \"users\" is not a unique constraint"
+        );
+    }
+
+    #[test]
+    fn a_batch_rebuilds_the_table_once_for_every_change_inside() {
+        let sql = rebuild_with(|op| {
+            op.batch_alter_table("users", |t| {
+                t.alter_column("email").set_type(Type::Text);
+                t.alter_column("email").set_nullable(true).rename_to("mail");
+                t.drop_column("age");
+                t.add_column("code", Type::Varchar(10)).not_null().server_default("x");
+                t.create_unique("users_mail_code", ["mail", "code"]);
+                t.create_index("users_code", ["code"]);
+                t.drop_unique("users_email_key");
+            });
+        });
+        assert_eq!(
+            sql,
+            [
+                "CREATE TABLE \"_migrate_rebuild_users\" (\n  \"id\" INTEGER NOT NULL,\n  \"email\" TEXT COLLATE NOCASE,\n  \
+                 \"code\" VARCHAR(10) NOT NULL DEFAULT 'x',\n  PRIMARY KEY (\"id\"),\n  \
+                 CONSTRAINT \"users_mail_code\" UNIQUE (\"email\", \"code\")\n)",
+                "INSERT INTO \"_migrate_rebuild_users\" (\"id\", \"email\") SELECT \"id\", \"email\" FROM \"users\"",
+                "DROP TABLE \"users\"",
+                "PRAGMA legacy_alter_table = ON",
+                "ALTER TABLE \"_migrate_rebuild_users\" RENAME TO \"users\"",
+                "PRAGMA legacy_alter_table = OFF",
+                "ALTER TABLE \"users\" RENAME COLUMN \"email\" TO \"mail\"",
+                "CREATE INDEX \"users_code\" ON \"users\" (\"code\")",
+            ],
+            "both alters of email made, the check and the index over age gone with it, the new unique \
+             constraint naming the column as it is before the rename that follows"
+        );
+    }
+
+    #[test]
+    fn a_batch_that_needs_no_rebuild_makes_its_changes_in_place() {
+        let mut op = Operations::new();
+        op.batch_alter_table("users", |t| {
+            t.add_column("nickname", Type::Text);
+            t.create_index("users_nickname", ["nickname"]);
+        });
+        assert_eq!(SqliteDialect.live_table_needed(&op.recorded()[0]), None);
+        assert_eq!(
+            SqliteDialect.render(&op.recorded()[0], None).unwrap(),
+            [
+                "ALTER TABLE \"users\" ADD COLUMN \"nickname\" TEXT",
+                "CREATE INDEX \"users_nickname\" ON \"users\" (\"nickname\")",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_column_the_batch_adds_can_be_renamed_afterwards() {
+        let sql = rebuild_with(|op| {
+            op.batch_alter_table("users", |t| {
+                t.add_column("code", Type::Varchar(10)).not_null().server_default("x");
+                t.alter_column("code").rename_to("short_code");
+            });
+        });
+        assert!(sql[0].contains("\"code\" VARCHAR(10) NOT NULL DEFAULT 'x'"), "{}", sql[0]);
+        assert_eq!(
+            sql.last().map(String::as_str),
+            Some("ALTER TABLE \"users\" RENAME COLUMN \"code\" TO \"short_code\"")
+        );
+    }
+
+    #[test]
+    fn an_index_the_batch_creates_goes_with_a_column_or_a_drop_later_in_the_batch() {
+        let sql = rebuild_with(|op| {
+            op.batch_alter_table("users", |t| {
+                t.create_index("users_email_age", ["email", "age"]);
+                t.create_index("users_id", ["id"]);
+                t.create_index("users_email", ["email"]);
+                t.drop_column("age");
+                t.drop_index("users_id");
+            });
+        });
+        let indexes: Vec<&String> = sql.iter().filter(|statement| statement.contains("INDEX")).collect();
+        assert_eq!(indexes, ["CREATE INDEX \"users_email\" ON \"users\" (\"email\")"]);
+    }
+
+    #[test]
+    fn altering_a_column_the_batch_adds_is_refused() {
+        let mut op = Operations::new();
+        op.batch_alter_table("users", |t| {
+            t.add_column("code", Type::Varchar(10));
+            t.alter_column("code").set_nullable(false);
+        });
+        let error = rebuild(&SqliteDialect, &op.recorded()[0], &live()).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "alter_column \"users\".\"code\" can't be run: column \"code\" is added in the same batch: give it its \
+             final definition there"
         );
     }
 }

@@ -103,12 +103,24 @@ impl Dialect for SqliteDialect {
             )],
             Operation::BulkInsert(op) => standard::insert(self, op),
             Operation::DropEnum(_) => Vec::new(),
+            // Nothing inside needs a rebuild: each change is made in place, in order.
+            Operation::BatchAlterTable(batch) => {
+                let mut statements = Vec::new();
+                for change in &batch.operations {
+                    statements.extend(self.render_valid(change, None)?);
+                }
+                statements
+            }
             _ => standard::raw(self, operation),
         })
     }
 
     fn live_table_needed<'o>(&self, operation: &'o Operation) -> Option<&'o str> {
         let rebuilds = match operation {
+            // One rebuild for every change inside, when one of them needs it.
+            Operation::BatchAlterTable(batch) => {
+                batch.operations.iter().any(|change| self.live_table_needed(change).is_some())
+            }
             Operation::AddColumn(op) => op.if_not_exists || !adds_in_place(&op.column),
             Operation::AlterColumn(op) => {
                 op.new_type.is_some() || op.new_nullable.is_some() || op.new_server_default.is_some()
