@@ -13,6 +13,7 @@ mod dialect;
 mod direction;
 mod error;
 mod graph;
+mod introspect;
 mod ops;
 mod registry;
 mod runner;
@@ -26,6 +27,9 @@ pub use dialect::TransactionMode;
 pub use direction::Direction;
 pub use error::{Error, MigrationFailure, Result};
 pub use graph::{Plan, Revision, RevisionGraph, RevisionSpec, Step};
+pub use introspect::{
+    Change, ColumnSchema, ColumnType, Difference, Schema, SchemaDiff, TableSchema, ViewSchema,
+};
 pub use ops::Operations;
 pub use registry::Migration;
 pub use runner::{Applied, Migrator, Report, upgrade_to_head, upgrade_to_heads};

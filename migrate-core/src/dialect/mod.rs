@@ -5,7 +5,7 @@
 //! no driver, so every dialect is built whatever the cargo features: offline SQL works for any
 //! database.
 
-mod definition;
+pub(crate) mod definition;
 mod lock;
 mod mysql;
 mod postgres;

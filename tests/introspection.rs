@@ -1,0 +1,389 @@
+//! Schema introspection on SQLite, PostgreSQL and MariaDB: what migrations declare reads back as
+//! declared, two databases built by the same migrations read equal, and a change shows as
+//! exactly that difference.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::{Kind, TestDatabase, migrator};
+use migrate::prelude::*;
+use migrate::{ColumnSchema, ColumnType, Constraint, ForeignKey, Index, MigratePool, Schema, TableSchema};
+
+/// Upgrades one scenario, with a version table of its own so that scenarios can share a
+/// database (its name starts with `migrate_version_`, so the schema leaves it out).
+async fn upgrade(db: &TestDatabase, prefix: &str, target: &str) {
+    migrator(prefix)
+        .version_table(format!("migrate_version_{prefix}"))
+        .upgrade(&db.pool, target)
+        .await
+        .unwrap_or_else(|e| panic!("upgrading {prefix} to {target}: {e}"));
+}
+
+async fn schema(db: &TestDatabase) -> Schema {
+    let mut connection = db.pool.migrate_connection().await.unwrap_or_else(|e| panic!("{e}"));
+    Schema::read(&mut connection).await.unwrap_or_else(|e| panic!("reading the schema: {e}"))
+}
+
+/// The table `name` as read from the database.
+async fn table(db: &TestDatabase, name: &str) -> TableSchema {
+    let schema = schema(db).await;
+    schema.table(name).cloned().unwrap_or_else(|| panic!("no table {name} in {schema:#?}"))
+}
+
+fn column(name: &str, column_type: Type) -> ColumnSchema {
+    ColumnSchema::new(name, ColumnType::Portable(column_type))
+}
+
+fn not_null(mut column: ColumnSchema) -> ColumnSchema {
+    column.nullable = false;
+    column
+}
+
+fn with_default(mut column: ColumnSchema, default: &str) -> ColumnSchema {
+    column.default = Some(default.to_owned());
+    column
+}
+
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|item| (*item).to_owned()).collect()
+}
+
+/// The auto-numbered 64-bit key migrate declares: SQLite's rowid is an INTEGER.
+fn id_column(kind: Kind) -> ColumnSchema {
+    let mut id = not_null(column("id", if kind == Kind::Sqlite { Type::Integer } else { Type::BigInt }));
+    id.auto_increment = true;
+    id
+}
+
+// ---- create_table ----
+
+#[migration(revision = "isct1", down_revision = None)]
+fn isct1(op: &mut Operations) {
+    op.create_table("orgs", |t| {
+        t.column("id", Type::BigInt).primary_key().auto_increment();
+        t.column("name", Type::Varchar(100)).not_null().unique();
+    });
+    op.create_table("users", |t| {
+        t.column("id", Type::BigInt).primary_key().auto_increment();
+        t.column("email", Type::Varchar(255)).not_null();
+        t.column("org_id", Type::BigInt)
+            .references("orgs", "id")
+            .on_delete(ReferentialAction::Cascade)
+            .on_update(ReferentialAction::SetNull);
+        t.column("status", Type::Text).not_null().server_default("active");
+        t.column("score", Type::Integer).server_default(0);
+        t.unique("users_email_org", ["email", "org_id"]);
+        t.check("users_score_positive", "score >= 0");
+    });
+}
+
+async fn create_table_reads_back_as_declared(db: Arc<TestDatabase>) {
+    upgrade(&db, "isct", "head").await;
+    let schema = schema(&db).await;
+    let names: Vec<&str> = schema.tables.iter().map(|table| table.name.as_str()).collect();
+    assert_eq!(names, ["orgs", "users"], "the version tables are left out");
+
+    let orgs = schema.table("orgs").unwrap();
+    assert_eq!(orgs.columns, [id_column(db.kind), not_null(column("name", Type::Varchar(100)))]);
+    assert_eq!(orgs.primary_key, strings(&["id"]));
+    assert_eq!(
+        orgs.constraints,
+        [Constraint::Unique { name: "orgs_name_key".to_owned(), columns: strings(&["name"]) }]
+    );
+    assert_eq!(orgs.indexes, []);
+
+    let users = schema.table("users").unwrap();
+    let status_default = "'active'";
+    assert_eq!(
+        users.columns,
+        [
+            id_column(db.kind),
+            not_null(column("email", Type::Varchar(255))),
+            column("org_id", Type::BigInt),
+            with_default(not_null(column("status", Type::Text)), status_default),
+            with_default(column("score", Type::Integer), "0"),
+        ]
+    );
+    let mut foreign_key = ForeignKey::new("users_org_id_fkey", ["org_id"], "orgs", ["id"]);
+    foreign_key.on_delete(ReferentialAction::Cascade).on_update(ReferentialAction::SetNull);
+    assert_eq!(
+        users.constraints,
+        [
+            Constraint::Unique { name: "users_email_org".to_owned(), columns: strings(&["email", "org_id"]) },
+            Constraint::ForeignKey(foreign_key),
+            Constraint::Check {
+                name: "users_score_positive".to_owned(),
+                expression: "score >= 0".to_owned()
+            },
+        ]
+    );
+    assert_eq!(users.indexes, Vec::<Index>::new());
+}
+
+// ---- every portable type ----
+
+/// Every portable type, one column each: (column, type declared).
+fn portable_types() -> Vec<(&'static str, Type)> {
+    vec![
+        ("small", Type::SmallInt),
+        ("integer", Type::Integer),
+        ("big", Type::BigInt),
+        ("text", Type::Text),
+        ("varchar", Type::Varchar(40)),
+        ("flag", Type::Boolean),
+        ("price", Type::Numeric { precision: 10, scale: 2 }),
+        ("ratio", Type::Float),
+        ("precise", Type::Double),
+        ("day", Type::Date),
+        ("clock", Type::Time),
+        ("local", Type::Timestamp { with_time_zone: false }),
+        ("zoned", Type::Timestamp { with_time_zone: true }),
+        ("uuid", Type::Uuid),
+        ("doc", Type::Json),
+        ("bytes", Type::Binary),
+        // Named like its column: MariaDB's enums have no name of their own.
+        ("mood", Type::enumeration("mood", ["happy", "it's complicated"])),
+    ]
+}
+
+#[migration(revision = "isty1", down_revision = None)]
+fn isty1(op: &mut Operations) {
+    op.create_table("typed", |t| {
+        for (name, column_type) in portable_types() {
+            t.column(name, column_type);
+        }
+    });
+}
+
+/// The type a declared type reads back as: what the database can tell apart.
+fn read_back(kind: Kind, declared: Type) -> Type {
+    match (kind, declared) {
+        // SQLite keeps JSON as TEXT.
+        (Kind::Sqlite, Type::Json) => Type::Text,
+        // MariaDB has no zoned timestamp.
+        (Kind::MySql, Type::Timestamp { .. }) => Type::Timestamp { with_time_zone: false },
+        (_, declared) => declared,
+    }
+}
+
+async fn every_portable_type_reads_back_as_declared(db: Arc<TestDatabase>) {
+    upgrade(&db, "isty", "head").await;
+    let typed = table(&db, "typed").await;
+    let expected: Vec<ColumnSchema> = portable_types()
+        .into_iter()
+        .map(|(name, declared)| column(name, read_back(db.kind, declared)))
+        .collect();
+    assert_eq!(typed.columns, expected);
+    assert_eq!(typed.constraints, [], "no check of SQLite's enum or MariaDB's JSON shows");
+}
+
+// ---- indexes ----
+
+#[migration(revision = "isix1", down_revision = None)]
+fn isix1(op: &mut Operations) {
+    op.create_table("articles", |t| {
+        t.column("id", Type::Integer).primary_key();
+        t.column("slug", Type::Varchar(100)).not_null();
+        t.column("author", Type::Varchar(100));
+        t.column("published", Type::Boolean).not_null().server_default(false);
+    });
+    op.create_index("articles_author_published", "articles", ["author", "published"]);
+    op.create_index("articles_slug", "articles", ["slug"]).unique();
+}
+
+#[migration(revision = "isix2", down_revision = "isix1")]
+fn isix2(op: &mut Operations) {
+    op.create_index("articles_live_slug", "articles", ["slug"]).unique().partial("published = TRUE");
+}
+
+async fn indexes_read_back_with_columns_uniqueness_and_condition(db: Arc<TestDatabase>) {
+    upgrade(&db, "isix", "isix1").await;
+    let articles = table(&db, "articles").await;
+    let author_published = Index::new("articles_author_published", "articles", ["author", "published"]);
+    let mut slug = Index::new("articles_slug", "articles", ["slug"]);
+    slug.unique = true;
+    if db.kind == Kind::MySql {
+        // A unique index is a unique constraint on MariaDB.
+        assert_eq!(articles.indexes, std::slice::from_ref(&author_published));
+        assert_eq!(
+            articles.constraints,
+            [Constraint::Unique { name: "articles_slug".to_owned(), columns: strings(&["slug"]) }]
+        );
+        return;
+    }
+    assert_eq!(articles.indexes, [author_published.clone(), slug.clone()]);
+    assert_eq!(articles.constraints, [], "no index shows as a constraint, nor the key's index");
+
+    upgrade(&db, "isix", "head").await;
+    let articles = table(&db, "articles").await;
+    let mut live_slug = Index::new("articles_live_slug", "articles", ["slug"]);
+    live_slug.unique = true;
+    live_slug.partial = Some("published = true".to_owned());
+    assert_eq!(articles.indexes, [author_published, live_slug, slug]);
+}
+
+// ---- add, alter and drop column ----
+
+#[migration(revision = "iscol1", down_revision = None)]
+fn iscol1(op: &mut Operations) {
+    op.create_table("products", |t| {
+        t.column("id", Type::Integer).primary_key();
+        t.column("sku", Type::Varchar(20)).not_null();
+        t.column("price", Type::Integer).server_default(0);
+        t.column("note", Type::Text);
+        t.column("legacy", Type::Text);
+    });
+}
+
+#[migration(revision = "iscol2", down_revision = "iscol1")]
+fn iscol2(op: &mut Operations) {
+    op.add_column("products", "stock", Type::BigInt).not_null().server_default(5);
+    op.alter_column("products", "sku").set_type(Type::Text).rename_to("code");
+    op.alter_column("products", "price").set_type(Type::BigInt).drop_server_default();
+    op.alter_column("products", "note").set_nullable(false).set_server_default("none");
+    op.drop_column("products", "legacy");
+}
+
+async fn added_altered_and_dropped_columns_read_back_as_declared(db: Arc<TestDatabase>) {
+    upgrade(&db, "iscol", "head").await;
+    let products = table(&db, "products").await;
+    let mut id = not_null(column("id", Type::Integer));
+    id.auto_increment = db.kind == Kind::Sqlite;
+    assert_eq!(
+        products.columns,
+        [
+            id,
+            not_null(column("code", Type::Text)),
+            column("price", Type::BigInt),
+            with_default(not_null(column("note", Type::Text)), "'none'"),
+            with_default(not_null(column("stock", Type::BigInt)), "5"),
+        ]
+    );
+    assert_eq!(products.primary_key, strings(&["id"]));
+}
+
+// ---- views ----
+
+#[migration(revision = "isvw1", down_revision = None)]
+fn isvw1(op: &mut Operations) {
+    op.create_table("people", |t| {
+        t.column("id", Type::Integer).primary_key();
+        t.column("name", Type::Text).not_null();
+        t.column("age", Type::Integer);
+    });
+    op.execute("CREATE VIEW adults AS SELECT id, name FROM people WHERE age >= 18");
+}
+
+async fn views_read_back_with_their_query(db: Arc<TestDatabase>) {
+    upgrade(&db, "isvw", "head").await;
+    let schema = schema(&db).await;
+    let names: Vec<&str> = schema.views.iter().map(|view| view.name.as_str()).collect();
+    assert_eq!(names, ["adults"]);
+    let definition = &schema.view("adults").unwrap().definition;
+    let expected = match db.kind {
+        Kind::Sqlite => "SELECT id, name FROM people WHERE age >= 18",
+        Kind::Postgres => "SELECT people.id, people.name FROM people WHERE (people.age >= 18)",
+        Kind::MySql => {
+            "select `people`.`id` AS `id`,`people`.`name` AS `name` from `people` where `people`.`age` >= 18"
+        }
+    };
+    assert_eq!(definition, expected);
+    assert!(schema.table("adults").is_none(), "a view is no table");
+}
+
+// ---- what is left out, what is kept as the database names it ----
+
+#[migration(revision = "isvt1", down_revision = None)]
+fn isvt1(op: &mut Operations) {
+    op.create_table("notes", |t| {
+        t.column("id", Type::Integer).primary_key();
+    });
+}
+
+async fn version_tables_named_in_the_settings_are_left_out(db: Arc<TestDatabase>) {
+    migrator("isvt")
+        .version_table("app_version")
+        .upgrade(&db.pool, "head")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(db.has_table("app_version").await);
+    let mut connection = db.pool.migrate_connection().await.unwrap_or_else(|e| panic!("{e}"));
+    let schema = Schema::read_without_version_tables(&mut connection, "app_version").await.unwrap();
+    let names: Vec<&str> = schema.tables.iter().map(|table| table.name.as_str()).collect();
+    assert_eq!(names, ["notes"]);
+}
+
+async fn types_without_a_portable_equivalent_keep_the_databases_name(db: Arc<TestDatabase>) {
+    let (sql, expected) = match db.kind {
+        Kind::Sqlite => ("CREATE TABLE natives (address MEDIUMINT)", "mediumint"),
+        Kind::Postgres => ("CREATE TABLE natives (address inet)", "inet"),
+        Kind::MySql => ("CREATE TABLE natives (address MEDIUMTEXT)", "mediumtext"),
+    };
+    db.execute(sql).await;
+    let natives = table(&db, "natives").await;
+    assert_eq!(natives.columns, [ColumnSchema::new("address", ColumnType::Native(expected.to_owned()))]);
+}
+
+// ---- comparing ----
+
+/// A second database of the same kind, migrated like the first.
+async fn twin(db: &TestDatabase, prefix: &str, target: &str) -> TestDatabase {
+    let twin = TestDatabase::create(db.kind)
+        .await
+        .unwrap_or_else(|| panic!("the first {:?} database exists", db.kind));
+    upgrade(&twin, prefix, target).await;
+    twin
+}
+
+async fn the_same_migrations_on_two_databases_read_equal(db: Arc<TestDatabase>) {
+    // MariaDB has no partial index (isix2).
+    let target = |prefix| if db.kind == Kind::MySql && prefix == "isix" { "isix1" } else { "heads" };
+    for prefix in ["isct", "isty", "isix", "iscol", "isvw"] {
+        upgrade(&db, prefix, target(prefix)).await;
+    }
+    let twin = twin(&db, "isct", "heads").await;
+    for prefix in ["isty", "isix", "iscol", "isvw"] {
+        upgrade(&twin, prefix, target(prefix)).await;
+    }
+    assert_eq!(schema(&db).await.tables.len(), 6, "every scenario's tables are there");
+    let diff = schema(&db).await.diff(&schema(&twin).await);
+    twin.remove().await;
+    assert!(diff.is_empty(), "{diff}");
+}
+
+#[migration(revision = "isone1", down_revision = None)]
+fn isone1(op: &mut Operations) {
+    op.create_table("accounts", |t| {
+        t.column("id", Type::Integer).primary_key();
+        t.column("email", Type::Varchar(255)).not_null().unique();
+        t.column("owner", Type::Integer).references("accounts", "id").on_delete(ReferentialAction::SetNull);
+        t.check("accounts_email_has_at", "email LIKE '%@%'");
+    });
+    op.create_index("accounts_owner", "accounts", ["owner"]);
+}
+
+#[migration(revision = "isone2", down_revision = "isone1")]
+fn isone2(op: &mut Operations) {
+    op.alter_column("accounts", "email").set_type(Type::Text);
+}
+
+async fn a_one_column_change_is_exactly_one_difference(db: Arc<TestDatabase>) {
+    upgrade(&db, "isone", "isone1").await;
+    let twin = twin(&db, "isone", "isone2").await;
+    let diff = schema(&db).await.diff(&schema(&twin).await);
+    twin.remove().await;
+    assert_eq!(diff.to_string(), "table \"accounts\": column \"email\": type VARCHAR(255) -> TEXT");
+}
+
+on_every_database!(
+    create_table_reads_back_as_declared,
+    every_portable_type_reads_back_as_declared,
+    indexes_read_back_with_columns_uniqueness_and_condition,
+    added_altered_and_dropped_columns_read_back_as_declared,
+    views_read_back_with_their_query,
+    version_tables_named_in_the_settings_are_left_out,
+    types_without_a_portable_equivalent_keep_the_databases_name,
+    the_same_migrations_on_two_databases_read_equal,
+    a_one_column_change_is_exactly_one_difference,
+);
