@@ -15,7 +15,7 @@ pub use diff::{Change, Difference, SchemaDiff};
 
 use std::fmt;
 
-use crate::connection::Connection;
+use crate::connection::{Connection, MigratePool};
 use crate::database::Database;
 use crate::error::{Error, Result};
 use crate::schema::{Constraint, Index, Type};
@@ -93,8 +93,14 @@ impl Schema {
         Self::read_without_version_tables(connection, DEFAULT_VERSION_TABLE).await
     }
 
+    /// Reads the schema of the database a pool connects to, as [`Schema::read`] does.
+    pub async fn read_pool(pool: &impl MigratePool) -> Result<Self> {
+        Self::read(&mut pool.migrate_connection().await?).await
+    }
+
     /// Reads the schema, leaving out the version tables named after `version_table` (the
-    /// table itself and `<version_table>_*`), as set with `Migrator::version_table`.
+    /// table itself and `<version_table>_*`), as set with `Migrator::version_table`;
+    /// [`Migrator::read_schema`](crate::Migrator::read_schema) reads with its own settings.
     pub async fn read_without_version_tables(
         connection: &mut Connection,
         version_table: &str,

@@ -21,6 +21,7 @@ use crate::dialect::TransactionMode;
 use crate::direction::Direction;
 use crate::error::{Error, Result};
 use crate::graph::{Revision, RevisionGraph};
+use crate::introspect::Schema;
 use crate::registry::Migration;
 
 use run::{Action, Run};
@@ -164,6 +165,12 @@ impl Migrator {
             }
             _ => Ok(heads),
         }
+    }
+
+    /// The database's schema, this migrator's version tables left out: what its migrations made.
+    pub async fn read_schema(&self, pool: &impl MigratePool) -> Result<Schema> {
+        let mut connection = pool.migrate_connection().await?;
+        Schema::read_without_version_tables(&mut connection, &self.settings.version_table).await
     }
 
     /// The revisions in a range (`base:head`, `-3:current`, `ae10:`), newest first, resolved
