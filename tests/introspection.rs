@@ -263,6 +263,42 @@ async fn added_altered_and_dropped_columns_read_back_as_declared(db: Arc<TestDat
     assert_eq!(products.primary_key, strings(&["id"]));
 }
 
+// ---- renames and drops ----
+
+#[migration(revision = "isrn1", down_revision = None)]
+fn isrn1(op: &mut Operations) {
+    op.create_table("drafts", |t| {
+        t.column("id", Type::Integer).primary_key();
+        t.column("title", Type::Varchar(80)).not_null();
+    });
+    op.create_table("scratch", |t| {
+        t.column("id", Type::Integer).primary_key();
+    });
+    op.create_index("drafts_title", "drafts", ["title"]);
+    op.create_index("drafts_id_title", "drafts", ["id", "title"]);
+}
+
+#[migration(revision = "isrn2", down_revision = "isrn1")]
+fn isrn2(op: &mut Operations) {
+    op.rename_table("drafts", "posts");
+    op.alter_column("posts", "title").rename_to("headline");
+    op.drop_index("drafts_id_title", "posts");
+    op.drop_table("scratch");
+}
+
+async fn renamed_and_dropped_objects_read_back_as_left(db: Arc<TestDatabase>) {
+    upgrade(&db, "isrn", "head").await;
+    let schema = schema(&db).await;
+    let names: Vec<&str> = schema.tables.iter().map(|table| table.name.as_str()).collect();
+    assert_eq!(names, ["posts"]);
+    let posts = schema.table("posts").unwrap();
+    let mut id = not_null(column("id", Type::Integer));
+    id.auto_increment = db.kind == Kind::Sqlite;
+    assert_eq!(posts.columns, [id, not_null(column("headline", Type::Varchar(80)))]);
+    // An index keeps its name through a table's rename, and follows its column's.
+    assert_eq!(posts.indexes, [Index::new("drafts_title", "posts", ["headline"])]);
+}
+
 // ---- views ----
 
 #[migration(revision = "isvw1", down_revision = None)]
@@ -514,6 +550,7 @@ on_every_database!(
     every_portable_type_reads_back_as_declared,
     indexes_read_back_with_columns_uniqueness_and_condition,
     added_altered_and_dropped_columns_read_back_as_declared,
+    renamed_and_dropped_objects_read_back_as_left,
     views_read_back_with_their_query,
     defaults_read_back_in_one_spelling,
     added_constraints_read_back_as_declared,

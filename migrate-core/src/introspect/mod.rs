@@ -61,7 +61,8 @@ pub struct ColumnSchema {
     pub nullable: bool,
     /// The default's SQL, normalised (`'x'`, `0`, `CURRENT_TIMESTAMP`); `None` for no default.
     pub default: Option<String>,
-    /// Whether the database numbers new rows itself (identity, serial, `AUTO_INCREMENT`, rowid).
+    /// Whether the database numbers new rows itself: an identity or serial column,
+    /// `AUTO_INCREMENT`, or on SQLite an `INTEGER` primary key (the rowid), however declared.
     pub auto_increment: bool,
 }
 
@@ -87,8 +88,9 @@ pub struct ViewSchema {
 }
 
 impl Schema {
-    /// Reads the schema of the database `connection` is to, leaving out the version tables of a
-    /// migrator with the default settings (`migrate_version*`).
+    /// Reads the schema of the database `connection` is to (PostgreSQL: the current schema;
+    /// MariaDB: the connection's database), leaving out the version tables of a migrator with
+    /// the default settings (`migrate_version*`).
     pub async fn read(connection: &mut Connection) -> Result<Self> {
         Self::read_without_version_tables(connection, DEFAULT_VERSION_TABLE).await
     }
@@ -179,6 +181,13 @@ impl ColumnSchema {
     }
 }
 
+impl ViewSchema {
+    /// A view of this name and query.
+    pub fn new(name: impl Into<String>, definition: impl Into<String>) -> Self {
+        Self { name: name.into(), definition: definition.into() }
+    }
+}
+
 impl fmt::Display for ColumnType {
     /// The type in SQL's standard spelling (`VARCHAR(255)`), or as the database names it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -202,7 +211,7 @@ impl fmt::Display for ColumnType {
             Type::Timestamp { with_time_zone: true } => f.write_str("TIMESTAMP WITH TIME ZONE"),
             Type::Uuid => f.write_str("UUID"),
             Type::Json => f.write_str("JSON"),
-            Type::Binary => f.write_str("BINARY"),
+            Type::Binary => f.write_str("BLOB"),
             Type::Enum { name, variants } => {
                 let variants: Vec<String> =
                     variants.iter().map(|variant| format!("'{}'", variant.replace('\'', "''"))).collect();

@@ -41,7 +41,7 @@ pub(super) async fn read(connection: &mut Connection) -> Result<Schema, sqlx::Er
         column.auto_increment = extra.to_ascii_lowercase().contains("auto_increment");
         // MariaDB writes an explicit or implied NULL default as the text NULL.
         if has_default && default != "NULL" {
-            column.default = Some(normalise::default(&default, &column.column_type));
+            column.default = normalise::default(&default, &column.column_type);
         }
         table.columns.push(column);
     }

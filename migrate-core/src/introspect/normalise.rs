@@ -22,10 +22,18 @@ pub(super) fn expression(sql: &str) -> String {
 
 /// A column default in one spelling: as [`expression`], but keywords keep their case, the
 /// current time and date have one name each, and a quoted number in a numeric column is a
-/// number.
-pub(super) fn default(sql: &str, column_type: &ColumnType) -> String {
+/// number. A NULL default is no default: `None`.
+pub(super) fn default(sql: &str, column_type: &ColumnType) -> Option<String> {
     let tokens = without_casts(sql, &tokenize(sql));
     let text = write_tokens(sql, &tokens, |_, text| text.to_owned());
+    if text.eq_ignore_ascii_case("null") {
+        return None;
+    }
+    Some(spelled(text, column_type))
+}
+
+/// The default's one spelling, casts and parentheses already gone.
+fn spelled(text: String, column_type: &ColumnType) -> String {
     let lower = text.to_ascii_lowercase();
     // A call's precision says how many fractional digits: `current_timestamp(6)`.
     let function = match lower.strip_suffix(')').and_then(|call| call.rsplit_once('(')) {
@@ -256,10 +264,17 @@ mod tests {
 
     #[test]
     fn defaults_lose_casts_and_parentheses() {
-        assert_eq!(default("'x'::text", &text()), "'x'");
-        assert_eq!(default("'x'::character varying", &text()), "'x'");
-        assert_eq!(default("'x'", &text()), "'x'");
-        assert_eq!(default("(lower('A'))", &text()), "lower('A')");
+        assert_eq!(default("'x'::text", &text()), Some("'x'".to_owned()));
+        assert_eq!(default("'x'::character varying", &text()), Some("'x'".to_owned()));
+        assert_eq!(default("'x'", &text()), Some("'x'".to_owned()));
+        assert_eq!(default("(lower('A'))", &text()), Some("lower('A')".to_owned()));
+    }
+
+    #[test]
+    fn a_null_default_is_no_default() {
+        assert_eq!(default("NULL::character varying", &text()), None);
+        assert_eq!(default("NULL", &text()), None);
+        assert_eq!(default("'NULL'", &text()), Some("'NULL'".to_owned()), "the text NULL is a value");
     }
 
     #[test]
@@ -272,22 +287,26 @@ mod tests {
             "now()",
             "(CURRENT_TIMESTAMP)",
         ] {
-            assert_eq!(default(spelling, &timestamp), "CURRENT_TIMESTAMP", "{spelling}");
+            assert_eq!(default(spelling, &timestamp), Some("CURRENT_TIMESTAMP".to_owned()), "{spelling}");
         }
         for spelling in ["CURRENT_DATE", "curdate()", "(CURRENT_DATE)"] {
-            assert_eq!(default(spelling, &ColumnType::Portable(Type::Date)), "CURRENT_DATE", "{spelling}");
+            assert_eq!(
+                default(spelling, &ColumnType::Portable(Type::Date)),
+                Some("CURRENT_DATE".to_owned()),
+                "{spelling}"
+            );
         }
     }
 
     #[test]
     fn quoted_numbers_in_numeric_columns_are_numbers() {
         let integer = ColumnType::Portable(Type::Integer);
-        assert_eq!(default("'-1'::integer", &integer), "-1");
+        assert_eq!(default("'-1'::integer", &integer), Some("-1".to_owned()));
         assert_eq!(
             default("'10.50'::numeric", &ColumnType::Portable(Type::Numeric { precision: 10, scale: 2 })),
-            "10.50"
+            Some("10.50".to_owned())
         );
-        assert_eq!(default("'5'::text", &text()), "'5'", "text stays text");
+        assert_eq!(default("'5'::text", &text()), Some("'5'".to_owned()), "text stays text");
     }
 
     #[test]

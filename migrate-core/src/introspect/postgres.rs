@@ -61,7 +61,7 @@ pub(super) async fn read(connection: &mut Connection) -> Result<Schema, sqlx::Er
             if default.starts_with("nextval(") {
                 column.auto_increment = true;
             } else {
-                column.default = Some(normalise::default(&default, &column.column_type));
+                column.default = normalise::default(&default, &column.column_type);
             }
         }
         schema.tables[at].columns.push(column);

@@ -61,7 +61,7 @@ async fn read_table(connection: &mut Connection, name: &str, sql: &str) -> Resul
         let column_type = column_type(&declared_type);
         let mut column = ColumnSchema::new(&column_name, column_type);
         column.nullable = not_null == "0";
-        column.default = row[3].as_ref().map(|_| normalise::default(&default, &column.column_type));
+        column.default = row[3].as_ref().and_then(|_| normalise::default(&default, &column.column_type));
         if let Ok(position) = key_position.parse::<u32>()
             && position > 0
         {
