@@ -243,6 +243,8 @@ fn iscol2(op: &mut Operations) {
     op.alter_column("products", "price").set_type(Type::BigInt).drop_server_default();
     op.alter_column("products", "note").set_nullable(false).set_server_default("none");
     op.drop_column("products", "legacy");
+    op.add_column("products", "barcode", Type::Varchar(13)).unique();
+    op.add_column("products", "replaced_by", Type::Integer).references("products", "id");
 }
 
 async fn added_altered_and_dropped_columns_read_back_as_declared(db: Arc<TestDatabase>) {
@@ -258,9 +260,23 @@ async fn added_altered_and_dropped_columns_read_back_as_declared(db: Arc<TestDat
             column("price", Type::BigInt),
             with_default(not_null(column("note", Type::Text)), "'none'"),
             with_default(not_null(column("stock", Type::BigInt)), "5"),
+            column("barcode", Type::Varchar(13)),
+            column("replaced_by", Type::Integer),
         ]
     );
     assert_eq!(products.primary_key, strings(&["id"]));
+    assert_eq!(
+        products.constraints,
+        [
+            Constraint::Unique { name: "products_barcode_key".to_owned(), columns: strings(&["barcode"]) },
+            Constraint::ForeignKey(ForeignKey::new(
+                "products_replaced_by_fkey",
+                ["replaced_by"],
+                "products",
+                ["id"]
+            )),
+        ]
+    );
 }
 
 // ---- renames and drops ----
@@ -297,6 +313,59 @@ async fn renamed_and_dropped_objects_read_back_as_left(db: Arc<TestDatabase>) {
     assert_eq!(posts.columns, [id, not_null(column("headline", Type::Varchar(80)))]);
     // An index keeps its name through a table's rename, and follows its column's.
     assert_eq!(posts.indexes, [Index::new("drafts_title", "posts", ["headline"])]);
+}
+
+// ---- names that need quoting ----
+
+const ODD_TABLE: &str = "order \"lines\"";
+
+#[migration(revision = "isodd1", down_revision = None)]
+fn isodd1(op: &mut Operations) {
+    op.create_table("select", |t| {
+        t.column("from", Type::Integer).primary_key();
+    });
+    op.create_table(ODD_TABLE, |t| {
+        t.column("where", Type::Integer).primary_key();
+        t.column("user's name", Type::Varchar(50)).not_null().unique();
+        t.column("group", Type::Integer).references("select", "from").on_delete(ReferentialAction::SetNull);
+        t.check("it's \"positive\"", "\"where\" > 0");
+    });
+    op.create_index("by `name`", ODD_TABLE, ["user's name", "group"]);
+    op.execute_on(Database::MySql, "CREATE VIEW `odd view` AS SELECT `where` FROM `order \"lines\"`");
+    op.execute_on(
+        Database::Postgres,
+        "CREATE VIEW \"odd view\" AS SELECT \"where\" FROM \"order \"\"lines\"\"\"",
+    );
+    op.execute_on(
+        Database::Sqlite,
+        "CREATE VIEW \"odd view\" AS SELECT \"where\" FROM \"order \"\"lines\"\"\"",
+    );
+}
+
+async fn names_with_spaces_quotes_and_reserved_words_read_back(db: Arc<TestDatabase>) {
+    upgrade(&db, "isodd", "head").await;
+    let schema = schema(&db).await;
+    let odd = schema.table(ODD_TABLE).unwrap_or_else(|| panic!("{schema:#?}"));
+    let names: Vec<&str> = odd.columns.iter().map(|column| column.name.as_str()).collect();
+    assert_eq!(names, ["where", "user's name", "group"]);
+    assert_eq!(odd.primary_key, strings(&["where"]));
+    assert_eq!(odd.indexes, [Index::new("by `name`", ODD_TABLE, ["user's name", "group"])]);
+    let mut foreign_key = ForeignKey::new(format!("{ODD_TABLE}_group_fkey"), ["group"], "select", ["from"]);
+    foreign_key.on_delete(ReferentialAction::SetNull);
+    // Without ANSI_QUOTES, MariaDB reads the check's "where" as a string, and says so.
+    let check = if db.kind == Kind::MySql { "'where' > 0" } else { "where > 0" };
+    assert_eq!(
+        odd.constraints,
+        [
+            Constraint::Unique {
+                name: format!("{ODD_TABLE}_user's name_key"),
+                columns: strings(&["user's name"])
+            },
+            Constraint::ForeignKey(foreign_key),
+            Constraint::Check { name: "it's \"positive\"".to_owned(), expression: check.to_owned() },
+        ]
+    );
+    assert!(schema.view("odd view").is_some(), "{:?}", schema.views);
 }
 
 // ---- views ----
@@ -508,14 +577,14 @@ async fn twin(db: &TestDatabase, prefix: &str, target: &str) -> TestDatabase {
 async fn the_same_migrations_on_two_databases_read_equal(db: Arc<TestDatabase>) {
     // MariaDB has no partial index (isix2).
     let target = |prefix| if db.kind == Kind::MySql && prefix == "isix" { "isix1" } else { "heads" };
-    for prefix in ["isct", "isty", "isix", "iscol", "isvw", "isdf", "iskey"] {
+    for prefix in ["isct", "isty", "isix", "iscol", "isvw", "isdf", "iskey", "isodd", "isrn"] {
         upgrade(&db, prefix, target(prefix)).await;
     }
     let twin = twin(&db, "isct", "heads").await;
-    for prefix in ["isty", "isix", "iscol", "isvw", "isdf", "iskey"] {
+    for prefix in ["isty", "isix", "iscol", "isvw", "isdf", "iskey", "isodd", "isrn"] {
         upgrade(&twin, prefix, target(prefix)).await;
     }
-    assert_eq!(schema(&db).await.tables.len(), 9, "every scenario's tables are there");
+    assert_eq!(schema(&db).await.tables.len(), 12, "every scenario's tables are there");
     let diff = schema(&db).await.diff(&schema(&twin).await);
     twin.remove().await;
     assert!(diff.is_empty(), "{diff}");
@@ -551,6 +620,7 @@ on_every_database!(
     indexes_read_back_with_columns_uniqueness_and_condition,
     added_altered_and_dropped_columns_read_back_as_declared,
     renamed_and_dropped_objects_read_back_as_left,
+    names_with_spaces_quotes_and_reserved_words_read_back,
     views_read_back_with_their_query,
     defaults_read_back_in_one_spelling,
     added_constraints_read_back_as_declared,
