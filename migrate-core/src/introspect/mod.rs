@@ -128,8 +128,28 @@ impl Schema {
         self.views.iter().find(|view| view.name == name)
     }
 
+    /// The table named `name`, to fill in as a reader finds its parts.
+    fn table_mut(&mut self, name: &str) -> Option<&mut TableSchema> {
+        self.tables.iter_mut().find(|table| table.name == name)
+    }
+
     /// How `other` differs from this schema: what this one has that `other` lacks (missing),
     /// what only `other` has (extra), and what both have but differently (changed).
+    ///
+    /// ```
+    /// use migrate_core::{ColumnSchema, ColumnType, Schema, TableSchema, Type};
+    ///
+    /// let users = |email: Type| {
+    ///     let mut table = TableSchema::new("users");
+    ///     table.columns.push(ColumnSchema::new("email", ColumnType::Portable(email)));
+    ///     let mut schema = Schema::default();
+    ///     schema.tables.push(table);
+    ///     schema
+    /// };
+    /// let diff = users(Type::Varchar(255)).diff(&users(Type::Text));
+    /// assert_eq!(diff.to_string(), r#"table "users": column "email": type VARCHAR(255) -> TEXT"#);
+    /// assert!(users(Type::Text).diff(&users(Type::Text)).is_empty());
+    /// ```
     pub fn diff(&self, other: &Schema) -> SchemaDiff {
         diff::schemas(self, other)
     }

@@ -22,9 +22,6 @@ pub(super) async fn read(connection: &mut Connection) -> Result<Schema, sqlx::Er
         let [name] = texts(row);
         schema.tables.push(TableSchema::new(name));
     }
-    fn table<'s>(schema: &'s mut Schema, name: &str) -> Option<&'s mut TableSchema> {
-        schema.tables.iter_mut().find(|table| table.name == name)
-    }
 
     let columns = connection
         .fetch_texts(
@@ -35,7 +32,7 @@ pub(super) async fn read(connection: &mut Connection) -> Result<Schema, sqlx::Er
     for row in columns {
         let has_default = row.get(4).is_some_and(Option::is_some);
         let [table_name, name, type_name, nullable, default, extra] = texts(row);
-        let Some(table) = table(&mut schema, &table_name) else { continue };
+        let Some(table) = schema.table_mut(&table_name) else { continue };
         let mut column = ColumnSchema::new(&name, column_type(&type_name, &name));
         column.nullable = nullable == "YES";
         column.auto_increment = extra.to_ascii_lowercase().contains("auto_increment");
@@ -56,7 +53,7 @@ pub(super) async fn read(connection: &mut Connection) -> Result<Schema, sqlx::Er
         .await?;
     for row in statistics {
         let [table_name, name, non_unique, column] = texts(row);
-        let Some(table) = table(&mut schema, &table_name) else { continue };
+        let Some(table) = schema.table_mut(&table_name) else { continue };
         if name == "PRIMARY" {
             table.primary_key.push(column);
         } else if non_unique == "0" {
@@ -85,7 +82,7 @@ pub(super) async fn read(connection: &mut Connection) -> Result<Schema, sqlx::Er
     for row in foreign_keys {
         let [table_name, name, column, referenced_table, referenced_column, on_update, on_delete] =
             texts(row);
-        let Some(table) = table(&mut schema, &table_name) else { continue };
+        let Some(table) = schema.table_mut(&table_name) else { continue };
         match table.constraints.iter_mut().find(|constraint| constraint.name() == name) {
             Some(Constraint::ForeignKey(key)) => {
                 key.columns.push(column);
@@ -108,7 +105,7 @@ pub(super) async fn read(connection: &mut Connection) -> Result<Schema, sqlx::Er
         .await?;
     for row in checks {
         let [table_name, name, clause] = texts(row);
-        let Some(table) = table(&mut schema, &table_name) else { continue };
+        let Some(table) = schema.table_mut(&table_name) else { continue };
         table.constraints.push(Constraint::Check { name, expression: normalise::expression(&clause) });
     }
     for table in &mut schema.tables {

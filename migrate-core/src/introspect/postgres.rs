@@ -5,8 +5,9 @@ use super::{ColumnSchema, ColumnType, Schema, TableSchema, ViewSchema, list, tex
 use crate::connection::Connection;
 use crate::schema::{Constraint, ForeignKey, Index, ReferentialAction, Type};
 
-/// The tables of the current schema (partitioned ones too).
-const IN_SCHEMA: &str = "c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p')";
+/// The tables of the current schema (a partitioned table, not its partitions).
+const IN_SCHEMA: &str =
+    "c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p') AND NOT c.relispartition";
 
 /// Reads every table and view of the current schema.
 pub(super) async fn read(connection: &mut Connection) -> Result<Schema, sqlx::Error> {
@@ -18,9 +19,6 @@ pub(super) async fn read(connection: &mut Connection) -> Result<Schema, sqlx::Er
         let [name] = texts(row);
         schema.tables.push(TableSchema::new(name));
     }
-    let table = |schema: &mut Schema, name: &str| -> Option<usize> {
-        schema.tables.iter().position(|table| table.name == name)
-    };
 
     let columns = connection
         .fetch_texts(&format!(
@@ -47,7 +45,7 @@ pub(super) async fn read(connection: &mut Connection) -> Result<Schema, sqlx::Er
             variants,
             has_default,
         ] = texts(row);
-        let Some(at) = table(&mut schema, &table_name) else { continue };
+        let Some(table) = schema.table_mut(&table_name) else { continue };
         let column_type = if type_kind == "e" {
             ColumnType::Portable(Type::Enum { name: enum_name, variants: list(&variants) })
         } else {
@@ -64,7 +62,7 @@ pub(super) async fn read(connection: &mut Connection) -> Result<Schema, sqlx::Er
                 column.default = normalise::default(&default, &column.column_type);
             }
         }
-        schema.tables[at].columns.push(column);
+        table.columns.push(column);
     }
 
     let constraints = connection
@@ -92,8 +90,7 @@ pub(super) async fn read(connection: &mut Connection) -> Result<Schema, sqlx::Er
             on_update,
             definition,
         ] = texts(row);
-        let Some(at) = table(&mut schema, &table_name) else { continue };
-        let table = &mut schema.tables[at];
+        let Some(table) = schema.table_mut(&table_name) else { continue };
         match kind.as_str() {
             "p" => table.primary_key = list(&columns),
             "u" => table.constraints.push(Constraint::Unique { name, columns: list(&columns) }),
@@ -126,11 +123,11 @@ pub(super) async fn read(connection: &mut Connection) -> Result<Schema, sqlx::Er
         .await?;
     for row in indexes {
         let [table_name, name, unique, condition, columns] = texts(row);
-        let Some(at) = table(&mut schema, &table_name) else { continue };
+        let Some(table) = schema.table_mut(&table_name) else { continue };
         let mut index = Index::new(name, table_name, list(&columns));
         index.unique = unique == "1";
         index.partial = (!condition.is_empty()).then(|| normalise::expression(&condition));
-        schema.tables[at].indexes.push(index);
+        table.indexes.push(index);
     }
 
     let views = connection
