@@ -8,7 +8,9 @@ use std::sync::Arc;
 
 use common::{Kind, TestDatabase, migrator};
 use migrate::prelude::*;
-use migrate::{ColumnSchema, ColumnType, Constraint, ForeignKey, Index, MigratePool, Schema, TableSchema};
+use migrate::{
+    ColumnSchema, ColumnType, Constraint, EnumSchema, ForeignKey, Index, MigratePool, Schema, TableSchema,
+};
 
 /// Upgrades one scenario, with a version table of its own so that scenarios can share a
 /// database (its name starts with `migrate_version_`, so the schema leaves it out).
@@ -66,7 +68,7 @@ fn isct1(op: &mut Operations) {
     });
     op.create_table("users", |t| {
         t.column("id", Type::BigInt).primary_key().auto_increment();
-        t.column("email", Type::Varchar(255)).not_null();
+        t.column("email", Type::Varchar(255)).not_null().comment("where we write, it's checked");
         t.column("org_id", Type::BigInt)
             .references("orgs", "id")
             .on_delete(ReferentialAction::Cascade)
@@ -75,6 +77,7 @@ fn isct1(op: &mut Operations) {
         t.column("score", Type::Integer).server_default(0);
         t.unique("users_email_org", ["email", "org_id"]);
         t.check("users_score_positive", "score >= 0");
+        t.comment("people who sign in");
     });
 }
 
@@ -94,12 +97,18 @@ async fn create_table_reads_back_as_declared(db: Arc<TestDatabase>) {
     assert_eq!(orgs.indexes, []);
 
     let users = schema.table("users").unwrap();
+    // SQLite keeps no comments.
+    let comment = |text: &str| (db.kind != Kind::Sqlite).then(|| text.to_owned());
+    assert_eq!(users.comment, comment("people who sign in"));
+    assert_eq!(orgs.comment, None);
+    let mut email = not_null(column("email", Type::Varchar(255)));
+    email.comment = comment("where we write, it's checked");
     let status_default = "'active'";
     assert_eq!(
         users.columns,
         [
             id_column(db.kind),
-            not_null(column("email", Type::Varchar(255))),
+            email,
             column("org_id", Type::BigInt),
             with_default(not_null(column("status", Type::Text)), status_default),
             with_default(column("score", Type::Integer), "0"),
@@ -176,6 +185,12 @@ async fn every_portable_type_reads_back_as_declared(db: Arc<TestDatabase>) {
         .collect();
     assert_eq!(typed.columns, expected);
     assert_eq!(typed.constraints, [], "no check of SQLite's enum or MariaDB's JSON shows");
+    let enums = schema(&db).await.enums;
+    if db.kind == Kind::Postgres {
+        assert_eq!(enums, [EnumSchema::new("mood", ["happy", "it's complicated"])]);
+    } else {
+        assert_eq!(enums, [], "an enum is its column's type");
+    }
 }
 
 // ---- indexes ----

@@ -28,7 +28,7 @@ pub use direction::Direction;
 pub use error::{Error, MigrationFailure, Result};
 pub use graph::{Plan, Revision, RevisionGraph, RevisionSpec, Step};
 pub use introspect::{
-    Change, ColumnSchema, ColumnType, Difference, Schema, SchemaDiff, TableSchema, ViewSchema,
+    Change, ColumnSchema, ColumnType, Difference, EnumSchema, Schema, SchemaDiff, TableSchema, ViewSchema,
 };
 pub use ops::Operations;
 pub use registry::Migration;

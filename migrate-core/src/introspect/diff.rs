@@ -2,14 +2,14 @@
 
 use std::fmt;
 
-use super::{ColumnSchema, Schema, TableSchema, ViewSchema};
+use super::{ColumnSchema, EnumSchema, Schema, TableSchema, ViewSchema, variant_list};
 use crate::schema::{Constraint, Index};
 
 /// How one schema differs from another: empty when they are equal.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SchemaDiff {
-    /// The differences, tables first (in name order), then views.
+    /// The differences, tables first (in name order), then views, then enum types.
     pub differences: Vec<Difference>,
 }
 
@@ -130,6 +130,20 @@ pub(super) fn schemas(expected: &Schema, found: &Schema) -> SchemaDiff {
             differences.changed(object, "definition", expected.definition.clone(), found.definition.clone())
         },
     );
+    differences.pair(
+        &expected.enums,
+        &found.enums,
+        |enumeration| enumeration.name.clone(),
+        |enumeration| format!("enum {}", quoted(&enumeration.name)),
+        |differences, object, expected: &EnumSchema, found: &EnumSchema| {
+            differences.changed(
+                object,
+                "variants",
+                variant_list(&expected.variants),
+                variant_list(&found.variants),
+            )
+        },
+    );
     SchemaDiff { differences: differences.0 }
 }
 
@@ -155,6 +169,7 @@ fn tables(differences: &mut Differences, table: &str, expected: &TableSchema, fo
         order(&expected.columns, &found.columns),
         order(&found.columns, &expected.columns),
     );
+    differences.changed(table, "comment", comment(&expected.comment), comment(&found.comment));
     let key = |columns: &[String]| {
         if columns.is_empty() { "none".to_owned() } else { format!("({})", columns.join(", ")) }
     };
@@ -197,6 +212,12 @@ fn columns(differences: &mut Differences, column: &str, expected: &ColumnSchema,
         numbering(expected.auto_increment),
         numbering(found.auto_increment),
     );
+    differences.changed(column, "comment", comment(&expected.comment), comment(&found.comment));
+}
+
+/// A comment as a string literal, or `none`.
+fn comment(comment: &Option<String>) -> String {
+    comment.as_ref().map_or_else(|| "none".to_owned(), |text| format!("'{}'", text.replace('\'', "''")))
 }
 
 /// What pairs a constraint with its counterpart: its kind and name, or for an unnamed one its
@@ -265,7 +286,7 @@ fn quoted(name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::ColumnType;
+    use super::super::{ColumnType, EnumSchema};
     use super::*;
     use crate::schema::{ForeignKey, ReferentialAction, Type};
 
@@ -285,7 +306,7 @@ mod tests {
     }
 
     fn schema(tables: Vec<TableSchema>) -> Schema {
-        Schema { tables, views: Vec::new() }
+        Schema { tables, ..Schema::default() }
     }
 
     #[test]
@@ -334,6 +355,20 @@ mod tests {
         assert_eq!(
             diff.to_string(),
             "table \"users\": foreign key \"users_org_fkey\": definition (org_id) REFERENCES orgs (id) ON DELETE CASCADE -> (org_id) REFERENCES orgs (id) ON DELETE SET NULL"
+        );
+    }
+
+    #[test]
+    fn enum_types_and_comments_compare_too() {
+        let mut expected = schema(vec![users()]);
+        expected.enums.push(EnumSchema::new("mood", ["happy", "sad"]));
+        let mut found = schema(vec![users()]);
+        found.tables[0].columns[1].comment = Some("it's the address".to_owned());
+        found.enums.push(EnumSchema::new("mood", ["happy"]));
+        assert_eq!(
+            expected.diff(&found).to_string(),
+            "table \"users\": column \"email\": comment none -> 'it''s the address'\n\
+             enum \"mood\": variants ('happy', 'sad') -> ('happy')"
         );
     }
 

@@ -31,6 +31,9 @@ pub struct Schema {
     pub tables: Vec<TableSchema>,
     /// The views, sorted by name.
     pub views: Vec<ViewSchema>,
+    /// The enum types, sorted by name: PostgreSQL's, which are types of their own (elsewhere an
+    /// enum is its column's type, and this is empty).
+    pub enums: Vec<EnumSchema>,
 }
 
 /// A table as read from the database.
@@ -47,6 +50,8 @@ pub struct TableSchema {
     pub constraints: Vec<Constraint>,
     /// The indexes that back no constraint, sorted by name.
     pub indexes: Vec<Index>,
+    /// The table's comment (PostgreSQL, MariaDB).
+    pub comment: Option<String>,
 }
 
 /// A column as read from the database.
@@ -64,6 +69,8 @@ pub struct ColumnSchema {
     /// Whether the database numbers new rows itself: an identity or serial column,
     /// `AUTO_INCREMENT`, or on SQLite an `INTEGER` primary key (the rowid), however declared.
     pub auto_increment: bool,
+    /// The column's comment (PostgreSQL, MariaDB).
+    pub comment: Option<String>,
 }
 
 /// A column's type: a portable [`Type`] where the database's type maps to one, else the
@@ -75,6 +82,23 @@ pub enum ColumnType {
     Portable(Type),
     /// A type with no portable equivalent, as the database names it (lowercase).
     Native(String),
+}
+
+/// An enum type as read from the database (PostgreSQL).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct EnumSchema {
+    /// The type's name.
+    pub name: String,
+    /// Its variants, in order.
+    pub variants: Vec<String>,
+}
+
+impl EnumSchema {
+    /// An enum type of this name and variants.
+    pub fn new(name: impl Into<String>, variants: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self { name: name.into(), variants: variants.into_iter().map(Into::into).collect() }
+    }
 }
 
 /// A view as read from the database.
@@ -159,6 +183,7 @@ impl Schema {
     fn sort(&mut self) {
         self.tables.sort_by(|a, b| a.name.cmp(&b.name));
         self.views.sort_by(|a, b| a.name.cmp(&b.name));
+        self.enums.sort_by(|a, b| a.name.cmp(&b.name));
         for table in &mut self.tables {
             table.constraints.sort_by(|a, b| {
                 (constraint_order(a), a.name(), constraint_key(a)).cmp(&(
@@ -197,7 +222,14 @@ impl TableSchema {
 impl ColumnSchema {
     /// A nullable column of this type, without default.
     pub fn new(name: impl Into<String>, column_type: ColumnType) -> Self {
-        Self { name: name.into(), column_type, nullable: true, default: None, auto_increment: false }
+        Self {
+            name: name.into(),
+            column_type,
+            nullable: true,
+            default: None,
+            auto_increment: false,
+            comment: None,
+        }
     }
 }
 
@@ -232,13 +264,16 @@ impl fmt::Display for ColumnType {
             Type::Uuid => f.write_str("UUID"),
             Type::Json => f.write_str("JSON"),
             Type::Binary => f.write_str("BLOB"),
-            Type::Enum { name, variants } => {
-                let variants: Vec<String> =
-                    variants.iter().map(|variant| format!("'{}'", variant.replace('\'', "''"))).collect();
-                write!(f, "ENUM {name} ({})", variants.join(", "))
-            }
+            Type::Enum { name, variants } => write!(f, "ENUM {name} {}", variant_list(variants)),
         }
     }
+}
+
+/// `('a', 'b')`.
+fn variant_list(variants: &[String]) -> String {
+    let variants: Vec<String> =
+        variants.iter().map(|variant| format!("'{}'", variant.replace('\'', "''"))).collect();
+    format!("({})", variants.join(", "))
 }
 
 /// The first `N` columns of a row, NULL as empty text.

@@ -14,28 +14,32 @@ pub(super) async fn read(connection: &mut Connection) -> Result<Schema, sqlx::Er
     let mut schema = Schema::default();
     let tables = connection
         .fetch_texts(
-            "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() \
+            "SELECT TABLE_NAME, TABLE_COMMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() \
              AND TABLE_TYPE = 'BASE TABLE' ORDER BY 1",
         )
         .await?;
     for row in tables {
-        let [name] = texts(row);
-        schema.tables.push(TableSchema::new(name));
+        let [name, comment] = texts(row);
+        let mut table = TableSchema::new(name);
+        // No comment reads as empty.
+        table.comment = (!comment.is_empty()).then_some(comment);
+        schema.tables.push(table);
     }
 
     let columns = connection
         .fetch_texts(
-            "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA \
+            "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, COLUMN_COMMENT \
              FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, ORDINAL_POSITION",
         )
         .await?;
     for row in columns {
         let has_default = row.get(4).is_some_and(Option::is_some);
-        let [table_name, name, type_name, nullable, default, extra] = texts(row);
+        let [table_name, name, type_name, nullable, default, extra, comment] = texts(row);
         let Some(table) = schema.table_mut(&table_name) else { continue };
         let mut column = ColumnSchema::new(&name, column_type(&type_name, &name));
         column.nullable = nullable == "YES";
         column.auto_increment = extra.to_ascii_lowercase().contains("auto_increment");
+        column.comment = (!comment.is_empty()).then_some(comment);
         // MariaDB writes an explicit or implied NULL default as the text NULL.
         if has_default && default != "NULL" {
             column.default = normalise::default(&default, &column.column_type);

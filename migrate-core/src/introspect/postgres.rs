@@ -1,7 +1,7 @@
 //! PostgreSQL's schema, through `pg_catalog`: the tables and views of the current schema.
 
 use super::normalise::{self, split_type_name};
-use super::{ColumnSchema, ColumnType, Schema, TableSchema, ViewSchema, list, texts};
+use super::{ColumnSchema, ColumnType, EnumSchema, Schema, TableSchema, ViewSchema, list, texts};
 use crate::connection::Connection;
 use crate::schema::{Constraint, ForeignKey, Index, ReferentialAction, Type};
 
@@ -13,11 +13,16 @@ const IN_SCHEMA: &str =
 pub(super) async fn read(connection: &mut Connection) -> Result<Schema, sqlx::Error> {
     let mut schema = Schema::default();
     let tables = connection
-        .fetch_texts(&format!("SELECT c.relname::text FROM pg_class c WHERE {IN_SCHEMA} ORDER BY 1"))
+        .fetch_texts(&format!(
+            "SELECT c.relname::text, obj_description(c.oid, 'pg_class') FROM pg_class c WHERE {IN_SCHEMA} ORDER BY 1"
+        ))
         .await?;
     for row in tables {
+        let comment = row.get(1).cloned().flatten();
         let [name] = texts(row);
-        schema.tables.push(TableSchema::new(name));
+        let mut table = TableSchema::new(name);
+        table.comment = comment;
+        schema.tables.push(table);
     }
 
     let columns = connection
@@ -26,13 +31,14 @@ pub(super) async fn read(connection: &mut Connection) -> Result<Schema, sqlx::Er
              CASE WHEN a.attnotnull THEN '1' ELSE '0' END, pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, \
              t.typtype::text, t.typname::text, \
              (SELECT string_agg(e.enumlabel::text, chr(1) ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = t.oid), \
-             CASE WHEN d.adbin IS NULL THEN '0' ELSE '1' END \
+             CASE WHEN d.adbin IS NULL THEN '0' ELSE '1' END, col_description(a.attrelid, a.attnum) \
              FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_type t ON t.oid = a.atttypid \
              LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
              WHERE {IN_SCHEMA} AND a.attnum > 0 AND NOT a.attisdropped ORDER BY c.relname, a.attnum"
         ))
         .await?;
     for row in columns {
+        let comment = row.get(10).cloned().flatten();
         let [
             table_name,
             name,
@@ -54,6 +60,7 @@ pub(super) async fn read(connection: &mut Connection) -> Result<Schema, sqlx::Er
         let mut column = ColumnSchema::new(name, column_type);
         column.nullable = not_null == "0";
         column.auto_increment = !identity.is_empty();
+        column.comment = comment;
         if has_default == "1" {
             // A serial column's default takes the next number of its sequence.
             if default.starts_with("nextval(") {
@@ -128,6 +135,18 @@ pub(super) async fn read(connection: &mut Connection) -> Result<Schema, sqlx::Er
         index.unique = unique == "1";
         index.partial = (!condition.is_empty()).then(|| normalise::expression(&condition));
         table.indexes.push(index);
+    }
+
+    let enums = connection
+        .fetch_texts(
+            "SELECT t.typname::text, string_agg(e.enumlabel::text, chr(1) ORDER BY e.enumsortorder) \
+             FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid \
+             WHERE t.typnamespace = current_schema()::regnamespace GROUP BY t.typname ORDER BY 1",
+        )
+        .await?;
+    for row in enums {
+        let [name, variants] = texts(row);
+        schema.enums.push(EnumSchema::new(name, list(&variants)));
     }
 
     let views = connection
