@@ -17,13 +17,11 @@ use std::fmt;
 
 use crate::connection::{Connection, MigratePool};
 use crate::database::Database;
+use crate::dialect::DEFAULT_VERSION_TABLE;
 use crate::error::{Error, Result};
 use crate::schema::{Constraint, Index, Type};
 
-/// The version table's name when the migrator's settings don't give one.
-const DEFAULT_VERSION_TABLE: &str = "migrate_version";
-
-/// A database's schema as read from the database: its tables and views, sorted by name.
+/// A database's schema as read from the database: its tables, views and enum types.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Schema {

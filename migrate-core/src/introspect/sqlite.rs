@@ -57,11 +57,14 @@ async fn read_table(connection: &mut Connection, name: &str, sql: &str) -> Resul
         .await?;
     let mut key: Vec<(u32, String, String)> = Vec::new();
     for row in columns {
-        let [column_name, declared_type, not_null, default, key_position] = texts(row.clone());
+        let has_default = row.get(3).is_some_and(Option::is_some);
+        let [column_name, declared_type, not_null, default, key_position] = texts(row);
         let column_type = column_type(&declared_type);
         let mut column = ColumnSchema::new(&column_name, column_type);
         column.nullable = not_null == "0";
-        column.default = row[3].as_ref().and_then(|_| normalise::default(&default, &column.column_type));
+        if has_default {
+            column.default = normalise::default(&default, &column.column_type);
+        }
         if let Ok(position) = key_position.parse::<u32>()
             && position > 0
         {
@@ -71,9 +74,11 @@ async fn read_table(connection: &mut Connection, name: &str, sql: &str) -> Resul
     }
     key.sort();
     table.primary_key = key.iter().map(|(_, column, _)| column.clone()).collect();
-    // A primary key declared exactly INTEGER is the rowid: the database numbers new rows.
+    // A primary key declared exactly INTEGER is the rowid (in a table that has one): the
+    // database numbers new rows.
     if let [(_, column, declared_type)] = key.as_slice()
         && declared_type.eq_ignore_ascii_case("INTEGER")
+        && !declared.without_rowid
         && let Some(column) = table.columns.iter_mut().find(|c| &c.name == column)
     {
         column.auto_increment = true;
@@ -280,12 +285,18 @@ struct Declared {
     foreign_keys: Vec<(String, Vec<String>)>,
     /// Checks: name (empty when unnamed) and normalised expression.
     checks: Vec<(String, String)>,
+    /// Whether the table is `WITHOUT ROWID`.
+    without_rowid: bool,
 }
 
 impl Declared {
     fn read(sql: &str) -> Self {
         let mut declared = Declared::default();
         let Some(table) = split_table(sql) else { return declared };
+        declared.without_rowid = table
+            .options
+            .split(',')
+            .any(|option| normalise::collapse_whitespace(option).eq_ignore_ascii_case("WITHOUT ROWID"));
         for item in table.items {
             if let Some(constraint) = table_constraint(item) {
                 let name = constraint.name.clone().unwrap_or_default();
@@ -364,6 +375,10 @@ mod tests {
         assert_eq!(
             declared.checks,
             [("".to_owned(), "b <> ''".to_owned()), ("positive".to_owned(), "a > 0".to_owned())]
+        );
+        assert!(!declared.without_rowid);
+        assert!(
+            Declared::read("CREATE TABLE t (a INTEGER PRIMARY KEY) STRICT, WITHOUT  ROWID").without_rowid
         );
     }
 

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use crate::connection::MigratePool;
-use crate::dialect::TransactionMode;
+use crate::dialect::{DEFAULT_VERSION_TABLE, TransactionMode};
 use crate::direction::Direction;
 use crate::error::{Error, Result};
 use crate::graph::{Revision, RevisionGraph};
@@ -81,7 +81,7 @@ impl Migrator {
             graph,
             migrations: migrations.into_iter().map(|migration| (migration.revision, migration)).collect(),
             settings: Settings {
-                version_table: "migrate_version".to_owned(),
+                version_table: DEFAULT_VERSION_TABLE.to_owned(),
                 schema: None,
                 lock_timeout: Duration::from_secs(60),
                 transaction_mode: TransactionMode::default(),
