@@ -8,9 +8,7 @@ use std::sync::Arc;
 
 use common::{Kind, TestDatabase, migrator};
 use migrate::prelude::*;
-use migrate::{
-    ColumnSchema, ColumnType, Constraint, EnumSchema, ForeignKey, Index, MigratePool, Schema, TableSchema,
-};
+use migrate::{ColumnSchema, ColumnType, Constraint, EnumSchema, ForeignKey, Index, Schema, TableSchema};
 
 /// Upgrades one scenario, with a version table of its own so that scenarios can share a
 /// database (its name starts with `migrate_version_`, so the schema leaves it out).
@@ -23,8 +21,7 @@ async fn upgrade(db: &TestDatabase, prefix: &str, target: &str) {
 }
 
 async fn schema(db: &TestDatabase) -> Schema {
-    let mut connection = db.pool.migrate_connection().await.unwrap_or_else(|e| panic!("{e}"));
-    Schema::read(&mut connection).await.unwrap_or_else(|e| panic!("reading the schema: {e}"))
+    db.schema().await
 }
 
 /// The table `name` as read from the database.
