@@ -153,13 +153,18 @@ fn portable_types() -> Vec<(&'static str, Type)> {
     ]
 }
 
-#[migration(revision = "isty1", down_revision = None)]
+#[migration(revision = "isty1", down_revision = None, downgrade = isty1_down)]
 fn isty1(op: &mut Operations) {
     op.create_table("typed", |t| {
         for (name, column_type) in portable_types() {
             t.column(name, column_type);
         }
     });
+}
+/// The derived downgrade would leave PostgreSQL's enum type behind (the schema shows it).
+fn isty1_down(op: &mut Operations) {
+    op.drop_table("typed");
+    op.drop_enum("mood");
 }
 
 /// The type a declared type reads back as: what the database can tell apart.
@@ -310,8 +315,11 @@ fn isrn1(op: &mut Operations) {
 fn isrn2(op: &mut Operations) {
     op.rename_table("drafts", "posts");
     op.alter_column("posts", "title").rename_to("headline");
-    op.drop_index("drafts_id_title", "posts");
-    op.drop_table("scratch");
+    // With their definitions, so that the downgrade can be derived.
+    op.drop_index("drafts_id_title", "posts").definition(["id", "headline"]);
+    op.drop_table("scratch").definition(|t| {
+        t.column("id", Type::Integer).primary_key();
+    });
 }
 
 async fn renamed_and_dropped_objects_read_back_as_left(db: Arc<TestDatabase>) {
@@ -331,7 +339,7 @@ async fn renamed_and_dropped_objects_read_back_as_left(db: Arc<TestDatabase>) {
 
 const ODD_TABLE: &str = "order \"lines\"";
 
-#[migration(revision = "isodd1", down_revision = None)]
+#[migration(revision = "isodd1", down_revision = None, downgrade = isodd1_down)]
 fn isodd1(op: &mut Operations) {
     op.create_table("select", |t| {
         t.column("from", Type::Integer).primary_key();
@@ -352,6 +360,13 @@ fn isodd1(op: &mut Operations) {
         Database::Sqlite,
         "CREATE VIEW \"odd view\" AS SELECT \"where\" FROM \"order \"\"lines\"\"\"",
     );
+}
+fn isodd1_down(op: &mut Operations) {
+    op.execute_on(Database::MySql, "DROP VIEW `odd view`");
+    op.execute_on(Database::Postgres, "DROP VIEW \"odd view\"");
+    op.execute_on(Database::Sqlite, "DROP VIEW \"odd view\"");
+    op.drop_table(ODD_TABLE);
+    op.drop_table("select");
 }
 
 async fn names_with_spaces_quotes_and_reserved_words_read_back(db: Arc<TestDatabase>) {
@@ -382,7 +397,7 @@ async fn names_with_spaces_quotes_and_reserved_words_read_back(db: Arc<TestDatab
 
 // ---- views ----
 
-#[migration(revision = "isvw1", down_revision = None)]
+#[migration(revision = "isvw1", down_revision = None, downgrade = isvw1_down)]
 fn isvw1(op: &mut Operations) {
     op.create_table("people", |t| {
         t.column("id", Type::Integer).primary_key();
@@ -390,6 +405,10 @@ fn isvw1(op: &mut Operations) {
         t.column("age", Type::Integer);
     });
     op.execute("CREATE VIEW adults AS SELECT id, name FROM people WHERE age >= 18");
+}
+fn isvw1_down(op: &mut Operations) {
+    op.execute("DROP VIEW adults");
+    op.drop_table("people");
 }
 
 async fn views_read_back_with_their_query(db: Arc<TestDatabase>) {
@@ -577,6 +596,23 @@ async fn types_without_a_portable_equivalent_keep_the_databases_name(db: Arc<Tes
 
 // ---- comparing ----
 
+async fn every_scenario_downgraded_to_base_leaves_an_empty_schema(db: Arc<TestDatabase>) {
+    let scenarios = ["isct", "isty", "isix", "isrn", "iskey", "isodd", "isvw", "isdf"];
+    let target = |prefix| if db.kind == Kind::MySql && prefix == "isix" { "isix1" } else { "heads" };
+    for prefix in scenarios {
+        upgrade(&db, prefix, target(prefix)).await;
+    }
+    for prefix in scenarios.iter().rev() {
+        migrator(prefix)
+            .version_table(format!("migrate_version_{prefix}"))
+            .downgrade(&db.pool, "base")
+            .await
+            .unwrap_or_else(|e| panic!("downgrading {prefix} to base: {e}"));
+    }
+    let left = schema(&db).await;
+    assert_eq!(left, Schema::default(), "{}", Schema::default().diff(&left));
+}
+
 /// A second database of the same kind, migrated like the first.
 async fn twin(db: &TestDatabase, prefix: &str, target: &str) -> TestDatabase {
     let twin = TestDatabase::create(db.kind)
@@ -640,5 +676,6 @@ on_every_database!(
     version_tables_named_in_the_settings_are_left_out,
     types_without_a_portable_equivalent_keep_the_databases_name,
     the_same_migrations_on_two_databases_read_equal,
+    every_scenario_downgraded_to_base_leaves_an_empty_schema,
     a_one_column_change_is_exactly_one_difference,
 );
