@@ -232,7 +232,7 @@ async fn indexes_read_back_with_columns_uniqueness_and_condition(db: Arc<TestDat
     assert_eq!(articles.indexes, [author_published.clone(), slug.clone()]);
     assert_eq!(articles.constraints, [], "no index shows as a constraint, nor the key's index");
 
-    upgrade(&db, "isix", "head").await;
+    upgrade(&db, "isix", "isix2").await;
     let articles = table(&db, "articles").await;
     let mut live_slug = Index::new("articles_live_slug", "articles", ["slug"]);
     live_slug.unique = true;
@@ -294,6 +294,24 @@ async fn added_altered_and_dropped_columns_read_back_as_declared(db: Arc<TestDat
             )),
         ]
     );
+}
+
+#[migration(revision = "isix3", down_revision = "isix2", downgrade = isix3_down)]
+fn isix3(op: &mut Operations) {
+    op.execute("CREATE INDEX \"articles_Lower_slug\" ON articles (lower(slug), author)");
+}
+fn isix3_down(op: &mut Operations) {
+    op.drop_index("articles_Lower_slug", "articles");
+}
+
+async fn an_index_on_an_expression_reads_back_with_its_expression(db: Arc<TestDatabase>) {
+    if db.kind == Kind::MySql {
+        return; // MariaDB indexes columns only.
+    }
+    upgrade(&db, "isix", "head").await;
+    let articles = table(&db, "articles").await;
+    let index = articles.index("articles_Lower_slug").unwrap_or_else(|| panic!("{:?}", articles.indexes));
+    assert_eq!(index.columns, strings(&["lower(slug)", "author"]));
 }
 
 // ---- renames and drops ----
@@ -666,6 +684,7 @@ on_every_database!(
     create_table_reads_back_as_declared,
     every_portable_type_reads_back_as_declared,
     indexes_read_back_with_columns_uniqueness_and_condition,
+    an_index_on_an_expression_reads_back_with_its_expression,
     added_altered_and_dropped_columns_read_back_as_declared,
     renamed_and_dropped_objects_read_back_as_left,
     names_with_spaces_quotes_and_reserved_words_read_back,

@@ -120,7 +120,7 @@ pub(super) async fn read(connection: &mut Connection) -> Result<Schema, sqlx::Er
         .fetch_texts(&format!(
             "SELECT c.relname::text, i.relname::text, CASE WHEN ix.indisunique THEN '1' ELSE '0' END, \
              pg_get_expr(ix.indpred, ix.indrelid), \
-             (SELECT string_agg(CASE WHEN k.attnum > 0 THEN a.attname::text ELSE pg_get_indexdef(ix.indexrelid, k.n::int, true) END, \
+             (SELECT string_agg(CASE WHEN k.attnum > 0 THEN a.attname::text ELSE chr(2) || pg_get_indexdef(ix.indexrelid, k.n::int, true) END, \
               chr(1) ORDER BY k.n) FROM unnest(ix.indkey::int2[]) WITH ORDINALITY AS k(attnum, n) \
               LEFT JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = k.attnum WHERE k.n <= ix.indnkeyatts) \
              FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_class c ON c.oid = ix.indrelid \
@@ -131,7 +131,15 @@ pub(super) async fn read(connection: &mut Connection) -> Result<Schema, sqlx::Er
     for row in indexes {
         let [table_name, name, unique, condition, columns] = texts(row);
         let Some(table) = schema.table_mut(&table_name) else { continue };
-        let mut index = Index::new(name, table_name, list(&columns));
+        // An expression (marked with chr(2)) as `pg_get_indexdef` writes it, normalised.
+        let columns: Vec<String> = list(&columns)
+            .into_iter()
+            .map(|column| match column.strip_prefix('\u{2}') {
+                Some(expression) => normalise::expression(expression),
+                None => column,
+            })
+            .collect();
+        let mut index = Index::new(name, table_name, columns);
         index.unique = unique == "1";
         index.partial = (!condition.is_empty()).then(|| normalise::expression(&condition));
         table.indexes.push(index);

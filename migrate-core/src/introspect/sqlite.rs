@@ -113,6 +113,15 @@ async fn read_table(connection: &mut Connection, name: &str, sql: &str) -> Resul
                 table.constraints.push(Constraint::Unique { name: constraint_name, columns });
             }
             _ => {
+                // An expression has no column name: the statement has its text.
+                let columns = match indexed_expressions(&index_sql) {
+                    Some(expressions) if columns.iter().any(String::is_empty) => columns
+                        .into_iter()
+                        .zip(expressions)
+                        .map(|(column, expression)| if column.is_empty() { expression } else { column })
+                        .collect(),
+                    _ => columns,
+                };
                 let mut index = Index::new(&index_name, name, columns);
                 index.unique = unique == "1";
                 index.partial = partial_condition(&index_sql);
@@ -213,6 +222,26 @@ fn partial_condition(sql: &str) -> Option<String> {
     let at = tokens.iter().position(|token| token.depth == 0 && token.is_word(sql, "WHERE"))?;
     let condition = &sql[tokens.get(at + 1)?.start..];
     Some(normalise::expression(condition))
+}
+
+/// What a `CREATE INDEX` statement indexes, each normalised: `lower(name)`, `id`.
+fn indexed_expressions(sql: &str) -> Option<Vec<String>> {
+    let tokens = tokenize(sql);
+    let on = tokens.iter().position(|token| token.depth == 0 && token.is_word(sql, "ON"))?;
+    let open = tokens[on..].iter().find(|token| token.kind == TokenKind::Open && token.depth == 0)?;
+    let close = tokens
+        .iter()
+        .find(|token| token.kind == TokenKind::Close && token.depth == 0 && token.start > open.start)?;
+    let mut items = Vec::new();
+    let mut start = open.end;
+    for token in tokens.iter().filter(|token| token.start > open.start && token.start < close.start) {
+        if token.kind == TokenKind::Comma && token.depth == 1 {
+            items.push(normalise::expression(&sql[start..token.start]));
+            start = token.end;
+        }
+    }
+    items.push(normalise::expression(&sql[start..close.start]));
+    Some(items)
 }
 
 /// The query after `AS` in a `CREATE VIEW` statement, normalised.
@@ -398,6 +427,10 @@ mod tests {
             Some("deleted = 0")
         );
         assert_eq!(partial_condition("CREATE INDEX i ON t (a)"), None);
+        assert_eq!(
+            indexed_expressions("CREATE INDEX \"i\" ON \"t\" (lower(\"name\"), \"id\") WHERE id > 0"),
+            Some(vec!["lower(name)".to_owned(), "id".to_owned()])
+        );
         assert_eq!(view_definition("CREATE VIEW v AS\n  SELECT a FROM t"), "SELECT a FROM t");
     }
 }
