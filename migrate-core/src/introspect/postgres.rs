@@ -31,13 +31,14 @@ pub(super) async fn read(connection: &mut Connection) -> Result<Schema, sqlx::Er
              CASE WHEN a.attnotnull THEN '1' ELSE '0' END, pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, \
              t.typtype::text, t.typname::text, \
              (SELECT string_agg(e.enumlabel::text, chr(1) ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = t.oid), \
-             CASE WHEN d.adbin IS NULL THEN '0' ELSE '1' END, col_description(a.attrelid, a.attnum) \
+             a.attgenerated::text, col_description(a.attrelid, a.attnum) \
              FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_type t ON t.oid = a.atttypid \
              LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
              WHERE {IN_SCHEMA} AND a.attnum > 0 AND NOT a.attisdropped ORDER BY c.relname, a.attnum"
         ))
         .await?;
     for row in columns {
+        let has_default = row.get(4).is_some_and(Option::is_some);
         let comment = row.get(10).cloned().flatten();
         let [
             table_name,
@@ -49,7 +50,7 @@ pub(super) async fn read(connection: &mut Connection) -> Result<Schema, sqlx::Er
             type_kind,
             enum_name,
             variants,
-            has_default,
+            generated,
         ] = texts(row);
         let Some(table) = schema.table_mut(&table_name) else { continue };
         let column_type = if type_kind == "e" {
@@ -61,7 +62,8 @@ pub(super) async fn read(connection: &mut Connection) -> Result<Schema, sqlx::Er
         column.nullable = not_null == "0";
         column.auto_increment = !identity.is_empty();
         column.comment = comment;
-        if has_default == "1" {
+        // A generated column's expression is no default.
+        if has_default && generated.is_empty() {
             // A serial column's default takes the next number of its sequence.
             if default.starts_with("nextval(") {
                 column.auto_increment = true;
