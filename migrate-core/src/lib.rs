@@ -28,7 +28,8 @@ pub use direction::Direction;
 pub use error::{Error, MigrationFailure, Result};
 pub use graph::{Plan, Revision, RevisionGraph, RevisionSpec, Step};
 pub use introspect::{
-    Change, ColumnSchema, ColumnType, Difference, EnumSchema, Schema, SchemaDiff, TableSchema, ViewSchema,
+    ColumnSchema, ColumnType, EnumSchema, Schema, SchemaChange, SchemaDiff, SchemaDifference, TableSchema,
+    ViewSchema,
 };
 pub use ops::Operations;
 pub use registry::Migration;

@@ -10,23 +10,23 @@ use crate::schema::{Constraint, Index};
 #[non_exhaustive]
 pub struct SchemaDiff {
     /// The differences, tables first (in name order), then views, then enum types.
-    pub differences: Vec<Difference>,
+    pub differences: Vec<SchemaDifference>,
 }
 
 /// One difference: the object it is in, and what differs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct Difference {
+pub struct SchemaDifference {
     /// The object, as a path of names: `table "users": column "email"`.
     pub object: String,
     /// What differs.
-    pub change: Change,
+    pub change: SchemaChange,
 }
 
 /// What differs about an object between the first schema (expected) and the second (found).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum Change {
+pub enum SchemaChange {
     /// The first schema has it; the second doesn't.
     Missing,
     /// The second schema has it; the first doesn't.
@@ -62,12 +62,12 @@ impl fmt::Display for SchemaDiff {
     }
 }
 
-impl fmt::Display for Difference {
+impl fmt::Display for SchemaDifference {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.change {
-            Change::Missing => write!(f, "{}: missing", self.object),
-            Change::Extra => write!(f, "{}: extra", self.object),
-            Change::Changed { property, expected, found } => {
+            SchemaChange::Missing => write!(f, "{}: missing", self.object),
+            SchemaChange::Extra => write!(f, "{}: extra", self.object),
+            SchemaChange::Changed { property, expected, found } => {
                 write!(f, "{}: {property} {expected} -> {found}", self.object)
             }
         }
@@ -75,16 +75,16 @@ impl fmt::Display for Difference {
 }
 
 /// Collects differences, each under the object being compared.
-struct Differences(Vec<Difference>);
+struct Differences(Vec<SchemaDifference>);
 
 impl Differences {
-    fn push(&mut self, object: &str, change: Change) {
-        self.0.push(Difference { object: object.to_owned(), change });
+    fn push(&mut self, object: &str, change: SchemaChange) {
+        self.0.push(SchemaDifference { object: object.to_owned(), change });
     }
 
     fn changed(&mut self, object: &str, property: &'static str, expected: String, found: String) {
         if expected != found {
-            self.push(object, Change::Changed { property, expected, found });
+            self.push(object, SchemaChange::Changed { property, expected, found });
         }
     }
 
@@ -100,12 +100,12 @@ impl Differences {
         for item in expected {
             match found.iter().find(|other| key(other) == key(item)) {
                 Some(other) => compare(self, &object(item), item, other),
-                None => self.push(&object(item), Change::Missing),
+                None => self.push(&object(item), SchemaChange::Missing),
             }
         }
         for item in found {
             if !expected.iter().any(|other| key(other) == key(item)) {
-                self.push(&object(item), Change::Extra);
+                self.push(&object(item), SchemaChange::Extra);
             }
         }
     }

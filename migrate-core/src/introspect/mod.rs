@@ -11,7 +11,7 @@ mod normalise;
 mod postgres;
 mod sqlite;
 
-pub use diff::{Change, Difference, SchemaDiff};
+pub use diff::{SchemaChange, SchemaDiff, SchemaDifference};
 
 use std::fmt;
 
