@@ -13,6 +13,7 @@ mod dialect;
 mod direction;
 mod error;
 mod graph;
+mod introspect;
 mod ops;
 mod registry;
 mod runner;
@@ -26,6 +27,10 @@ pub use dialect::TransactionMode;
 pub use direction::Direction;
 pub use error::{Error, MigrationFailure, Result};
 pub use graph::{Plan, Revision, RevisionGraph, RevisionSpec, Step};
+pub use introspect::{
+    ColumnSchema, ColumnType, EnumSchema, Schema, SchemaChange, SchemaDiff, SchemaDifference, TableSchema,
+    ViewSchema,
+};
 pub use ops::{BatchOperations, Operations};
 pub use registry::Migration;
 pub use runner::{Applied, Migrator, Report, upgrade_to_head, upgrade_to_heads};

@@ -1,10 +1,11 @@
-//! Reading a test database's schema back, the same way on every database: columns with their
-//! type, nullability and default; indexes; constraints; foreign keys; rows as text.
+//! Reading a test database's schema back: through migrate's own reader (`migrate::Schema`) for
+//! column names, indexes, constraints and foreign keys; columns with the type as the database
+//! names it (which `Schema` normalises away) for tests of the exact DDL; rows as text.
 //!
 //! Used by tests/operations.rs; other test crates include the module too, hence `dead_code`.
 #![allow(dead_code)]
 
-use migrate::DatabasePool;
+use migrate::{Constraint, ConstraintKind, DatabasePool, Schema, TableSchema};
 use sqlx::{AssertSqlSafe, Row};
 
 use super::{Kind, TestDatabase};
@@ -148,117 +149,75 @@ impl TestDatabase {
             .unwrap_or_else(|| panic!("table {table} has no column {name}: {columns:?}"))
     }
 
+    /// The database's schema, as migrate reads it (version tables left out).
+    pub async fn schema(&self) -> Schema {
+        Schema::read_pool(&self.pool).await.unwrap_or_else(|e| panic!("reading the schema: {e}"))
+    }
+
+    /// A table as migrate reads it; an empty one when there is no such table.
+    pub async fn table_schema(&self, table: &str) -> TableSchema {
+        self.schema().await.table(table).cloned().unwrap_or_else(|| TableSchema::new(table))
+    }
+
     /// The names of a table's columns, in order.
     pub async fn column_names(&self, table: &str) -> Vec<String> {
-        self.columns(table).await.into_iter().map(|column| column.name).collect()
+        self.table_schema(table).await.columns.into_iter().map(|column| column.name).collect()
     }
 
     /// The indexes of a table that are no constraint's (not the primary key's, a unique
     /// constraint's or a foreign key's), by name. On MariaDB a unique index is a unique
     /// constraint: [`TestDatabase::constraints`] lists it.
     pub async fn indexes(&self, table: &str) -> Vec<IndexInfo> {
-        let name = string(table);
-        let sql = match self.kind {
-            Kind::Sqlite => format!(
-                "SELECT list.name, CAST(list.\"unique\" AS TEXT), info.name FROM pragma_index_list({name}) AS list, \
-                 pragma_index_info(list.name) AS info WHERE list.origin = 'c' ORDER BY list.name, info.seqno"
-            ),
-            Kind::Postgres => format!(
-                "SELECT c.relname::text, CASE WHEN ix.indisunique THEN '1' ELSE '0' END, a.attname::text \
-                 FROM pg_index ix JOIN pg_class c ON c.oid = ix.indexrelid \
-                 CROSS JOIN LATERAL unnest(ix.indkey) WITH ORDINALITY AS k(attnum, position) \
-                 JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = k.attnum \
-                 WHERE ix.indrelid = to_regclass(quote_ident({name})) \
-                 AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = ix.indexrelid) \
-                 ORDER BY c.relname, k.position"
-            ),
-            Kind::MySql => format!(
-                "SELECT INDEX_NAME, IF(NON_UNIQUE = 0, '1', '0'), COLUMN_NAME FROM information_schema.STATISTICS s \
-                 WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = {name} AND INDEX_NAME <> 'PRIMARY' \
-                 AND NOT EXISTS (SELECT 1 FROM information_schema.TABLE_CONSTRAINTS t WHERE t.CONSTRAINT_SCHEMA = s.TABLE_SCHEMA \
-                 AND t.TABLE_NAME = s.TABLE_NAME AND t.CONSTRAINT_NAME = s.INDEX_NAME) ORDER BY INDEX_NAME, SEQ_IN_INDEX"
-            ),
-        };
-        let mut indexes: Vec<IndexInfo> = Vec::new();
-        for row in self.texts(&sql).await {
-            match indexes.last_mut() {
-                Some(index) if index.name == row[0] => index.columns.push(row[2].clone()),
-                _ => indexes.push(IndexInfo {
-                    name: row[0].clone(),
-                    unique: row[1] == "1",
-                    columns: vec![row[2].clone()],
-                }),
-            }
-        }
+        let indexes = self.table_schema(table).await.indexes;
         indexes
+            .into_iter()
+            .map(|index| IndexInfo { name: index.name, unique: index.unique, columns: index.columns })
+            .collect()
     }
 
     /// The named constraints of a table and their kinds: `unique`, `foreign key`, `check`.
     pub async fn constraints(&self, table: &str) -> Vec<(String, String)> {
-        let name = string(table);
-        let mut constraints = match self.kind {
-            // SQLite keeps constraint names only in the table's SQL.
-            Kind::Sqlite => {
-                let sql: String =
-                    self.scalar(&format!("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = {name}")).await;
-                named_constraints(&sql)
-            }
-            Kind::Postgres => self
-                .texts(&format!(
-                    "SELECT conname::text, CASE contype WHEN 'u' THEN 'unique' WHEN 'f' THEN 'foreign key' WHEN 'c' THEN 'check' END \
-                     FROM pg_constraint WHERE conrelid = to_regclass(quote_ident({name})) AND contype IN ('u', 'f', 'c')"
-                ))
-                .await
-                .into_iter()
-                .map(|row| (row[0].clone(), row[1].clone()))
-                .collect(),
-            Kind::MySql => self
-                .texts(&format!(
-                    "SELECT CONSTRAINT_NAME, LOWER(CONSTRAINT_TYPE) FROM information_schema.TABLE_CONSTRAINTS \
-                     WHERE CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME = {name} AND CONSTRAINT_TYPE <> 'PRIMARY KEY'"
-                ))
-                .await
-                .into_iter()
-                .map(|row| (row[0].clone(), row[1].clone()))
-                .collect(),
-        };
+        let mut constraints: Vec<(String, String)> = self
+            .table_schema(table)
+            .await
+            .constraints
+            .iter()
+            .filter(|constraint| !constraint.name().is_empty())
+            .map(|constraint| {
+                let kind = match constraint.kind() {
+                    ConstraintKind::Unique => "unique",
+                    ConstraintKind::ForeignKey => "foreign key",
+                    _ => "check",
+                };
+                (constraint.name().to_owned(), kind.to_owned())
+            })
+            .collect();
         constraints.sort();
         constraints
     }
 
     /// The foreign keys of a table, by referencing column.
     pub async fn foreign_keys(&self, table: &str) -> Vec<ForeignKeyInfo> {
-        let name = string(table);
-        let sql = match self.kind {
-            Kind::Sqlite => format!(
-                "SELECT \"from\", \"table\", \"to\", on_delete FROM pragma_foreign_key_list({name}) ORDER BY \"from\""
-            ),
-            Kind::Postgres => format!(
-                "SELECT a.attname::text, r.relname::text, ra.attname::text, \
-                 CASE con.confdeltype WHEN 'a' THEN 'NO ACTION' WHEN 'r' THEN 'RESTRICT' WHEN 'c' THEN 'CASCADE' \
-                 WHEN 'n' THEN 'SET NULL' ELSE 'SET DEFAULT' END \
-                 FROM pg_constraint con JOIN pg_class r ON r.oid = con.confrelid \
-                 JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = con.conkey[1] \
-                 JOIN pg_attribute ra ON ra.attrelid = con.confrelid AND ra.attnum = con.confkey[1] \
-                 WHERE con.contype = 'f' AND con.conrelid = to_regclass(quote_ident({name})) ORDER BY 1"
-            ),
-            Kind::MySql => format!(
-                "SELECT k.COLUMN_NAME, k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, r.DELETE_RULE \
-                 FROM information_schema.KEY_COLUMN_USAGE k JOIN information_schema.REFERENTIAL_CONSTRAINTS r \
-                 ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME AND r.TABLE_NAME = k.TABLE_NAME \
-                 WHERE k.TABLE_SCHEMA = DATABASE() AND k.TABLE_NAME = {name} AND k.REFERENCED_TABLE_NAME IS NOT NULL ORDER BY 1"
-            ),
-        };
-        self.texts(&sql)
-            .await
-            .into_iter()
-            .map(|row| ForeignKeyInfo {
-                column: row[0].clone(),
-                referenced_table: row[1].clone(),
-                referenced_column: row[2].clone(),
-                on_delete: row[3].clone(),
-            })
-            .collect()
+        let mut foreign_keys = Vec::new();
+        for constraint in self.table_schema(table).await.constraints {
+            let Constraint::ForeignKey(key) = constraint else { continue };
+            let on_delete = match key.on_delete {
+                Some(action) => action.sql(),
+                // MariaDB reports its default, the same as NO ACTION there, as RESTRICT.
+                None if self.kind == Kind::MySql => "RESTRICT",
+                None => "NO ACTION",
+            };
+            for (column, referenced_column) in key.columns.iter().zip(&key.referenced_columns) {
+                foreign_keys.push(ForeignKeyInfo {
+                    column: column.clone(),
+                    referenced_table: key.referenced_table.clone(),
+                    referenced_column: referenced_column.clone(),
+                    on_delete: on_delete.to_owned(),
+                });
+            }
+        }
+        foreign_keys.sort_by(|a, b| a.column.cmp(&b.column));
+        foreign_keys
     }
 
     /// Runs SQL that should fail, and returns the database's message.
@@ -270,39 +229,4 @@ impl TestDatabase {
             Err(error) => error.to_string(),
         }
     }
-}
-
-/// `CONSTRAINT "name" KIND` pairs in a `CREATE TABLE` statement, kinds lowercase.
-fn named_constraints(sql: &str) -> Vec<(String, String)> {
-    let mut found = Vec::new();
-    let mut rest = sql;
-    while let Some(at) = rest.find("CONSTRAINT \"") {
-        rest = &rest[at + "CONSTRAINT \"".len()..];
-        let mut name = String::new();
-        let mut chars = rest.char_indices();
-        let mut end = rest.len();
-        while let Some((i, c)) = chars.next() {
-            if c == '"' {
-                if rest[i + 1..].starts_with('"') {
-                    name.push('"');
-                    chars.next();
-                    continue;
-                }
-                end = i + 1;
-                break;
-            }
-            name.push(c);
-        }
-        rest = &rest[end..];
-        let kind = rest.trim_start();
-        let kind = if kind.starts_with("UNIQUE") {
-            "unique"
-        } else if kind.starts_with("FOREIGN") || kind.starts_with("REFERENCES") {
-            "foreign key"
-        } else {
-            "check"
-        };
-        found.push((name, kind.to_owned()));
-    }
-    found
 }

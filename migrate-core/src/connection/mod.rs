@@ -365,6 +365,15 @@ impl Connection {
         })
     }
 
+    /// Every row, each column as optional text (the query casts what isn't text), not prepared
+    /// once and kept: schema reads run while migrations change the tables they read.
+    pub(crate) async fn fetch_texts(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, sqlx::Error> {
+        on_driver!(self, connection => {
+            let rows = sqlx::query(AssertSqlSafe(sql.to_owned())).persistent(false).fetch_all(&mut **connection).await?;
+            rows.iter().map(row_texts).collect()
+        })
+    }
+
     /// The first column of the first row, as an integer.
     pub(crate) async fn fetch_integer(&mut self, sql: &str) -> Result<i64, sqlx::Error> {
         on_driver!(self, connection => sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql.to_owned())).fetch_one(&mut **connection).await)
@@ -420,4 +429,24 @@ impl Connection {
             Ok((columns.unwrap_or_default(), values))
         })
     }
+}
+
+/// Each column of a row as optional text; bytes (MariaDB's binary-collated catalog columns) are
+/// read as UTF-8.
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+fn row_texts<R: sqlx::Row>(row: &R) -> Result<Vec<Option<String>>, sqlx::Error>
+where
+    for<'r> Option<String>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    for<'r> Option<Vec<u8>>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    usize: sqlx::ColumnIndex<R>,
+{
+    (0..row.len())
+        .map(|index| match row.try_get::<Option<String>, _>(index) {
+            Ok(text) => Ok(text),
+            Err(error) => match row.try_get::<Option<Vec<u8>>, _>(index) {
+                Ok(bytes) => Ok(bytes.map(|bytes| String::from_utf8_lossy(&bytes).into_owned())),
+                Err(_) => Err(error),
+            },
+        })
+        .collect()
 }

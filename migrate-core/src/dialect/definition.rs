@@ -4,7 +4,7 @@
 
 /// What a token of SQL text is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum TokenKind {
+pub(crate) enum TokenKind {
     /// A bare word: keyword or unquoted identifier.
     Word,
     /// A quoted identifier: `"x"`, `` `x` ``, `[x]`.
@@ -23,7 +23,7 @@ pub(super) enum TokenKind {
 
 /// One token: its kind, where it is in the text, and how deep in parentheses it starts.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Token {
+pub(crate) struct Token {
     pub kind: TokenKind,
     pub start: usize,
     pub end: usize,
@@ -60,7 +60,7 @@ impl Token {
 }
 
 /// The tokens of `sql`, comments and whitespace left out.
-pub(super) fn tokenize(sql: &str) -> Vec<Token> {
+pub(crate) fn tokenize(sql: &str) -> Vec<Token> {
     let bytes = sql.as_bytes();
     let mut tokens = Vec::new();
     let mut depth = 0usize;
@@ -160,7 +160,7 @@ pub(super) fn tokenize(sql: &str) -> Vec<Token> {
 
 /// A `CREATE TABLE` statement split into its parts.
 #[derive(Debug, Clone)]
-pub(super) struct TableDefinition<'s> {
+pub(crate) struct TableDefinition<'s> {
     /// The items between the parentheses, in order, as written.
     pub items: Vec<&'s str>,
     /// What follows the closing parenthesis (`WITHOUT ROWID`, `ENGINE=InnoDB ...`).
@@ -168,7 +168,7 @@ pub(super) struct TableDefinition<'s> {
 }
 
 /// Splits a `CREATE TABLE` statement; `None` when it has no column list.
-pub(super) fn split_table(sql: &str) -> Option<TableDefinition<'_>> {
+pub(crate) fn split_table(sql: &str) -> Option<TableDefinition<'_>> {
     let tokens = tokenize(sql);
     let open = tokens.iter().position(|token| token.kind == TokenKind::Open && token.depth == 0)?;
     let close =
@@ -191,7 +191,7 @@ const TABLE_CONSTRAINT_STARTS: &[&str] =
 
 /// A table constraint item: `CONSTRAINT "n" UNIQUE ("a")`, `PRIMARY KEY (..)`, `CHECK (..)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct TableConstraint {
+pub(crate) struct TableConstraint {
     /// The name after `CONSTRAINT` (or after `KEY`/`INDEX` on MariaDB), if any.
     pub name: Option<String>,
     /// The keyword saying what it is, uppercase: `UNIQUE`, `PRIMARY`, `FOREIGN`, `CHECK`, ...
@@ -202,7 +202,7 @@ pub(super) struct TableConstraint {
 }
 
 /// The item as a table constraint, or `None` when it defines a column.
-pub(super) fn table_constraint(item: &str) -> Option<TableConstraint> {
+pub(crate) fn table_constraint(item: &str) -> Option<TableConstraint> {
     let tokens = tokenize(item);
     let first = tokens.first()?;
     if !TABLE_CONSTRAINT_STARTS.iter().any(|keyword| first.is_word(item, keyword)) {
@@ -226,7 +226,7 @@ pub(super) fn table_constraint(item: &str) -> Option<TableConstraint> {
 
 /// A column definition split into its name, its type and its clauses.
 #[derive(Debug, Clone)]
-pub(super) struct ColumnDefinition<'s> {
+pub(crate) struct ColumnDefinition<'s> {
     /// The column's name, unquoted.
     pub name: String,
     /// The type as written (may be empty on SQLite).
@@ -237,7 +237,7 @@ pub(super) struct ColumnDefinition<'s> {
 
 /// One clause of a column definition: `NOT NULL`, `DEFAULT 0`, `CONSTRAINT "c" CHECK (..)`, ...
 #[derive(Debug, Clone)]
-pub(super) struct Clause<'s> {
+pub(crate) struct Clause<'s> {
     /// The keyword saying what it is, uppercase (after any `CONSTRAINT name`).
     pub kind: String,
     /// The name after `CONSTRAINT`, if any.
@@ -267,7 +267,7 @@ impl ColumnDefinition<'_> {
 
 /// Splits a column definition; `clause_starts` are the keywords that begin a clause on this
 /// database.
-pub(super) fn split_column<'s>(item: &'s str, clause_starts: &[&str]) -> Option<ColumnDefinition<'s>> {
+pub(crate) fn split_column<'s>(item: &'s str, clause_starts: &[&str]) -> Option<ColumnDefinition<'s>> {
     let tokens = tokenize(item);
     let name = tokens.first()?.identifier(item)?;
     let upper = |index: usize| tokens.get(index).map(|token| token.text(item).to_ascii_uppercase());

@@ -5,7 +5,7 @@
 //! no driver, so every dialect is built whatever the cargo features: offline SQL works for any
 //! database.
 
-mod definition;
+pub(crate) mod definition;
 mod lock;
 mod mysql;
 mod postgres;
@@ -25,6 +25,10 @@ use crate::error::Result;
 use crate::ops::Operation;
 use crate::schema::{Type, Value};
 use crate::sql::{Argument, Statement};
+
+/// The version table's name when a migrator's settings don't give one (its log and state
+/// tables take it as a prefix).
+pub(crate) const DEFAULT_VERSION_TABLE: &str = "migrate_version";
 
 /// The dialect of a database.
 pub(crate) fn of(database: Database) -> &'static dyn Dialect {

@@ -17,10 +17,11 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use crate::connection::MigratePool;
-use crate::dialect::TransactionMode;
+use crate::dialect::{DEFAULT_VERSION_TABLE, TransactionMode};
 use crate::direction::Direction;
 use crate::error::{Error, Result};
 use crate::graph::{Revision, RevisionGraph};
+use crate::introspect::Schema;
 use crate::registry::Migration;
 
 use run::{Action, Run};
@@ -80,7 +81,7 @@ impl Migrator {
             graph,
             migrations: migrations.into_iter().map(|migration| (migration.revision, migration)).collect(),
             settings: Settings {
-                version_table: "migrate_version".to_owned(),
+                version_table: DEFAULT_VERSION_TABLE.to_owned(),
                 schema: None,
                 lock_timeout: Duration::from_secs(60),
                 transaction_mode: TransactionMode::default(),
@@ -164,6 +165,12 @@ impl Migrator {
             }
             _ => Ok(heads),
         }
+    }
+
+    /// The database's schema, this migrator's version tables left out: what its migrations made.
+    pub async fn read_schema(&self, pool: &impl MigratePool) -> Result<Schema> {
+        let mut connection = pool.migrate_connection().await?;
+        Schema::read_without_version_tables(&mut connection, &self.settings.version_table).await
     }
 
     /// The revisions in a range (`base:head`, `-3:current`, `ae10:`), newest first, resolved
