@@ -16,7 +16,9 @@ pub fn migrator(prefix: &str) -> migrate::Migrator {
     migrate::Migrator::new(migrations).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// The databases every runner behaviour is checked on.
+/// The databases every runner behaviour is checked on: the tests' own list, matched exhaustively
+/// (`migrate::Database` is `non_exhaustive`), so a database added to it must be added to every
+/// helper that tells them apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Sqlite,

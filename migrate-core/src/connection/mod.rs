@@ -386,18 +386,11 @@ macro_rules! bind_values {
         let mut query = $query;
         for value in $values {
             query = match value {
-                Value::Null => query.bind(None::<String>),
                 Value::Boolean(flag) => query.bind(*flag),
                 Value::Integer(number) => query.bind(*number),
                 Value::Float(number) => query.bind(*number),
                 Value::Binary(bytes) => query.bind(bytes.clone()),
-                Value::Text(text)
-                | Value::Decimal(text)
-                | Value::Date(text)
-                | Value::Time(text)
-                | Value::Timestamp(text)
-                | Value::Uuid(text)
-                | Value::Json(text) => query.bind(text.clone()),
+                other => query.bind(other.as_text().map(str::to_owned)),
             };
         }
         query

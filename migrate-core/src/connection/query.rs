@@ -260,16 +260,9 @@ impl FromValue for String {
     const WHAT: &'static str = "text";
     fn from_value(value: &Value) -> Option<Self> {
         match value {
-            Value::Text(text)
-            | Value::Decimal(text)
-            | Value::Date(text)
-            | Value::Time(text)
-            | Value::Timestamp(text)
-            | Value::Uuid(text)
-            | Value::Json(text) => Some(text.clone()),
             // MySQL reports text of a binary collation as bytes.
             Value::Binary(bytes) => String::from_utf8(bytes.clone()).ok(),
-            _ => None,
+            other => other.as_text().map(str::to_owned),
         }
     }
 }

@@ -16,7 +16,7 @@ mod transaction;
 pub(crate) use lock::RunLock;
 pub(crate) use mysql::MySqlDialect;
 pub(crate) use postgres::PostgresDialect;
-pub(crate) use sqlite::SqliteDialect;
+pub(crate) use sqlite::{CLAUSE_STARTS as SQLITE_CLAUSE_STARTS, SqliteDialect};
 pub(crate) use transaction::StepTransaction;
 pub use transaction::TransactionMode;
 

@@ -5,23 +5,8 @@ use super::normalise::{self, split_type_name};
 use super::{ColumnSchema, ColumnType, Schema, TableSchema, ViewSchema, texts};
 use crate::connection::Connection;
 use crate::dialect::definition::{TokenKind, split_column, split_table, table_constraint, tokenize};
-use crate::dialect::{Dialect, SqliteDialect};
+use crate::dialect::{Dialect, SQLITE_CLAUSE_STARTS as CLAUSE_STARTS, SqliteDialect};
 use crate::schema::{Constraint, ForeignKey, Index, ReferentialAction, Type};
-
-/// The keywords that start a clause of a column definition.
-const CLAUSE_STARTS: &[&str] = &[
-    "CONSTRAINT",
-    "PRIMARY",
-    "NOT",
-    "NULL",
-    "UNIQUE",
-    "CHECK",
-    "DEFAULT",
-    "COLLATE",
-    "REFERENCES",
-    "GENERATED",
-    "AS",
-];
 
 /// Reads every table (but SQLite's own) and view.
 pub(super) async fn read(connection: &mut Connection) -> Result<Schema, sqlx::Error> {

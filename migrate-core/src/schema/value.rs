@@ -31,6 +31,21 @@ pub enum Value {
 }
 
 impl Value {
+    /// The text of a value written as text: text itself, and decimals, dates, times, timestamps,
+    /// UUIDs and JSON, which the column gives their type.
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Value::Text(text)
+            | Value::Decimal(text)
+            | Value::Date(text)
+            | Value::Time(text)
+            | Value::Timestamp(text)
+            | Value::Uuid(text)
+            | Value::Json(text) => Some(text),
+            _ => None,
+        }
+    }
+
     /// Why no database can take this value, if none can.
     pub(crate) fn invalid(&self) -> Option<String> {
         match self {

@@ -12,25 +12,10 @@ use super::super::definition::{
     ColumnDefinition, TableConstraint, split_column, split_table, table_constraint,
 };
 use super::super::{Dialect, LiveTable, standard};
-use super::{SqliteDialect, adds_in_place};
+use super::{CLAUSE_STARTS, SqliteDialect, adds_in_place};
 use crate::error::{Error, Result};
 use crate::ops::{AlterColumn, Operation};
 use crate::schema::{Constraint, ConstraintKind};
-
-/// The keywords that start a clause of an SQLite column definition.
-const CLAUSE_STARTS: &[&str] = &[
-    "CONSTRAINT",
-    "PRIMARY",
-    "NOT",
-    "NULL",
-    "UNIQUE",
-    "CHECK",
-    "DEFAULT",
-    "COLLATE",
-    "REFERENCES",
-    "GENERATED",
-    "AS",
-];
 
 /// One item of the table being rebuilt.
 enum Item<'s> {

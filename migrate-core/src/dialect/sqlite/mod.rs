@@ -12,6 +12,21 @@ use crate::error::{Error, Result};
 use crate::ops::{AddColumn, Operation};
 use crate::schema::{Column, Constraint, ServerDefault, Type, Value};
 
+/// The keywords that start a clause of a column definition in SQLite's `CREATE TABLE` text.
+pub(crate) const CLAUSE_STARTS: &[&str] = &[
+    "CONSTRAINT",
+    "PRIMARY",
+    "NOT",
+    "NULL",
+    "UNIQUE",
+    "CHECK",
+    "DEFAULT",
+    "COLLATE",
+    "REFERENCES",
+    "GENERATED",
+    "AS",
+];
+
 /// SQLite: transactional DDL; the run holds the database's write lock.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SqliteDialect;
