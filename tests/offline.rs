@@ -55,6 +55,15 @@ fn off4(op: &mut Operations) {
     });
     op.create_index("off_orders_placed", "off_orders", ["placed_at"]);
 }
+/// Conditional forms: MariaDB's own `IF [NOT] EXISTS` aren't MySQL's, so the MySQL family's
+/// offline SQL checks `information_schema` instead, which both servers accept.
+#[migration(revision = "off5", down_revision = "off4", downgrade = off5_down)]
+fn off5(op: &mut Operations) {
+    op.create_index("off_orders_total", "off_orders", ["total"]).if_not_exists();
+}
+fn off5_down(op: &mut Operations) {
+    op.drop_index("off_orders_total", "off_orders").if_exists();
+}
 
 #[test]
 fn the_upgrade_and_downgrade_sql_of_each_database_match_the_golden_files() {
@@ -139,8 +148,14 @@ async fn the_rendered_sql_leaves_the_database_where_an_online_run_would(db: Arc<
     let migrator = migrator("off");
     let up = migrator.upgrade_sql(database(db.kind), "head").unwrap();
     db.execute(&up).await;
-    assert_eq!(migrator.current(&db.pool).await.unwrap(), ["off4"]);
+    assert_eq!(migrator.current(&db.pool).await.unwrap(), ["off5"]);
     assert!(db.has_table("off_orders").await);
+    let indexes = migrate::Schema::read_pool(&db.pool).await.unwrap();
+    let orders = indexes.table("off_orders").unwrap_or_else(|| panic!("off_orders read back"));
+    assert!(
+        orders.indexes.iter().any(|index| index.name == "off_orders_total"),
+        "the conditional index was made"
+    );
     assert_eq!(db.integer("SELECT COUNT(*) FROM off_users").await, 1);
     let again = migrator.upgrade(&db.pool, "head").await.unwrap();
     assert!(again.applied.is_empty(), "the checksums it logged are the program's");
@@ -150,7 +165,7 @@ async fn the_rendered_sql_leaves_the_database_where_an_online_run_would(db: Arc<
     assert!(migrator.current(&db.pool).await.unwrap().is_empty());
     assert!(!db.has_table("off_users").await);
     let online = migrator.upgrade(&db.pool, "head").await.unwrap();
-    assert_eq!(online.applied.len(), 5, "an online run takes over from the offline one");
+    assert_eq!(online.applied.len(), 6, "an online run takes over from the offline one");
 }
 
 on_every_database!(the_rendered_sql_leaves_the_database_where_an_online_run_would);

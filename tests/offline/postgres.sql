@@ -43,9 +43,23 @@ UPDATE "migrate_version" SET version_num = 'off4' WHERE version_num = 'off3';
 INSERT INTO "migrate_version_log" (revision, direction, checksum, duration_ms) VALUES ('off4', 'upgrade', '80ca45c84660ffae60d995a981ad288ce678a7ce3bc1be6afc0ba6b2765c3efe', 0);
 COMMIT;
 
+-- Running upgrade off4 -> off5: offline::off5 (tests/offline.rs:61)
+BEGIN;
+CREATE INDEX IF NOT EXISTS "off_orders_total" ON "off_orders" ("total");
+UPDATE "migrate_version" SET version_num = 'off5' WHERE version_num = 'off4';
+INSERT INTO "migrate_version_log" (revision, direction, checksum, duration_ms) VALUES ('off5', 'upgrade', 'd49a4521456108b433538a1c953024998db51e2509fec714a4effcef3fe6b884', 0);
+COMMIT;
+
 -- migrate: head:base for PostgreSQL
 
 UPDATE "migrate_version_state" SET applied_digest = NULL;
+
+-- Running downgrade off5 -> off4: offline::off5 (tests/offline.rs:61)
+BEGIN;
+DROP INDEX IF EXISTS "off_orders_total";
+UPDATE "migrate_version" SET version_num = 'off4' WHERE version_num = 'off5';
+INSERT INTO "migrate_version_log" (revision, direction, checksum, duration_ms) VALUES ('off5', 'downgrade', 'd49a4521456108b433538a1c953024998db51e2509fec714a4effcef3fe6b884', 0);
+COMMIT;
 
 -- Running downgrade off4 -> off3: offline::off4 (tests/offline.rs:49)
 BEGIN;

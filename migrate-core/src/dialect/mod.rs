@@ -30,12 +30,22 @@ use crate::sql::{Argument, Statement};
 /// tables take it as a prefix).
 pub(crate) const DEFAULT_VERSION_TABLE: &str = "migrate_version";
 
+/// The dialect of a database's server, by the version it reports (`SELECT VERSION()`): MariaDB
+/// and MySQL differ.
+pub(crate) fn for_server(database: Database, version: &str) -> &'static dyn Dialect {
+    match database {
+        Database::MySql if MySqlDialect::for_version(version).native_conditionals() => &MySqlDialect::MARIADB,
+        other => of(other),
+    }
+}
+
 /// The dialect of a database.
 pub(crate) fn of(database: Database) -> &'static dyn Dialect {
     match database {
         Database::Sqlite => &SqliteDialect,
         Database::Postgres => &PostgresDialect,
-        Database::MySql => &MySqlDialect,
+        // Offline, the server isn't known: forms both MySQL and MariaDB accept.
+        Database::MySql => &MySqlDialect::PORTABLE,
     }
 }
 
@@ -203,6 +213,13 @@ pub(crate) trait Dialect: Send + Sync + std::fmt::Debug {
     /// How a run suspends foreign-key enforcement, where rendering may rebuild tables.
     fn foreign_key_switch(&self) -> Option<ForeignKeySwitch> {
         None
+    }
+
+    /// Whether `operation` renders differently on the servers of this database (MariaDB and
+    /// MySQL), so that a run asks the server which it is first.
+    fn server_specific(&self, operation: &Operation) -> bool {
+        let _ = operation;
+        false
     }
 
     /// A table name, qualified with a schema when one is given.

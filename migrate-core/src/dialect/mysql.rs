@@ -35,9 +35,31 @@ struct BatchColumns {
     renamed: Vec<(String, String)>,
 }
 
-/// MySQL/MariaDB: DDL commits implicitly; the run holds a named `GET_LOCK` lock.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct MySqlDialect;
+/// MySQL/MariaDB: DDL commits implicitly; the run holds a named `GET_LOCK` lock. The two servers
+/// differ in the conditional forms: MariaDB has `IF [NOT] EXISTS` on indexes, columns and
+/// constraints, MySQL 8 has none of them, so for MySQL (and offline, where the server isn't known)
+/// such an operation checks `information_schema` and runs its statement only when it applies.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct MySqlDialect {
+    native_conditionals: bool,
+}
+
+impl MySqlDialect {
+    /// MariaDB (10.5 or later), with its own `IF [NOT] EXISTS` forms.
+    pub(crate) const MARIADB: Self = Self { native_conditionals: true };
+    /// Forms MySQL 8 accepts, and MariaDB too: for MySQL, and offline SQL.
+    pub(crate) const PORTABLE: Self = Self { native_conditionals: false };
+
+    /// The dialect for a server that reports `version` (`SELECT VERSION()`).
+    pub(crate) fn for_version(version: &str) -> Self {
+        if version.contains("MariaDB") { Self::MARIADB } else { Self::PORTABLE }
+    }
+
+    /// Whether this is MariaDB's dialect, with its own `IF [NOT] EXISTS` forms.
+    pub(crate) fn native_conditionals(self) -> bool {
+        self.native_conditionals
+    }
+}
 
 impl Dialect for MySqlDialect {
     fn quote_identifier(&self, identifier: &str) -> String {
@@ -111,6 +133,98 @@ impl Dialect for MySqlDialect {
     }
 
     fn render_valid(&self, operation: &Operation, live: Option<&LiveTable>) -> Result<Vec<String>> {
+        if !self.native_conditionals
+            && let Some((condition, unconditional)) = self.condition(operation)
+        {
+            let statements = Self::MARIADB.render_valid(&unconditional, live)?;
+            return Ok(statements.iter().flat_map(|statement| self.only_if(&condition, statement)).collect());
+        }
+        self.render_statements(operation, live)
+    }
+
+    fn server_specific(&self, operation: &Operation) -> bool {
+        self.condition(operation).is_some()
+    }
+
+    fn live_table_needed<'o>(&self, operation: &'o Operation) -> Option<&'o str> {
+        match operation {
+            Operation::AlterColumn(op) if op.new_type.is_some() || op.new_nullable.is_some() => {
+                Some(&op.table)
+            }
+            // Read once, before the batch: a column is restated as it was then.
+            Operation::BatchAlterTable(batch)
+                if batch.operations.iter().any(|change| self.live_table_needed(change).is_some()) =>
+            {
+                Some(&batch.table)
+            }
+            _ => None,
+        }
+    }
+
+    fn live_table_queries(&self, table: &str) -> Vec<(LivePart, String)> {
+        vec![(LivePart::Definition, format!("SHOW CREATE TABLE {}", self.quote_identifier(table)))]
+    }
+}
+
+impl MySqlDialect {
+    /// For an operation MariaDB writes with `IF [NOT] EXISTS`: the condition under which it applies
+    /// (a count in `information_schema`), and the operation without its `if` flag.
+    fn condition(&self, operation: &Operation) -> Option<(String, Operation)> {
+        let count = |view: &str, name_column: &str, table: &str, name: &str| {
+            format!(
+                "(SELECT COUNT(*) FROM information_schema.{view} WHERE table_schema = DATABASE() AND \
+                 table_name = {} AND {name_column} = {})",
+                self.text_literal(table),
+                self.text_literal(name)
+            )
+        };
+        let mut unconditional = operation.clone();
+        let condition = match &mut unconditional {
+            Operation::AddColumn(op) if op.if_not_exists => {
+                op.if_not_exists = false;
+                format!("{} = 0", count("columns", "column_name", &op.table, &op.column.name))
+            }
+            Operation::DropColumn(op) if op.if_exists => {
+                op.if_exists = false;
+                format!("{} > 0", count("columns", "column_name", &op.table, &op.column))
+            }
+            Operation::CreateIndex(op) if op.if_not_exists => {
+                op.if_not_exists = false;
+                format!("{} = 0", count("statistics", "index_name", &op.index.table, &op.index.name))
+            }
+            Operation::DropIndex(op) if op.if_exists => {
+                op.if_exists = false;
+                format!("{} > 0", count("statistics", "index_name", &op.table, &op.name))
+            }
+            Operation::DropConstraint(op) if op.if_exists => {
+                op.if_exists = false;
+                match op.kind {
+                    ConstraintKind::Unique => {
+                        format!("{} > 0", count("statistics", "index_name", &op.table, &op.name))
+                    }
+                    _ => {
+                        format!("{} > 0", count("table_constraints", "constraint_name", &op.table, &op.name))
+                    }
+                }
+            }
+            _ => return None,
+        };
+        Some((condition, unconditional))
+    }
+
+    /// `statement`, run only when `condition` holds: prepared from a string that is the statement
+    /// or a no-op, which MySQL and MariaDB both accept.
+    fn only_if(&self, condition: &str, statement: &str) -> Vec<String> {
+        vec![
+            format!("SET @migrate_statement = IF({condition}, {}, 'DO 0')", self.text_literal(statement)),
+            "PREPARE migrate_statement FROM @migrate_statement".to_owned(),
+            "EXECUTE migrate_statement".to_owned(),
+            "DEALLOCATE PREPARE migrate_statement".to_owned(),
+        ]
+    }
+
+    /// The statements of an operation, with MariaDB's conditional forms.
+    fn render_statements(&self, operation: &Operation, live: Option<&LiveTable>) -> Result<Vec<String>> {
         let unsupported = |reason: &str| Error::UnsupportedOperation {
             operation: operation.describe(),
             database: self.name(),
@@ -224,27 +338,6 @@ impl Dialect for MySqlDialect {
         })
     }
 
-    fn live_table_needed<'o>(&self, operation: &'o Operation) -> Option<&'o str> {
-        match operation {
-            Operation::AlterColumn(op) if op.new_type.is_some() || op.new_nullable.is_some() => {
-                Some(&op.table)
-            }
-            // Read once, before the batch: a column is restated as it was then.
-            Operation::BatchAlterTable(batch)
-                if batch.operations.iter().any(|change| self.live_table_needed(change).is_some()) =>
-            {
-                Some(&batch.table)
-            }
-            _ => None,
-        }
-    }
-
-    fn live_table_queries(&self, table: &str) -> Vec<(LivePart, String)> {
-        vec![(LivePart::Definition, format!("SHOW CREATE TABLE {}", self.quote_identifier(table)))]
-    }
-}
-
-impl MySqlDialect {
     /// A change of a batch: as usual, except that a column is restated from its live definition
     /// under the name it had before the batch renamed it (the live table is read before the batch).
     fn render_in_batch(
@@ -395,9 +488,55 @@ mod tests {
         record(&mut op);
         let mut statements = Vec::new();
         for operation in op.recorded() {
-            statements.extend(MySqlDialect.render(operation, live)?);
+            statements.extend(MySqlDialect::MARIADB.render(operation, live)?);
         }
         Ok(statements)
+    }
+
+    #[test]
+    fn mariadb_writes_its_own_conditional_forms() {
+        let sql = render_with(
+            |op| {
+                op.create_index("t_a", "t", ["a"]).if_not_exists();
+                op.drop_index("t_b", "t").if_exists();
+            },
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            sql,
+            ["CREATE INDEX IF NOT EXISTS `t_a` ON `t` (`a`)", "DROP INDEX IF EXISTS `t_b` ON `t`"]
+        );
+    }
+
+    #[test]
+    fn mysql_runs_a_conditional_statement_only_when_information_schema_says_it_applies() {
+        let mut op = Operations::new();
+        op.add_column_if_not_exists("t", "it's", Type::Integer);
+        op.drop_unique("t_u", "t").if_exists();
+        let sql: Vec<String> = op
+            .recorded()
+            .iter()
+            .flat_map(|operation| MySqlDialect::PORTABLE.render(operation, None).unwrap())
+            .collect();
+        assert_eq!(
+            sql,
+            [
+                "SET @migrate_statement = IF((SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE() \
+                 AND table_name = 't' AND column_name = 'it''s') = 0, 'ALTER TABLE `t` ADD COLUMN `it''s` INT', 'DO 0')",
+                "PREPARE migrate_statement FROM @migrate_statement",
+                "EXECUTE migrate_statement",
+                "DEALLOCATE PREPARE migrate_statement",
+                "SET @migrate_statement = IF((SELECT COUNT(*) FROM information_schema.statistics WHERE table_schema = DATABASE() \
+                 AND table_name = 't' AND index_name = 't_u') > 0, 'ALTER TABLE `t` DROP INDEX `t_u`', 'DO 0')",
+                "PREPARE migrate_statement FROM @migrate_statement",
+                "EXECUTE migrate_statement",
+                "DEALLOCATE PREPARE migrate_statement",
+            ]
+        );
+        assert!(MySqlDialect::PORTABLE.server_specific(&op.recorded()[0]));
+        assert!(MySqlDialect::for_version("10.11.19-MariaDB-0+deb12u1").native_conditionals());
+        assert!(!MySqlDialect::for_version("8.0.36").native_conditionals());
     }
 
     #[test]
@@ -478,8 +617,8 @@ mod tests {
 
     #[test]
     fn text_with_a_backslash_is_written_in_hexadecimal() {
-        assert_eq!(MySqlDialect.literal(&Value::from("a\\b")), "_utf8mb4 X'615c62'");
-        assert_eq!(MySqlDialect.literal(&Value::from("it's")), "'it''s'");
+        assert_eq!(MySqlDialect::MARIADB.literal(&Value::from("a\\b")), "_utf8mb4 X'615c62'");
+        assert_eq!(MySqlDialect::MARIADB.literal(&Value::from("it's")), "'it''s'");
     }
 
     #[test]
@@ -503,7 +642,7 @@ mod tests {
         };
         let mut recorded = Operations::new();
         record(&mut recorded);
-        assert_eq!(MySqlDialect.live_table_needed(&recorded.recorded()[0]), Some("books"));
+        assert_eq!(MySqlDialect::MARIADB.live_table_needed(&recorded.recorded()[0]), Some("books"));
         assert_eq!(
             render_with(record, Some(&live)).unwrap(),
             [

@@ -119,7 +119,7 @@ pub(super) async fn read(connection: &mut Connection) -> Result<Schema, sqlx::Er
 
     let database = connection.fetch_texts("SELECT DATABASE()").await?;
     let database = database.into_iter().next().map(|row| texts::<1>(row)[0].clone()).unwrap_or_default();
-    let qualifier = format!("{}.", MySqlDialect.quote_identifier(&database));
+    let qualifier = format!("{}.", MySqlDialect::MARIADB.quote_identifier(&database));
     let views = connection
         .fetch_texts(
             "SELECT TABLE_NAME, VIEW_DEFINITION FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE() ORDER BY 1",

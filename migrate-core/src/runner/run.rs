@@ -192,6 +192,7 @@ impl<'m> Run<'m> {
             return Ok(Report { applied: Vec::new(), heads });
         }
         tracing::info!(steps = plan.len(), "migrating");
+        self.ask_the_server_where_it_matters(&code).await?;
         // Until the run ends well, the digest is unknown: a start meanwhile reads the log.
         if digest.is_some() {
             self.execute_bookkeeping(&[self.table.set_digest(None)]).await?;
@@ -200,6 +201,29 @@ impl<'m> Run<'m> {
         let digest = migrator.applied_digest(&report.heads);
         self.execute_bookkeeping(&[self.table.set_digest(digest.as_deref())]).await?;
         Ok(report)
+    }
+
+    /// Where the plan holds an operation that renders differently on the database's servers
+    /// (MariaDB's `IF [NOT] EXISTS` forms, which MySQL lacks), the dialect of the server this is.
+    async fn ask_the_server_where_it_matters(&mut self, code: &[StepCode]) -> Result<()> {
+        let dialect = self.dialect;
+        if !code
+            .iter()
+            .filter_map(StepCode::operations)
+            .flatten()
+            .any(|operation| dialect.server_specific(operation))
+        {
+            return Ok(());
+        }
+        let version = self
+            .connection
+            .fetch_strings("SELECT VERSION()")
+            .await
+            .map_err(|cause| Error::Database { doing: "asking the server's version".to_owned(), cause })?;
+        let version = version.first().map(String::as_str).unwrap_or_default();
+        self.dialect = dialect::for_server(self.connection.database(), version);
+        tracing::debug!(version, "the server's version decides its SQL");
+        Ok(())
     }
 
     /// Writes `stamped` as the heads, running nothing.
