@@ -20,25 +20,33 @@ pub enum Error {
     DuplicateRevision { revision: String, first: String, second: String },
     /// A `down_revision` names a revision that does not exist.
     #[error(
-        "revision '{revision}' ({origin}) has down_revision '{down_revision}', which is not a known revision; correct the id or add the missing migration"
+        "revision '{revision}' ({origin}) has down_revision '{down_revision}', which is not a known revision{}; correct the id or add the missing migration",
+        did_you_mean(suggestions)
     )]
-    UnknownDownRevision { revision: String, origin: String, down_revision: String },
+    UnknownDownRevision { revision: String, origin: String, down_revision: String, suggestions: Vec<String> },
     /// A `depends_on` names neither a revision nor a branch label.
     #[error(
-        "revision '{revision}' ({origin}) depends on '{dependency}', which is neither a known revision nor a branch label; correct the name or add the missing migration"
+        "revision '{revision}' ({origin}) depends on '{dependency}', which is neither a known revision nor a branch label{}; correct the name or add the missing migration",
+        did_you_mean(suggestions)
     )]
-    UnknownDependency { revision: String, origin: String, dependency: String },
+    UnknownDependency { revision: String, origin: String, dependency: String, suggestions: Vec<String> },
     /// Two revisions declare the same branch label, or a label equals a revision id.
     #[error(
         "branch label '{label}' is declared by {first} and by {second}; branch labels must be unique, rename one"
     )]
     DuplicateBranchLabel { label: String, first: String, second: String },
     /// The `down_revision` links form a cycle.
-    #[error("the down_revision links form a cycle: {}; a revision can't follow itself, fix one down_revision on this path", path.join(" -> "))]
-    Cycle { path: Vec<String> },
+    #[error(
+        "the down_revision links form a cycle: {}; a revision can't follow itself, fix one down_revision on this path",
+        cycle(path, origins)
+    )]
+    Cycle { path: Vec<String>, origins: Vec<String> },
     /// The `down_revision` and `depends_on` links together form a cycle.
-    #[error("the down_revision and depends_on links form a cycle: {}; remove one depends_on on this path", path.join(" -> "))]
-    DependencyCycle { path: Vec<String> },
+    #[error(
+        "the down_revision and depends_on links form a cycle: {}; remove one depends_on on this path",
+        cycle(path, origins)
+    )]
+    DependencyCycle { path: Vec<String>, origins: Vec<String> },
 
     // ---- targets and plans ----
     /// The database records a revision the program does not know.
@@ -158,6 +166,35 @@ pub enum Error {
         "the version tables have layout '{found}' (in {table}), which this release of migrate doesn't know: upgrade migrate"
     )]
     UnsupportedLayout { table: String, found: String },
+}
+
+/// `; did you mean 'a' or 'b'?`, for the names closest to a mistyped one; nothing when none is.
+fn did_you_mean(suggestions: &[String]) -> String {
+    match suggestions {
+        [] => String::new(),
+        names => format!(
+            "; did you mean {}?",
+            names.iter().map(|name| format!("'{name}'")).collect::<Vec<_>>().join(" or ")
+        ),
+    }
+}
+
+/// A cycle's revisions with where each is declared: `a (app::m::f (src/m.rs:3)) -> b (...) -> a`.
+fn cycle(path: &[String], origins: &[String]) -> String {
+    let last = path.len().saturating_sub(1);
+    path.iter()
+        .zip(origins)
+        .enumerate()
+        .map(|(index, (revision, origin))| {
+            // The path ends where it started: the first revision's place is said once.
+            if index == last || origin.is_empty() || origin == revision {
+                revision.clone()
+            } else {
+                format!("{revision} ({origin})")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" -> ")
 }
 
 impl Error {

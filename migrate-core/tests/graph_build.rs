@@ -259,6 +259,31 @@ fn an_unknown_down_revision_names_the_revision_and_the_missing_id() {
 }
 
 #[test]
+fn a_mistyped_down_revision_names_the_closest_known_ids() {
+    let error = refuse(vec![rev("3095fbe1e310", &[]), rev("b", &["3095fbe1e301"]).origin("app::b")]);
+    assert!(error.to_string().contains("did you mean '3095fbe1e310'?"), "{error}");
+    let error =
+        refuse(vec![rev("a", &[]).branch_labels(["billing"]), rev("b", &["a"]).depends_on(["biling"])]);
+    assert!(error.to_string().contains("did you mean 'billing'?"), "{error}");
+    let error = refuse(vec![rev("a", &[]), rev("b", &["completely_else"])]);
+    assert!(!error.to_string().contains("did you mean"), "{error}");
+}
+
+#[test]
+fn a_cycle_names_the_function_and_file_of_each_revision() {
+    let error = refuse(vec![
+        rev("a", &["b"]).origin("app::m::first (src/m.rs:3)"),
+        rev("b", &["a"]).origin("app::m::second (src/m.rs:9)"),
+    ]);
+    let message = error.to_string();
+    assert!(
+        message.contains("a (app::m::first (src/m.rs:3)) -> b (app::m::second (src/m.rs:9)) -> a;")
+            || message.contains("b (app::m::second (src/m.rs:9)) -> a (app::m::first (src/m.rs:3)) -> b;"),
+        "{message}"
+    );
+}
+
+#[test]
 fn an_unknown_depends_on_names_the_revision_and_the_missing_name() {
     let error = refuse(vec![rev("a", &[]).depends_on(["nowhere"])]);
     assert!(matches!(error, Error::UnknownDependency { .. }));
@@ -290,7 +315,7 @@ fn a_branch_label_equal_to_a_revision_id_is_refused() {
 fn a_cycle_is_refused_printing_its_path() {
     let error = refuse(vec![rev("base1", &[]), rev("a", &["c"]), rev("b", &["a"]), rev("c", &["b"])]);
     match &error {
-        Error::Cycle { path } => {
+        Error::Cycle { path, .. } => {
             assert_eq!(path.first(), path.last());
             assert_eq!(path.len(), 4, "{path:?}");
         }
@@ -302,7 +327,7 @@ fn a_cycle_is_refused_printing_its_path() {
 #[test]
 fn a_revision_that_follows_itself_is_a_cycle() {
     let error = refuse(vec![rev("a", &["a"])]);
-    assert!(matches!(&error, Error::Cycle { path } if path == &["a", "a"]), "{error}");
+    assert!(matches!(&error, Error::Cycle { path, .. } if path == &["a", "a"]), "{error}");
 }
 
 #[test]
@@ -314,7 +339,7 @@ fn dependencies_that_close_a_loop_are_a_dependency_cycle() {
         rev("b2", &["b1"]).depends_on(["a2"]),
     ]);
     match &error {
-        Error::DependencyCycle { path } => {
+        Error::DependencyCycle { path, .. } => {
             assert!(path.contains(&"a2".to_owned()) && path.contains(&"b2".to_owned()), "{path:?}");
         }
         other => panic!("expected DependencyCycle, got {other}"),

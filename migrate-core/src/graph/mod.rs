@@ -183,6 +183,7 @@ impl RevisionGraph {
                     revision: spec.revision.clone(),
                     origin: spec.origin.clone(),
                     down_revision: down.clone(),
+                    suggestions: closest(down, by_id.keys()),
                 })?;
                 if !parents.contains(&index) {
                     parents.push(index);
@@ -198,6 +199,7 @@ impl RevisionGraph {
                         revision: spec.revision.clone(),
                         origin: spec.origin.clone(),
                         dependency: dependency.clone(),
+                        suggestions: closest(dependency, by_id.keys().chain(by_label.keys())),
                     })?;
                 if !dependencies.contains(&index) && !parents.contains(&index) {
                     dependencies.push(index);
@@ -239,11 +241,15 @@ impl RevisionGraph {
         }
 
         if let Some(path) = find_cycle(&nodes, |node, n| node.parents.get(n).copied()) {
-            return Err(Error::Cycle { path: path.into_iter().map(|i| nodes[i].id.clone()).collect() });
+            return Err(Error::Cycle {
+                path: path.iter().map(|&i| nodes[i].id.clone()).collect(),
+                origins: path.iter().map(|&i| nodes[i].origin.clone()).collect(),
+            });
         }
         if let Some(path) = find_cycle(&nodes, Revision::requirement_from_last) {
             return Err(Error::DependencyCycle {
-                path: path.into_iter().map(|i| nodes[i].id.clone()).collect(),
+                path: path.iter().map(|&i| nodes[i].id.clone()).collect(),
+                origins: path.iter().map(|&i| nodes[i].origin.clone()).collect(),
             });
         }
 
@@ -418,6 +424,23 @@ impl RevisionGraph {
 /// Why an id or label can't be used, if it can't: the rule the `#[migration]` attribute applies.
 fn check_name(name: &str, kind: Name) -> std::result::Result<(), &'static str> {
     migrate_names::check(name, kind).map_err(Problem::reason)
+}
+
+/// The known names closest to a mistyped one (at most two edits away, or a third of its length):
+/// the best, and any as good.
+fn closest<'n>(wanted: &str, known: impl Iterator<Item = &'n String>) -> Vec<String> {
+    let limit = (wanted.chars().count() / 3).max(2);
+    let mut scored: Vec<(usize, &String)> = known
+        .map(|name| (strsim::levenshtein(wanted, name), name))
+        .filter(|(distance, _)| *distance <= limit)
+        .collect();
+    scored.sort();
+    let best = scored.first().map(|(distance, _)| *distance);
+    scored
+        .into_iter()
+        .take_while(|(distance, _)| Some(*distance) == best)
+        .map(|(_, name)| name.clone())
+        .collect()
 }
 
 /// Maps each branch label to the revision declaring it, refusing bad and duplicate labels.
