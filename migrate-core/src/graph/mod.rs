@@ -283,6 +283,18 @@ impl RevisionGraph {
         self.nodes.iter().filter(|r| r.is_base()).map(Revision::id).collect()
     }
 
+    /// The revisions nothing follows nor depends on, in declaration order: what the `heads` target
+    /// upgrades to (Alembic's "real heads").
+    pub fn heads_nothing_depends_on(&self) -> Vec<&str> {
+        self.nodes.iter().filter(|r| r.required_by().next().is_none()).map(Revision::id).collect()
+    }
+
+    /// The revisions that follow no other and depend on none, in declaration order (Alembic's
+    /// "real bases").
+    pub fn bases_depending_on_nothing(&self) -> Vec<&str> {
+        self.nodes.iter().filter(|r| r.requirements().next().is_none()).map(Revision::id).collect()
+    }
+
     /// Gives every revision of a labelled branch its label, as Alembic does: the labelled
     /// revision, its descendants along `down_revision` links, and its ancestors down to (not
     /// including) the nearest branch point or merge point.

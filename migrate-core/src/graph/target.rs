@@ -2,7 +2,7 @@
 //! (`label@head`, `label@base`, `label@ae10`), and relative steps (`+2`, `-1`, `head-1`, `ae10+2`,
 //! `label@+1`, `label@head-1`).
 
-use super::{RESERVED, RevisionGraph};
+use super::{RESERVED, Revision, RevisionGraph};
 use crate::error::{Error, Result};
 
 /// Where a target points.
@@ -37,6 +37,19 @@ impl RevisionGraph {
             }
             Place::Below(_) => Vec::new(),
         })
+    }
+
+    /// The one revision a target names, as `show` needs it: `None` for `base`; a target naming
+    /// several revisions (`heads` with several heads) is an error listing them.
+    pub fn resolve_one(&self, target: &str) -> Result<Option<&Revision>> {
+        match self.resolve_target(target, &[])?.place {
+            Place::At(revisions) if revisions.len() > 1 => Err(Error::MultipleHeads {
+                target: target.to_owned(),
+                heads: revisions.iter().map(|&i| self.nodes[i].id.clone()).collect(),
+            }),
+            Place::At(revisions) => Ok(revisions.first().map(|&i| &self.nodes[i])),
+            Place::Below(_) => Ok(None),
+        }
     }
 
     /// Resolves a target against the current heads (indices).

@@ -1,0 +1,711 @@
+//! The graph against the real Alembic: the same graphs are built in both, every query is asked of
+//! both, and the answers are compared. Alembic's answers come from `alembic_oracle/oracle.py`, run
+//! by the Python that `MIGRATE_TEST_ALEMBIC_PYTHON` names (one with `alembic==1.20.1`; `.ci/run`
+//! makes one in `target/alembic-venv`).
+//!
+//! Graphs: the shapes of Alembic's own tests (`alembic_oracle/shapes.json`, extracted by
+//! `extract_shapes.py`), then seeded random graphs: branches, merges, several bases, branch labels,
+//! `depends_on` on labels and ids, and defective graphs. `MIGRATE_ORACLE_CASES` sets how many random
+//! graphs (default 400), `MIGRATE_ORACLE_SEED` the seed.
+//!
+//! An answer is the same when it has the same revisions (plans: the same steps, ending at the same
+//! heads) or both sides refuse; it is in Alembic's exact order when the lists are equal. Every
+//! other difference must be one of the documented deliberate differences or an Alembic defect
+//! (`classify`), each counted with its reason; anything else fails the test.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use migrate_core::{Direction, Error, RevisionGraph, RevisionSpec};
+use serde_json::{Value, json};
+
+/// One revision as both sides are given it.
+#[derive(Debug, Clone)]
+struct Rev {
+    id: String,
+    down: Vec<String>,
+    depends_on: Vec<String>,
+    labels: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+enum Query {
+    /// Heads and bases (both kinds) and every revision's branch labels.
+    Graph,
+    /// What a target names (relative targets: where upgrade or downgrade walks to).
+    Resolve {
+        target: String,
+        current: Vec<String>,
+    },
+    /// The single revision `show` displays.
+    Revision {
+        target: String,
+    },
+    Upgrade {
+        target: String,
+        current: Vec<String>,
+    },
+    Downgrade {
+        target: String,
+        current: Vec<String>,
+    },
+    History {
+        range: String,
+        current: Vec<String>,
+    },
+}
+
+impl Query {
+    fn kind(&self) -> &'static str {
+        match self {
+            Query::Graph => "graph",
+            Query::Resolve { .. } => "resolve",
+            Query::Revision { .. } => "revision",
+            Query::Upgrade { .. } => "upgrade",
+            Query::Downgrade { .. } => "downgrade",
+            Query::History { .. } => "history",
+        }
+    }
+
+    fn to_json(&self) -> Value {
+        match self {
+            Query::Graph => json!({"kind": "graph"}),
+            Query::Resolve { target, current }
+            | Query::Upgrade { target, current }
+            | Query::Downgrade { target, current } => {
+                json!({"kind": self.kind(), "target": target, "current": current})
+            }
+            Query::Revision { target } => json!({"kind": "revision", "target": target}),
+            Query::History { range, current } => {
+                json!({"kind": "history", "range": range, "current": current})
+            }
+        }
+    }
+
+    fn current(&self) -> &[String] {
+        match self {
+            Query::Resolve { current, .. }
+            | Query::Upgrade { current, .. }
+            | Query::Downgrade { current, .. }
+            | Query::History { current, .. } => current,
+            Query::Graph | Query::Revision { .. } => &[],
+        }
+    }
+
+    fn target(&self) -> &str {
+        match self {
+            Query::Resolve { target, .. }
+            | Query::Upgrade { target, .. }
+            | Query::Downgrade { target, .. }
+            | Query::Revision { target } => target,
+            Query::History { range, .. } => range,
+            Query::Graph => "",
+        }
+    }
+}
+
+struct Case {
+    name: String,
+    revisions: Vec<Rev>,
+    queries: Vec<Query>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Graphs
+
+/// A small deterministic generator (64-bit LCG), so a failure reproduces from its seed.
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, bound: usize) -> usize {
+        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        ((self.0 >> 33) as usize) % bound.max(1)
+    }
+
+    fn chance(&mut self, one_in: usize) -> bool {
+        self.below(one_in) == 0
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+const LABELS: [&str; 5] = ["ebranch", "shop", "comments", "lib1", "netw"];
+
+/// A random graph: revisions made in an order where links point back, then handed over sorted by
+/// id (as Alembic's script directory and our registry hand them over). One in eight is defective.
+fn random_graph(rng: &mut Lcg, number: usize) -> Case {
+    let n = 1 + rng.below(11);
+    let mut ids: Vec<String> = Vec::new();
+    while ids.len() < n {
+        // Short ids from a small alphabet, so prefixes collide and some ids are prefixes of labels.
+        let len = 3 + rng.below(3);
+        let id: String = (0..len).map(|_| *rng.pick(&['a', 'b', 'e', '1', '2'])).collect();
+        if !ids.contains(&id) && !LABELS.contains(&id.as_str()) {
+            ids.push(id);
+        }
+    }
+    let mut revisions: Vec<Rev> = Vec::new();
+    let mut free_labels: Vec<&str> = LABELS.to_vec();
+    for i in 0..n {
+        let mut down = Vec::new();
+        if i > 0 && !rng.chance(6) {
+            let parents = [1, 1, 1, 1, 2, 2, 3][rng.below(7)].min(i);
+            while down.len() < parents {
+                let parent = ids[rng.below(i)].clone();
+                if !down.contains(&parent) {
+                    down.push(parent);
+                }
+            }
+        }
+        let mut depends_on = Vec::new();
+        if i > 0 && rng.chance(4) {
+            let used: Vec<String> =
+                revisions.iter().flat_map(|r| r.labels.iter().cloned()).collect::<Vec<_>>();
+            if !used.is_empty() && rng.chance(3) {
+                depends_on.push(rng.pick(&used).clone());
+            } else {
+                depends_on.push(ids[rng.below(i)].clone());
+            }
+        }
+        let mut labels = Vec::new();
+        if !free_labels.is_empty() && rng.chance(4) {
+            let at = rng.below(free_labels.len());
+            labels.push(free_labels.remove(at).to_owned());
+        }
+        revisions.push(Rev { id: ids[i].clone(), down, depends_on, labels });
+    }
+    let mut defect = "";
+    if rng.chance(8) {
+        let victim = rng.below(n);
+        match rng.below(6) {
+            0 if n > 1 => {
+                // A cycle: an earlier revision follows a later one.
+                let later = ids[victim.max(1)..][rng.below(n - victim.max(1))].clone();
+                let early = rng.below(victim.max(1));
+                revisions[early].down.push(later);
+                defect = " (cycle)";
+            }
+            1 => {
+                revisions[victim].down.push("zzzz99".to_owned());
+                defect = " (dangling down_revision)";
+            }
+            2 => {
+                revisions[victim].depends_on.push("nowhere".to_owned());
+                defect = " (dangling depends_on)";
+            }
+            3 if n > 1 => {
+                let other = ids[(victim + 1) % n].clone();
+                revisions[victim].id = other;
+                defect = " (duplicate id)";
+            }
+            4 => {
+                let id = ids[rng.below(n)].clone();
+                revisions[victim].labels = vec![id];
+                defect = " (label equal to an id)";
+            }
+            _ if n > 1 => {
+                let later = ids[victim.max(1)..][rng.below(n - victim.max(1))].clone();
+                let early = rng.below(victim.max(1));
+                revisions[early].depends_on.push(later);
+                defect = " (dependency cycle)";
+            }
+            _ => {}
+        }
+    }
+    revisions.sort_by(|a, b| a.id.cmp(&b.id));
+    Case { name: format!("random #{number}{defect}"), revisions, queries: Vec::new() }
+}
+
+/// The shapes of Alembic's own tests.
+fn alembic_shapes() -> Vec<Case> {
+    let shapes: Value =
+        serde_json::from_str(include_str!("alembic_oracle/shapes.json")).expect("shapes.json is JSON");
+    let strings = |value: &Value| -> Vec<String> {
+        value.as_array().into_iter().flatten().filter_map(|s| s.as_str().map(str::to_owned)).collect()
+    };
+    shapes["shapes"]
+        .as_array()
+        .expect("a list of shapes")
+        .iter()
+        .map(|shape| Case {
+            name: shape["name"].as_str().unwrap_or_default().to_owned(),
+            revisions: shape["revisions"]
+                .as_array()
+                .expect("a list of revisions")
+                .iter()
+                .map(|r| Rev {
+                    id: r["id"].as_str().unwrap_or_default().to_owned(),
+                    down: strings(&r["down"]),
+                    depends_on: strings(&r["depends_on"]),
+                    labels: strings(&r["labels"]),
+                })
+                .collect(),
+            queries: Vec::new(),
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Queries
+
+/// What each revision requires, labels in `depends_on` resolved (valid graphs only).
+fn requirements(revisions: &[Rev]) -> HashMap<&str, Vec<&str>> {
+    let by_label: HashMap<&str, &str> =
+        revisions.iter().flat_map(|r| r.labels.iter().map(move |l| (l.as_str(), r.id.as_str()))).collect();
+    revisions
+        .iter()
+        .map(|r| {
+            let mut needs: Vec<&str> = r.down.iter().map(String::as_str).collect();
+            needs.extend(r.depends_on.iter().map(|d| by_label.get(d.as_str()).copied().unwrap_or(d)));
+            (r.id.as_str(), needs)
+        })
+        .collect()
+}
+
+/// A version table a real run could leave: the heads of a set closed under requirements.
+fn random_current(rng: &mut Lcg, revisions: &[Rev]) -> Vec<String> {
+    let requires = requirements(revisions);
+    let mut applied: BTreeSet<&str> = BTreeSet::new();
+    let picks = 1 + rng.below(2);
+    let mut stack: Vec<&str> =
+        revisions.iter().filter(|_| rng.chance(3)).map(|r| r.id.as_str()).take(picks).collect();
+    while let Some(id) = stack.pop() {
+        if applied.insert(id) {
+            stack.extend(requires.get(id).into_iter().flatten().copied());
+        }
+    }
+    let required: BTreeSet<&str> =
+        applied.iter().flat_map(|id| requires.get(id).into_iter().flatten().copied()).collect();
+    revisions
+        .iter()
+        .filter(|r| applied.contains(r.id.as_str()) && !required.contains(r.id.as_str()))
+        .map(|r| r.id.clone())
+        .collect()
+}
+
+/// Every kind of target, built from the graph's ids and labels.
+fn targets(rng: &mut Lcg, revisions: &[Rev]) -> Vec<String> {
+    let mut targets: Vec<String> =
+        ["head", "heads", "base", "+1", "+2", "-1", "-2", "head-1", "head-2", "base+1", "base+2"]
+            .iter()
+            .map(|t| (*t).to_owned())
+            .collect();
+    let labels: Vec<&String> = revisions.iter().flat_map(|r| r.labels.iter()).collect();
+    for _ in 0..4 {
+        if revisions.is_empty() {
+            break;
+        }
+        let id = &rng.pick(revisions).id;
+        let prefix = &id[..id.len().min(3 + rng.below(2))];
+        targets.extend([
+            id.clone(),
+            prefix.to_owned(),
+            format!("{id}+1"),
+            format!("{id}-1"),
+            format!("{id}@-1"),
+            format!("{id}@head"),
+            format!("{id}@base"),
+            format!("{id}@+1"),
+        ]);
+        if let Some(label) = labels.get(rng.below(labels.len().max(1))) {
+            targets.extend([
+                (*label).clone(),
+                label[..label.len().min(4)].to_owned(),
+                format!("{label}@head"),
+                format!("{label}@heads"),
+                format!("{label}@base"),
+                format!("{label}@+1"),
+                format!("{label}@+2"),
+                format!("{label}@-1"),
+                format!("{label}@base+1"),
+                format!("{label}@head-1"),
+                format!("{label}@{id}"),
+                format!("{label}@{prefix}"),
+            ]);
+        }
+    }
+    targets.sort();
+    targets.dedup();
+    targets
+}
+
+fn add_queries(rng: &mut Lcg, case: &mut Case, per_target: usize) {
+    case.queries.push(Query::Graph);
+    let targets = targets(rng, &case.revisions);
+    let mut currents: Vec<Vec<String>> = vec![Vec::new()];
+    for _ in 0..3 {
+        let current = random_current(rng, &case.revisions);
+        if !currents.contains(&current) {
+            currents.push(current);
+        }
+    }
+    for target in &targets {
+        if !target.contains(['+', '-']) || target.ends_with("@-1") {
+            case.queries.push(Query::Revision { target: target.clone() });
+        }
+        for _ in 0..per_target {
+            let current = rng.pick(&currents).clone();
+            case.queries.push(match rng.below(4) {
+                0 => Query::Resolve { target: target.clone(), current },
+                1 | 2 => Query::Upgrade { target: target.clone(), current },
+                _ => Query::Downgrade { target: target.clone(), current },
+            });
+        }
+    }
+    for _ in 0..6 {
+        let lower = ["", "base", "current", rng.pick(&targets).as_str()];
+        let upper = ["", "heads", "head", "current", rng.pick(&targets).as_str()];
+        let range = format!("{}:{}", rng.pick(&lower), rng.pick(&upper));
+        case.queries.push(Query::History { range, current: rng.pick(&currents).clone() });
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Our answers, in the oracle's shape
+
+fn error_kind(error: &Error) -> String {
+    let debug = format!("{error:?}");
+    debug.split([' ', '(', '{']).next().unwrap_or_default().to_owned()
+}
+
+fn refused(error: &Error) -> Value {
+    json!({"error": error_kind(error), "message": error.to_string()})
+}
+
+fn ours(graph: &RevisionGraph, query: &Query) -> Value {
+    let ids = |revisions: Vec<&str>| json!(revisions);
+    let answer = match query {
+        Query::Graph => {
+            let labels: BTreeMap<&str, Vec<&String>> = graph
+                .revisions()
+                .map(|r| {
+                    let mut labels: Vec<&String> = r.branch_labels().iter().collect();
+                    labels.sort();
+                    (r.id(), labels)
+                })
+                .collect();
+            Ok(json!({
+                "heads": graph.heads(),
+                "real_heads": graph.heads_nothing_depends_on(),
+                "bases": graph.bases(),
+                "real_bases": graph.bases_depending_on_nothing(),
+                "labels": labels,
+            }))
+        }
+        Query::Resolve { target, current } => graph.resolve(target, current).map(ids),
+        Query::Revision { target } => graph.resolve_one(target).map(|r| json!(r.map(|r| r.id()))),
+        Query::Upgrade { target, current } => {
+            graph.upgrade_plan(current, target).map(|plan| plan_json(&plan))
+        }
+        Query::Downgrade { target, current } => {
+            graph.downgrade_plan(current, target).map(|plan| plan_json(&plan))
+        }
+        Query::History { range, current } => {
+            graph.history(range, current).map(|revisions| ids(revisions.iter().map(|r| r.id()).collect()))
+        }
+    };
+    match answer {
+        Ok(value) => json!({"ok": value}),
+        Err(error) => refused(&error),
+    }
+}
+
+fn plan_json(plan: &migrate_core::Plan) -> Value {
+    json!(
+        plan.steps
+            .iter()
+            .map(|step| {
+                debug_assert!(matches!(step.direction, Direction::Upgrade | Direction::Downgrade));
+                let mut heads = step.heads_after.clone();
+                heads.sort();
+                json!([step.revision, heads])
+            })
+            .collect::<Vec<_>>()
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Comparing
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Class {
+    /// Ours differs on purpose; the book lists it with the reason and what Alembic does.
+    Deliberate,
+    /// Alembic is at fault (a crash, a missed defect, an answer that breaks its own rules).
+    AlembicDefect,
+}
+
+/// The answer with its order forgotten: sorted lists, and for plans the steps and the final heads.
+fn unordered(query: &Query, answer: &Value) -> Value {
+    let Some(ok) = answer.get("ok") else {
+        return json!("refused");
+    };
+    match query {
+        Query::Upgrade { .. } | Query::Downgrade { .. } => {
+            let steps = ok.as_array().cloned().unwrap_or_default();
+            let mut revisions: Vec<String> =
+                steps.iter().map(|s| s[0].as_str().unwrap_or_default().to_owned()).collect();
+            revisions.sort();
+            json!({"steps": revisions, "heads": steps.last().map(|s| s[1].clone())})
+        }
+        Query::Resolve { .. } | Query::History { .. } => {
+            let mut items: Vec<String> =
+                ok.as_array().into_iter().flatten().map(|v| v.as_str().unwrap_or("").to_owned()).collect();
+            items.sort();
+            json!(items)
+        }
+        Query::Graph => {
+            let sorted = |v: &Value| {
+                let mut items: Vec<String> =
+                    v.as_array().into_iter().flatten().map(|v| v.as_str().unwrap_or("").to_owned()).collect();
+                items.sort();
+                json!(items)
+            };
+            json!({
+                "heads": sorted(&ok["heads"]),
+                "real_heads": sorted(&ok["real_heads"]),
+                "bases": sorted(&ok["bases"]),
+                "real_bases": sorted(&ok["real_bases"]),
+                "labels": ok["labels"],
+            })
+        }
+        Query::Revision { .. } => ok.clone(),
+    }
+}
+
+fn error_of(answer: &Value) -> Option<&str> {
+    answer.get("error").and_then(Value::as_str)
+}
+
+/// Why a difference is allowed, if it is: a documented deliberate difference or Alembic's defect.
+fn classify(case: &Case, query: &Query, ours: &Value, theirs: &Value) -> Option<(Class, &'static str)> {
+    let target = query.target();
+    let current = query.current();
+    let theirs_error = error_of(theirs);
+    let ours_error = error_of(ours);
+    if let Some(crash) = theirs_error.filter(|e| e.starts_with("crash:")) {
+        let _ = crash;
+        return Some((
+            Class::AlembicDefect,
+            "Alembic crashes (KeyError, AssertionError, ...) instead of answering",
+        ));
+    }
+    let on_label = |t: &str| {
+        t.split_once('@')
+            .is_some_and(|(name, _)| case.revisions.iter().any(|r| r.labels.iter().any(|l| l == name)))
+    };
+    match query {
+        Query::Downgrade { .. } if target.ends_with("@base") && on_label(target) && ours_error.is_none() => {
+            Some((Class::Deliberate, "`label@base` downgrades only that branch's own revisions"))
+        }
+        Query::Downgrade { .. } | Query::Resolve { .. }
+            if ours_error == Some("AmbiguousWalk") && target.starts_with('-') && current.len() > 1 =>
+        {
+            Some((Class::Deliberate, "a relative `-N` from several current heads is an error"))
+        }
+        _ => None,
+    }
+}
+
+struct Tally {
+    queries: usize,
+    same: usize,
+    exact: usize,
+    allowed: BTreeMap<(Class, &'static str), usize>,
+    by_kind: BTreeMap<&'static str, (usize, usize, usize)>,
+    mismatches: Vec<Value>,
+}
+
+// ---------------------------------------------------------------------------------------------
+
+fn alembic_answers(python: &str, cases: &[Case]) -> Value {
+    let request = json!({
+        "cases": cases.iter().map(|case| json!({
+            "revisions": case.revisions.iter().map(|r| json!({
+                "id": r.id, "down": r.down, "depends_on": r.depends_on, "labels": r.labels,
+            })).collect::<Vec<_>>(),
+            "queries": case.queries.iter().map(Query::to_json).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    });
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/alembic_oracle/oracle.py");
+    let mut child = Command::new(python)
+        .arg(script)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|error| panic!("can't run {python}: {error}"));
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    let body = request.to_string();
+    let writer = std::thread::spawn(move || stdin.write_all(body.as_bytes()));
+    let output = child.wait_with_output().expect("the oracle runs");
+    writer.join().expect("writer thread").expect("the oracle reads its input");
+    assert!(output.status.success(), "oracle.py failed: {}", output.status);
+    serde_json::from_slice(&output.stdout).expect("the oracle prints JSON")
+}
+
+fn specs(revisions: &[Rev]) -> Vec<RevisionSpec> {
+    revisions
+        .iter()
+        .map(|r| {
+            RevisionSpec::new(r.id.clone())
+                .down_revisions(r.down.clone())
+                .depends_on(r.depends_on.clone())
+                .branch_labels(r.labels.clone())
+        })
+        .collect()
+}
+
+#[test]
+fn the_graph_gives_alembics_answers() {
+    let Ok(python) = std::env::var("MIGRATE_TEST_ALEMBIC_PYTHON") else {
+        println!(
+            "alembic oracle skipped: set MIGRATE_TEST_ALEMBIC_PYTHON to a Python with alembic==1.20.1 (`.ci/run` makes one in target/alembic-venv)"
+        );
+        return;
+    };
+    let graphs: usize =
+        std::env::var("MIGRATE_ORACLE_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(400);
+    let seed: u64 =
+        std::env::var("MIGRATE_ORACLE_SEED").ok().and_then(|n| n.parse().ok()).unwrap_or(0x00a1_eb1c);
+    let mut rng = Lcg(seed);
+    let mut cases = alembic_shapes();
+    for case in &mut cases {
+        add_queries(&mut rng, case, 3);
+    }
+    for number in 0..graphs {
+        let mut case = random_graph(&mut rng, number);
+        add_queries(&mut rng, &mut case, 1);
+        cases.push(case);
+    }
+
+    let started = std::time::Instant::now();
+    let answers = alembic_answers(&python, &cases);
+    let alembic_time = started.elapsed();
+    let mut tally = Tally {
+        queries: 0,
+        same: 0,
+        exact: 0,
+        allowed: BTreeMap::new(),
+        by_kind: BTreeMap::new(),
+        mismatches: Vec::new(),
+    };
+    for (case, answer) in cases.iter().zip(answers["cases"].as_array().expect("one answer per case")) {
+        compare_case(case, answer, &mut tally);
+    }
+
+    let percent = |n: usize| 100.0 * n as f64 / tally.queries.max(1) as f64;
+    println!(
+        "alembic oracle (Alembic {}, {} graphs, seed {seed:#x}, Alembic {:.1} s): {} queries, same answer {:.2}%, Alembic's exact order {:.2}%",
+        answers["alembic"].as_str().unwrap_or("?"),
+        cases.len(),
+        alembic_time.as_secs_f64(),
+        tally.queries,
+        percent(tally.same),
+        percent(tally.exact),
+    );
+    for (kind, (count, same, exact)) in &tally.by_kind {
+        println!("  - {kind}: {count} queries, {same} same answer, {exact} exact order");
+    }
+    for ((class, reason), count) in &tally.allowed {
+        let class = match class {
+            Class::Deliberate => "deliberate",
+            Class::AlembicDefect => "ours-better (Alembic defect)",
+        };
+        println!("  - {count} {class}: {reason}");
+    }
+    for mismatch in tally.mismatches.iter().take(20) {
+        println!("MISMATCH {mismatch}");
+    }
+    if let Ok(path) = std::env::var("MIGRATE_ORACLE_REPORT") {
+        let lines: Vec<String> = tally.mismatches.iter().map(Value::to_string).collect();
+        std::fs::write(&path, lines.join("\n")).expect("the report is written");
+    }
+    assert!(
+        tally.mismatches.is_empty(),
+        "{} answers differ from Alembic's (first ones printed above)",
+        tally.mismatches.len()
+    );
+}
+
+fn compare_case(case: &Case, answer: &Value, tally: &mut Tally) {
+    let built = RevisionGraph::new(specs(&case.revisions));
+    let alembic_built = &answer["build"];
+    let alembic_warned = alembic_built["warnings"].as_array().is_some_and(|w| !w.is_empty());
+    tally.queries += 1;
+    let entry = tally.by_kind.entry("build").or_default();
+    entry.0 += 1;
+    let theirs_error = error_of(alembic_built);
+    match (&built, theirs_error) {
+        (Ok(_), None) | (Err(_), Some(_)) => {
+            tally.same += 1;
+            tally.exact += 1;
+            entry.1 += 1;
+            entry.2 += 1;
+        }
+        (Err(error), None) => {
+            let reason = match error {
+                Error::DuplicateRevision { .. } if alembic_warned => {
+                    "a duplicate id: Alembic only warns and keeps the last"
+                }
+                Error::Cycle { .. } | Error::DependencyCycle { .. } => "a cycle Alembic misses",
+                Error::UnknownDownRevision { .. } | Error::UnknownDependency { .. } if alembic_warned => {
+                    "a dangling reference: Alembic only warns"
+                }
+                _ => {
+                    tally.mismatches.push(json!({"case": case.name, "kind": "build", "ours": error.to_string(), "alembic": alembic_built}));
+                    return;
+                }
+            };
+            *tally.allowed.entry((Class::AlembicDefect, reason)).or_default() += 1;
+            return;
+        }
+        (Ok(_), Some(kind)) => {
+            if kind.starts_with("crash:") {
+                *tally
+                    .allowed
+                    .entry((Class::AlembicDefect, "Alembic crashes building a graph we accept"))
+                    .or_default() += 1;
+            } else {
+                tally.mismatches.push(
+                    json!({"case": case.name, "kind": "build", "ours": "built", "alembic": alembic_built}),
+                );
+            }
+            return;
+        }
+    }
+    let Ok(graph) = built else { return };
+    for (query, theirs) in case.queries.iter().zip(answer["answers"].as_array().into_iter().flatten()) {
+        let ours = ours(&graph, query);
+        tally.queries += 1;
+        let entry = tally.by_kind.entry(query.kind()).or_default();
+        entry.0 += 1;
+        let both_refuse =
+            error_of(&ours).is_some() && error_of(theirs).is_some_and(|e| !e.starts_with("crash:"));
+        let exact = both_refuse || ours.get("ok") == theirs.get("ok") && ours.get("ok").is_some();
+        let same = exact || (ours.get("ok").is_some() && unordered(query, &ours) == unordered(query, theirs));
+        if same {
+            tally.same += 1;
+            entry.1 += 1;
+            if exact {
+                tally.exact += 1;
+                entry.2 += 1;
+            }
+            continue;
+        }
+        match classify(case, query, &ours, theirs) {
+            Some(allowed) => *tally.allowed.entry(allowed).or_default() += 1,
+            None => tally.mismatches.push(json!({
+                "case": case.name,
+                "kind": query.kind(),
+                "target": query.target(),
+                "current": query.current(),
+                "revisions": case.revisions.iter().map(|r| format!("{}<-{:?} dep{:?} lbl{:?}", r.id, r.down, r.depends_on, r.labels)).collect::<Vec<_>>(),
+                "ours": ours,
+                "alembic": theirs,
+            })),
+        }
+    }
+}
