@@ -32,6 +32,7 @@
 //! A branch label names its branch: the labelled revision, its descendants, and its ancestors down
 //! to the nearest branch or merge point.
 
+mod order;
 mod plan;
 mod spec;
 mod target;
@@ -58,6 +59,9 @@ pub struct Revision {
     origin: String,
     parents: Vec<usize>,
     dependencies: Vec<usize>,
+    /// The dependencies no `down_revision` ancestor already declares (Alembic's normalized
+    /// dependencies): the links Alembic's order follows.
+    normalized_dependencies: Vec<usize>,
     children: Vec<usize>,
     dependents: Vec<usize>,
 }
@@ -132,6 +136,11 @@ impl Revision {
             let parents = self.parents.len();
             (n - dependencies < parents).then(|| self.parents[parents - 1 - (n - dependencies)])
         }
+    }
+
+    /// The revisions Alembic's order walks down to: parents, then normalized dependencies.
+    fn normalized_down(&self) -> impl Iterator<Item = usize> + '_ {
+        self.parents.iter().chain(&self.normalized_dependencies).copied()
     }
 
     /// Revisions that require this one: children, then dependents.
@@ -221,6 +230,7 @@ impl RevisionGraph {
                 origin: spec.origin,
                 parents,
                 dependencies,
+                normalized_dependencies: Vec::new(),
                 children: Vec::new(),
                 dependents: Vec::new(),
             })
@@ -249,6 +259,7 @@ impl RevisionGraph {
         let heads: Vec<usize> =
             (0..graph.nodes.len()).filter(|&i| graph.nodes[i].required_by().next().is_none()).collect();
         graph.order = graph.upgrade_order(&heads, &vec![false; graph.nodes.len()]);
+        graph.normalize_dependencies();
         graph.propagate_labels();
         Ok(graph)
     }
@@ -293,6 +304,64 @@ impl RevisionGraph {
     /// "real bases").
     pub fn bases_depending_on_nothing(&self) -> Vec<&str> {
         self.nodes.iter().filter(|r| r.requirements().next().is_none()).map(Revision::id).collect()
+    }
+
+    /// Keeps, of each revision's dependencies, those no `down_revision` ancestor declares too.
+    fn normalize_dependencies(&mut self) {
+        let mut position = vec![0; self.nodes.len()];
+        for (at, &index) in self.order.iter().enumerate() {
+            position[index] = at;
+        }
+        let mut marked = vec![false; self.nodes.len()];
+        for index in 0..self.nodes.len() {
+            let mut kept = Vec::with_capacity(self.nodes[index].dependencies.len());
+            for &dependency in &self.nodes[index].dependencies {
+                let declared_below = self.nodes[dependency].dependents.iter().any(|&other| {
+                    other != index && self.is_down_ancestor(other, index, &position, &mut marked)
+                });
+                if !declared_below {
+                    kept.push(dependency);
+                }
+            }
+            self.nodes[index].normalized_dependencies = kept;
+        }
+    }
+
+    /// Whether `ancestor` lies below `revision` along `down_revision` links. The walk skips
+    /// revisions listed before `ancestor` in upgrade order: none of them can lead to it.
+    fn is_down_ancestor(
+        &self,
+        ancestor: usize,
+        revision: usize,
+        position: &[usize],
+        marked: &mut [bool],
+    ) -> bool {
+        if position[ancestor] >= position[revision] {
+            return false;
+        }
+        let mut stack = vec![revision];
+        let mut visited = Vec::new();
+        let mut found = false;
+        while let Some(index) = stack.pop() {
+            for &parent in &self.nodes[index].parents {
+                if parent == ancestor {
+                    found = true;
+                    break;
+                }
+                if !marked[parent] && position[parent] > position[ancestor] {
+                    marked[parent] = true;
+                    visited.push(parent);
+                    stack.push(parent);
+                }
+            }
+            if found {
+                break;
+            }
+        }
+        for index in visited {
+            marked[index] = false;
+        }
+        found
     }
 
     /// Gives every revision of a labelled branch its label, as Alembic does: the labelled
