@@ -365,8 +365,11 @@ impl RevisionGraph {
     }
 
     /// Gives every revision of a labelled branch its label, as Alembic does: the labelled
-    /// revision, its descendants along `down_revision` links, and its ancestors down to (not
-    /// including) the nearest branch point or merge point.
+    /// revision and its descendants along `down_revision` links; then, walking down from the tip
+    /// of its line (when the line has one tip), every revision down to (not including) the
+    /// nearest branch point (counting `depends_on`) or merge point. So a labelled revision that
+    /// is itself a branch point, or whose line branches or merges above it, passes nothing to its
+    /// ancestors.
     fn propagate_labels(&mut self) {
         let mut labels: Vec<Vec<String>> = vec![Vec::new(); self.nodes.len()];
         let mut seen = vec![false; self.nodes.len()];
@@ -391,15 +394,24 @@ impl RevisionGraph {
             for index in visited {
                 seen[index] = false;
             }
-            let mut node = start;
-            while let [parent] = self.nodes[node].parents[..] {
-                let parent_node = &self.nodes[parent];
-                let followers = parent_node.children.len() + parent_node.dependents.len();
-                if followers > 1 || parent_node.is_merge_point() {
+            let mut tip = start;
+            while let [child] = self.nodes[tip].children[..] {
+                tip = child;
+            }
+            if !self.nodes[tip].children.is_empty() {
+                continue;
+            }
+            let mut node = tip;
+            loop {
+                let here = &self.nodes[node];
+                if here.children.len() + here.dependents.len() > 1 || here.is_merge_point() {
                     break;
                 }
-                labels[parent].extend(own.iter().cloned());
-                node = parent;
+                labels[node].extend(own.iter().cloned());
+                match here.parents[..] {
+                    [parent] => node = parent,
+                    _ => break,
+                }
             }
         }
         for (node, mut labels) in self.nodes.iter_mut().zip(labels) {
