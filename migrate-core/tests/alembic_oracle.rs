@@ -637,6 +637,10 @@ struct Tally {
     allowed: BTreeMap<(Class, String), usize>,
     by_kind: BTreeMap<&'static str, (usize, usize, usize)>,
     mismatches: Vec<Value>,
+    /// Plans in Alembic's order whose version table differs only by Alembic's non-head rows.
+    non_head_rows: usize,
+    /// The same answers in another valid order, for the report.
+    other_order: Vec<Value>,
     /// Every allowed difference, for the report.
     allowed_records: Vec<Value>,
 }
@@ -716,6 +720,8 @@ fn the_graph_gives_alembics_answers() {
         by_kind: BTreeMap::new(),
         mismatches: Vec::new(),
         allowed_records: Vec::new(),
+        other_order: Vec::new(),
+        non_head_rows: 0,
     };
     for (case, answer) in cases.iter().zip(answers["cases"].as_array().expect("one answer per case")) {
         compare_case(case, answer, &mut tally);
@@ -740,6 +746,10 @@ fn the_graph_gives_alembics_answers() {
         percent(tally.same),
         percent(tally.exact),
     );
+    println!(
+        "  ({} plans in Alembic's order where Alembic's version table keeps, after some step, a row another row requires; ours keeps the heads)",
+        tally.non_head_rows
+    );
     for (kind, (count, same, exact)) in &tally.by_kind {
         println!("  - {kind}: {count} queries, {same} same answer, {exact} exact order");
     }
@@ -758,6 +768,8 @@ fn the_graph_gives_alembics_answers() {
         std::fs::write(&path, lines.join("\n")).expect("the report is written");
         let lines: Vec<String> = tally.allowed_records.iter().map(Value::to_string).collect();
         std::fs::write(format!("{path}.allowed"), lines.join("\n")).expect("the report is written");
+        let lines: Vec<String> = tally.other_order.iter().map(Value::to_string).collect();
+        std::fs::write(format!("{path}.order"), lines.join("\n")).expect("the report is written");
     }
     assert!(
         tally.mismatches.is_empty(),
@@ -823,14 +835,36 @@ fn compare_case(case: &Case, answer: &Value, tally: &mut Tally) {
         entry.0 += 1;
         let both_refuse =
             error_of(&ours).is_some() && error_of(theirs).is_some_and(|e| !e.starts_with("crash:"));
-        let exact = both_refuse || ours.get("ok") == theirs.get("ok") && ours.get("ok").is_some();
+        let mut exact = both_refuse || ours.get("ok") == theirs.get("ok") && ours.get("ok").is_some();
         let same = exact || (ours.get("ok").is_some() && unordered(query, &ours) == unordered(query, theirs));
+        // The same steps in the same order, where only Alembic's version table keeps rows that
+        // are not heads after some step (its defect): Alembic's order.
+        if same
+            && !exact
+            && let (Some(ours_steps), Some(theirs_steps)) =
+                (ours.get("ok").and_then(Value::as_array), theirs.get("ok").and_then(Value::as_array))
+            && matches!(query, Query::Upgrade { .. } | Query::Downgrade { .. })
+            && only_non_head_rows_differ(case, ours_steps, theirs_steps)
+        {
+            exact = true;
+            tally.non_head_rows += 1;
+        }
         if same {
             tally.same += 1;
             entry.1 += 1;
             if exact {
                 tally.exact += 1;
                 entry.2 += 1;
+            } else {
+                tally.other_order.push(json!({
+                    "case": case.name,
+                    "revisions": case.revisions.iter().map(|r| json!({"id": r.id, "down": r.down, "depends_on": r.depends_on, "labels": r.labels})).collect::<Vec<_>>(),
+                    "kind": query.kind(),
+                    "target": query.target(),
+                    "current": query.current(),
+                    "ours": ours,
+                    "alembic": theirs,
+                }));
             }
             continue;
         }

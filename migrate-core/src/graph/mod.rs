@@ -62,6 +62,9 @@ pub struct Revision {
     /// The dependencies no `down_revision` ancestor already declares (Alembic's normalized
     /// dependencies): the links Alembic's order follows.
     normalized_dependencies: Vec<usize>,
+    /// Parents also named in `depends_on`: they count when Alembic normalizes its descendants'
+    /// dependencies.
+    parent_dependencies: Vec<usize>,
     children: Vec<usize>,
     dependents: Vec<usize>,
 }
@@ -196,6 +199,7 @@ impl RevisionGraph {
                 }
             }
             let mut dependencies = Vec::with_capacity(spec.depends_on.len());
+            let mut parent_dependencies = Vec::new();
             for dependency in &spec.depends_on {
                 let index = by_id
                     .get(dependency.as_str())
@@ -206,21 +210,23 @@ impl RevisionGraph {
                         origin: spec.origin.clone(),
                         dependency: dependency.clone(),
                     })?;
-                if !dependencies.contains(&index) && !parents.contains(&index) {
+                if parents.contains(&index) {
+                    parent_dependencies.push(index);
+                } else if !dependencies.contains(&index) {
                     dependencies.push(index);
                 }
             }
-            links.push((parents, dependencies));
+            links.push((parents, dependencies, parent_dependencies));
         }
         let depends_on: Vec<Vec<String>> = links
             .iter()
-            .map(|(_, dependencies)| dependencies.iter().map(|&d| specs[d].revision.clone()).collect())
+            .map(|(_, dependencies, _)| dependencies.iter().map(|&d| specs[d].revision.clone()).collect())
             .collect();
         let mut nodes: Vec<Revision> = specs
             .into_iter()
             .zip(links)
             .zip(depends_on)
-            .map(|((spec, (parents, dependencies)), depends_on)| Revision {
+            .map(|((spec, (parents, dependencies, parent_dependencies)), depends_on)| Revision {
                 id: spec.revision,
                 down_revisions: spec.down_revisions,
                 depends_on,
@@ -231,6 +237,7 @@ impl RevisionGraph {
                 parents,
                 dependencies,
                 normalized_dependencies: Vec::new(),
+                parent_dependencies,
                 children: Vec::new(),
                 dependents: Vec::new(),
             })
@@ -316,7 +323,14 @@ impl RevisionGraph {
         for index in 0..self.nodes.len() {
             let mut kept = Vec::with_capacity(self.nodes[index].dependencies.len());
             for &dependency in &self.nodes[index].dependencies {
-                let declared_below = self.nodes[dependency].dependents.iter().any(|&other| {
+                let dependency_node = &self.nodes[dependency];
+                let mut declarers = dependency_node.dependents.iter().chain(
+                    dependency_node
+                        .children
+                        .iter()
+                        .filter(|&&child| self.nodes[child].parent_dependencies.contains(&dependency)),
+                );
+                let declared_below = declarers.any(|&other| {
                     other != index && self.is_down_ancestor(other, index, &position, &mut marked)
                 });
                 if !declared_below {
