@@ -2,7 +2,7 @@
 //!
 //! Built from [`RevisionSpec`]s, it checks the graph (ids, cycles, unknown links, labels), resolves
 //! targets and plans upgrades and downgrades with the heads the version table holds after each step.
-//! Alembic's revision map is the behaviour reference; every walk is iterative and linear in
+//! Alembic's revision map is the behaviour reference; every walk is iterative and about linear in
 //! revisions plus links.
 //!
 //! ```
@@ -20,17 +20,26 @@
 //! # Ok::<(), migrate_core::Error>(())
 //! ```
 //!
-//! Targets:
+//! Targets (read as Alembic's revision map reads them; `book/src/revisions.md` lists where and why
+//! ours differs):
 //! - a revision id, a branch label (its declaring revision), or a partial id: the start of exactly
-//!   one id longer than three characters;
-//! - `head` (the one head; several is an error), `heads`, `base`, `current` (the database's heads);
-//! - `name@...` limits any of these to the lineage of `name` (a label or a revision): its ancestors
-//!   and descendants; `label@base` is just below the lowest revision carrying the label;
-//! - relative steps: `+N`/`-N` from the current heads, `<rev>+N`, `head-N`, `label@+N`,
-//!   `label@head-N`; a step past a head or base, or through a branch or merge point, is an error.
+//!   one id or label of four characters or more;
+//! - `head` (the one head; several is an error), `heads` (the heads nothing depends on), `base`,
+//!   `current` (the database's heads);
+//! - `name@...` limits these to the line of `name` (a label or a revision): its ancestors and
+//!   descendants; a downgrade's `label@rev` names `rev` and limits what is reverted to the branch;
+//!   a downgrade to `label@base` reverts that branch's own revisions;
+//! - relative steps: `+N`/`-N` from the current heads, `<rev>+N`, `head-N`, `base+N`, `label@+N`
+//!   (up the branch's own line), `label@-N` and `<rev>@-N` (down from the applied head of that
+//!   line; never from another branch); a step past a head or base, or through a branch or merge
+//!   point, is an error naming the choices.
 //!
-//! A branch label names its branch: the labelled revision, its descendants, and its ancestors down
-//! to the nearest branch or merge point.
+//! A branch label names its branch: the labelled revision, its descendants, and (when its line
+//! has one tip) the revisions below down to the nearest branch point or merge point.
+//!
+//! Where several orders are valid, plans and history take Alembic's, with ties broken by the
+//! order the revisions were given (callers give ascending revision id, as Alembic's script
+//! directory does).
 
 mod order;
 mod plan;
@@ -164,6 +173,9 @@ pub struct RevisionGraph {
 
 impl RevisionGraph {
     /// Builds and checks the graph; an error names the revisions (and their origins) at fault.
+    /// The order of `specs` is kept: where several plan orders are valid, it breaks the tie, as
+    /// in Alembic (give them in ascending revision id, as the registry and Alembic's script
+    /// directory do).
     pub fn new(specs: impl IntoIterator<Item = RevisionSpec>) -> Result<Self> {
         let specs: Vec<RevisionSpec> = specs.into_iter().collect();
         let mut by_id = HashMap::with_capacity(specs.len());

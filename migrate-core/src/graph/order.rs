@@ -32,12 +32,13 @@ impl RevisionGraph {
                 }
             }
         }
-        let mut seen = Vec::new();
-        let mut order = Vec::new();
+        let mut search = HeadSearch { mark: Vec::new(), round: 0, queue: Vec::new() };
+        let mut added = Vec::new();
+        let mut order = Vec::with_capacity(current.len());
         let mut at = 0;
         while let Some(&candidate) = current.get(at) {
             if waiting[candidate] > 0 {
-                at = self.first_head_above(candidate, &current, &members, &mut seen).unwrap_or(at);
+                at = search.first_head_above(self, candidate, &current, &members).unwrap_or(at);
                 if waiting[candidate] > 0 && current[at] == candidate {
                     // Unreachable for a DAG (an unlisted member needing it lies below a head);
                     // list it rather than loop.
@@ -48,7 +49,7 @@ impl RevisionGraph {
             order.push(candidate);
             members[candidate] = false;
             listed_heads[candidate] = false;
-            let mut added = Vec::new();
+            added.clear();
             for down in self.nodes[candidate].normalized_down() {
                 if members[down] {
                     waiting[down] -= 1;
@@ -74,29 +75,44 @@ impl RevisionGraph {
         }
         order
     }
+}
 
-    /// The position in `current` of the first head whose line still needs `revision`.
+/// The search for the head to switch to, with its marks kept between searches (a search marks
+/// with its own round number, so nothing is cleared).
+struct HeadSearch {
+    mark: Vec<u32>,
+    round: u32,
+    queue: Vec<usize>,
+}
+
+impl HeadSearch {
+    /// The position in `current` of the first head whose line still needs `revision`: a walk up
+    /// from it through the members not listed yet.
     fn first_head_above(
-        &self,
+        &mut self,
+        graph: &RevisionGraph,
         revision: usize,
         current: &[usize],
         members: &[bool],
-        seen: &mut Vec<usize>,
     ) -> Option<usize> {
-        // `seen` is a scratch list of the revisions marked in this walk.
-        let mut marked = std::collections::HashSet::new();
-        seen.clear();
-        seen.push(revision);
-        marked.insert(revision);
+        if self.mark.is_empty() {
+            self.mark = vec![0; graph.nodes.len()];
+        }
+        self.round += 1;
+        let round = self.round;
+        self.queue.clear();
+        self.queue.push(revision);
+        self.mark[revision] = round;
         let mut next = 0;
-        while let Some(&index) = seen.get(next) {
+        while let Some(&index) = self.queue.get(next) {
             next += 1;
-            for up in self.nodes[index].required_by() {
-                if members[up] && marked.insert(up) {
-                    seen.push(up);
+            for up in graph.nodes[index].required_by() {
+                if members[up] && self.mark[up] != round {
+                    self.mark[up] = round;
+                    self.queue.push(up);
                 }
             }
         }
-        current.iter().position(|head| *head != revision && marked.contains(head))
+        current.iter().position(|&head| head != revision && self.mark[head] == round)
     }
 }

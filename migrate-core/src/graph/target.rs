@@ -182,6 +182,13 @@ impl RevisionGraph {
     /// The revision a name before `@` stands for: a branch label, else a revision id or prefix.
     fn branch<'t>(&'t self, target: &str, name: Option<&'t str>) -> Result<Option<Branch<'t>>> {
         let Some(name) = name else { return Ok(None) };
+        if name.is_empty() {
+            return Err(unknown(
+                target,
+                "nothing comes before '@': write `label@head`, `label@base`, `label@<revision>` or `label@+1`"
+                    .to_owned(),
+            ));
+        }
         if let Some(&anchor) = self.by_label.get(name) {
             return Ok(Some(Branch { name, anchor, is_label: true }));
         }
@@ -189,12 +196,7 @@ impl RevisionGraph {
             Ok(anchor) => Ok(Some(Branch { name, anchor, is_label: false })),
             Err(Error::UnknownTarget { .. }) => Err(unknown(
                 target,
-                if name.is_empty() {
-                    "nothing comes before '@': write `label@head`, `label@base`, `label@<revision>` or `label@+1`"
-                        .to_owned()
-                } else {
-                    format!("there is no branch labelled '{name}', nor a revision with that id")
-                },
+                format!("there is no branch labelled '{name}', nor a revision with that id"),
             )),
             Err(other) => Err(other),
         }
