@@ -4,9 +4,10 @@
 //! follows one head down its line and, when the revision it reached is still needed by another
 //! head's line, switches to the first such head (in the order the revisions were given). It
 //! compares ancestor sets at every step, which costs quadratic time; here "still needed by
-//! another head" is a count of the unlisted revisions that need it, and the head to switch to is
+//! another head" is whether an unlisted revision of the set needs it, and the head to switch to is
 //! found by walking up from the revision through unlisted ones only when a switch happens. The
-//! answer is the same: every unlisted revision of the set lies below some head still to list.
+//! answer is the same: the sets Alembic sorts hold every revision on a path between two of their
+//! members, and every unlisted member lies below some head still to list.
 
 use super::RevisionGraph;
 
@@ -21,29 +22,17 @@ impl RevisionGraph {
         for &head in &current {
             listed_heads[head] = true;
         }
-        // How many unlisted members need each revision (as a parent or a kept dependency).
-        let mut waiting = vec![0u32; self.nodes.len()];
-        for (index, node) in self.nodes.iter().enumerate() {
-            if members[index] {
-                for down in node.normalized_down() {
-                    if members[down] {
-                        waiting[down] += 1;
-                    }
-                }
-            }
-        }
         let mut search = HeadSearch { mark: Vec::new(), round: 0, queue: Vec::new() };
         let mut added = Vec::new();
         let mut order = Vec::with_capacity(current.len());
         let mut at = 0;
         while let Some(&candidate) = current.get(at) {
-            if waiting[candidate] > 0 {
-                at = search.first_head_above(self, candidate, &current, &members).unwrap_or(at);
-                if waiting[candidate] > 0 && current[at] == candidate {
-                    // Unreachable for a DAG (an unlisted member needing it lies below a head);
-                    // list it rather than loop.
-                    waiting[candidate] = 0;
-                }
+            // Another head's line still needs it when an unlisted member requires it: that
+            // member lies below some head other than this one.
+            if self.nodes[candidate].required_by().any(|up| members[up])
+                && let Some(other) = search.first_head_above(self, candidate, &current, &members)
+            {
+                at = other;
                 continue;
             }
             order.push(candidate);
@@ -52,7 +41,6 @@ impl RevisionGraph {
             added.clear();
             for down in self.nodes[candidate].normalized_down() {
                 if members[down] {
-                    waiting[down] -= 1;
                     if !listed_heads[down] && !added.contains(&down) {
                         added.push(down);
                     }
