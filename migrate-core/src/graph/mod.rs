@@ -68,12 +68,6 @@ pub struct Revision {
     origin: String,
     parents: Vec<usize>,
     dependencies: Vec<usize>,
-    /// The dependencies no `down_revision` ancestor already declares (Alembic's normalized
-    /// dependencies): the links Alembic's order follows.
-    normalized_dependencies: Vec<usize>,
-    /// Parents also named in `depends_on`: they count when Alembic normalizes its descendants'
-    /// dependencies.
-    parent_dependencies: Vec<usize>,
     children: Vec<usize>,
     dependents: Vec<usize>,
 }
@@ -150,11 +144,6 @@ impl Revision {
         }
     }
 
-    /// The revisions Alembic's order walks down to: parents, then normalized dependencies.
-    fn normalized_down(&self) -> impl Iterator<Item = usize> + '_ {
-        self.parents.iter().chain(&self.normalized_dependencies).copied()
-    }
-
     /// Revisions that require this one: children, then dependents.
     fn required_by(&self) -> impl Iterator<Item = usize> + '_ {
         self.children.iter().chain(&self.dependents).copied()
@@ -169,6 +158,11 @@ pub struct RevisionGraph {
     by_label: HashMap<String, usize>,
     /// Every revision, requirements before the revisions that need them (upgrade order).
     order: Vec<usize>,
+    /// The revisions nothing follows nor depends on, in declaration order (Alembic's real heads).
+    real_heads: Vec<usize>,
+    /// Dependencies that Alembic's normalization drops because a `down_revision` ancestor
+    /// declares them too, by revision (usually none); Alembic's order does not follow them.
+    dropped_dependencies: HashMap<usize, Vec<usize>>,
 }
 
 impl RevisionGraph {
@@ -230,6 +224,8 @@ impl RevisionGraph {
             }
             links.push((parents, dependencies, parent_dependencies));
         }
+        let parent_dependencies: Vec<Vec<usize>> =
+            links.iter().map(|(_, _, parent_dependencies)| parent_dependencies.clone()).collect();
         let depends_on: Vec<Vec<String>> = links
             .iter()
             .map(|(_, dependencies, _)| dependencies.iter().map(|&d| specs[d].revision.clone()).collect())
@@ -238,7 +234,7 @@ impl RevisionGraph {
             .into_iter()
             .zip(links)
             .zip(depends_on)
-            .map(|((spec, (parents, dependencies, parent_dependencies)), depends_on)| Revision {
+            .map(|((spec, (parents, dependencies, _)), depends_on)| Revision {
                 id: spec.revision,
                 down_revisions: spec.down_revisions,
                 depends_on,
@@ -248,8 +244,6 @@ impl RevisionGraph {
                 origin: spec.origin,
                 parents,
                 dependencies,
-                normalized_dependencies: Vec::new(),
-                parent_dependencies,
                 children: Vec::new(),
                 dependents: Vec::new(),
             })
@@ -274,11 +268,18 @@ impl RevisionGraph {
             });
         }
 
-        let mut graph = RevisionGraph { nodes, by_id, by_label, order: Vec::new() };
-        let heads: Vec<usize> =
+        let mut graph = RevisionGraph {
+            nodes,
+            by_id,
+            by_label,
+            order: Vec::new(),
+            real_heads: Vec::new(),
+            dropped_dependencies: HashMap::new(),
+        };
+        graph.real_heads =
             (0..graph.nodes.len()).filter(|&i| graph.nodes[i].required_by().next().is_none()).collect();
-        graph.order = graph.upgrade_order(&heads, &vec![false; graph.nodes.len()]);
-        graph.normalize_dependencies();
+        graph.order = graph.upgrade_order(&graph.real_heads, &vec![false; graph.nodes.len()]);
+        graph.normalize_dependencies(&parent_dependencies);
         graph.propagate_labels();
         Ok(graph)
     }
@@ -316,7 +317,7 @@ impl RevisionGraph {
     /// The revisions nothing follows nor depends on, in declaration order: what the `heads` target
     /// upgrades to (Alembic's "real heads").
     pub fn heads_nothing_depends_on(&self) -> Vec<&str> {
-        self.nodes.iter().filter(|r| r.required_by().next().is_none()).map(Revision::id).collect()
+        self.real_heads.iter().map(|&index| self.nodes[index].id.as_str()).collect()
     }
 
     /// The revisions that follow no other and depend on none, in declaration order (Alembic's
@@ -325,32 +326,51 @@ impl RevisionGraph {
         self.nodes.iter().filter(|r| r.requirements().next().is_none()).map(Revision::id).collect()
     }
 
-    /// Keeps, of each revision's dependencies, those no `down_revision` ancestor declares too.
-    fn normalize_dependencies(&mut self) {
+    /// Finds the dependencies a `down_revision` ancestor declares too (Alembic drops them from
+    /// its normalized dependencies). `parent_dependencies` are the parents each revision also
+    /// names in `depends_on`: Alembic counts those declarations.
+    fn normalize_dependencies(&mut self, parent_dependencies: &[Vec<usize>]) {
         let mut position = vec![0; self.nodes.len()];
         for (at, &index) in self.order.iter().enumerate() {
             position[index] = at;
         }
         let mut marked = vec![false; self.nodes.len()];
+        let mut dropped_dependencies = HashMap::new();
         for index in 0..self.nodes.len() {
-            let mut kept = Vec::with_capacity(self.nodes[index].dependencies.len());
+            let mut dropped = Vec::new();
             for &dependency in &self.nodes[index].dependencies {
                 let dependency_node = &self.nodes[dependency];
                 let mut declarers = dependency_node.dependents.iter().chain(
                     dependency_node
                         .children
                         .iter()
-                        .filter(|&&child| self.nodes[child].parent_dependencies.contains(&dependency)),
+                        .filter(|&&child| parent_dependencies[child].contains(&dependency)),
                 );
-                let declared_below = declarers.any(|&other| {
+                if declarers.any(|&other| {
                     other != index && self.is_down_ancestor(other, index, &position, &mut marked)
-                });
-                if !declared_below {
-                    kept.push(dependency);
+                }) {
+                    dropped.push(dependency);
                 }
             }
-            self.nodes[index].normalized_dependencies = kept;
+            if !dropped.is_empty() {
+                dropped_dependencies.insert(index, dropped);
+            }
         }
+        self.dropped_dependencies = dropped_dependencies;
+    }
+
+    /// The revisions Alembic's order walks down to from `index`: parents, then the dependencies
+    /// normalization keeps.
+    fn normalized_down(&self, index: usize) -> impl Iterator<Item = usize> + '_ {
+        let node = &self.nodes[index];
+        let dropped =
+            if self.dropped_dependencies.is_empty() { None } else { self.dropped_dependencies.get(&index) };
+        node.parents
+            .iter()
+            .chain(
+                node.dependencies.iter().filter(move |d| dropped.is_none_or(|dropped| !dropped.contains(d))),
+            )
+            .copied()
     }
 
     /// Whether `ancestor` lies below `revision` along `down_revision` links. The walk skips

@@ -23,13 +23,16 @@ impl RevisionGraph {
             listed_heads[head] = true;
         }
         let mut search = HeadSearch { mark: Vec::new(), round: 0, queue: Vec::new() };
-        let mut added = Vec::new();
-        let mut order = Vec::with_capacity(current.len());
+        let mut order = Vec::with_capacity(members.iter().filter(|&&member| member).count());
         let mut at = 0;
+        // The head was reached from the one revision that requires it, just listed (the common
+        // walk down a line): nothing else can still need it.
+        let mut reached_from_its_only_requirer = false;
         while let Some(&candidate) = current.get(at) {
             // Another head's line still needs it when an unlisted member requires it: that
             // member lies below some head other than this one.
-            if self.nodes[candidate].required_by().any(|up| members[up])
+            if !std::mem::take(&mut reached_from_its_only_requirer)
+                && self.nodes[candidate].required_by().any(|up| members[up])
                 && let Some(other) = search.first_head_above(self, candidate, &current, &members)
             {
                 at = other;
@@ -38,27 +41,26 @@ impl RevisionGraph {
             order.push(candidate);
             members[candidate] = false;
             listed_heads[candidate] = false;
-            added.clear();
-            for down in self.nodes[candidate].normalized_down() {
-                if members[down] {
-                    if !listed_heads[down] && !added.contains(&down) {
-                        added.push(down);
+            // Its revisions still to list become heads: the first takes its place, the others
+            // go last (a revision is never twice among them: parents and dependencies differ).
+            let mut replaced = false;
+            for down in self.normalized_down(candidate) {
+                if members[down] && !listed_heads[down] {
+                    listed_heads[down] = true;
+                    if replaced {
+                        current.push(down);
+                    } else {
+                        current[at] = down;
+                        replaced = true;
+                        let down_node = &self.nodes[down];
+                        reached_from_its_only_requirer =
+                            down_node.children.len() + down_node.dependents.len() == 1;
                     }
                 }
             }
-            match added.split_first() {
-                None => {
-                    current.remove(at);
-                    at = at.saturating_sub(1);
-                }
-                Some((&first, rest)) => {
-                    current[at] = first;
-                    listed_heads[first] = true;
-                    for &other in rest {
-                        current.push(other);
-                        listed_heads[other] = true;
-                    }
-                }
+            if !replaced {
+                current.remove(at);
+                at = at.saturating_sub(1);
             }
         }
         order

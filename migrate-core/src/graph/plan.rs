@@ -128,7 +128,12 @@ impl RevisionGraph {
         let current = self.indices_of(current_heads)?;
         let applied = self.requirement_closure(&current);
         let targets = self.upgrade_targets(target, &current, Overwalk::Refuse)?;
-        let mut needed = self.requirement_closure(&targets);
+        // Everything lies below some head nothing depends on: `heads` needs all that is missing.
+        let mut needed = if targets == self.real_heads {
+            vec![true; self.nodes.len()]
+        } else {
+            self.requirement_closure(&targets)
+        };
         for (needed, applied) in needed.iter_mut().zip(&applied) {
             *needed &= !applied;
         }
@@ -296,7 +301,12 @@ impl RevisionGraph {
                 });
             }
         }
-        let mut reverted = self.dependent_closure(&roots);
+        let mut reverted = if resolved.spot == Spot::Below && resolved.branch.is_none() {
+            // Everything lies above some base: `base` reverts all that is applied.
+            applied.to_vec()
+        } else {
+            self.dependent_closure(&roots)
+        };
         for (reverted, applied) in reverted.iter_mut().zip(applied) {
             *reverted &= *applied;
         }

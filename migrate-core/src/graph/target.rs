@@ -214,9 +214,7 @@ impl RevisionGraph {
         let lineage = branch.map(|branch| self.lineage(branch.anchor));
         let on_line = |index: usize| lineage.as_ref().is_none_or(|lineage| lineage[index]);
         match symbol {
-            "heads" if branch.is_none() => {
-                Ok((0..self.nodes.len()).filter(|&i| self.nodes[i].required_by().next().is_none()).collect())
-            }
+            "heads" if branch.is_none() => Ok(self.real_heads.clone()),
             "heads" => Ok((0..self.nodes.len()).filter(|&i| self.nodes[i].is_head() && on_line(i)).collect()),
             "head" => {
                 let heads: Vec<usize> =
