@@ -259,3 +259,17 @@ fn looking_up_one_revision_refuses_several_heads_listing_them() {
     assert_eq!(branched().resolve_one("c2").unwrap().map(|r| r.id()), Some("c2"));
     assert!(branched().resolve_one("base").unwrap().is_none());
 }
+
+// ---- stamp ----
+
+#[test]
+fn stamping_heads_while_at_several_heads_keeps_them() {
+    assert_eq!(sorted(branched().stamp_heads(&["c2", "d2"], "heads").unwrap()), ["c2", "d2"]);
+    assert_eq!(sorted(branched().stamp_heads(&["c2", "d1"], "heads").unwrap()), ["c2", "d2"]);
+}
+
+#[test]
+fn stamping_below_the_current_head_moves_the_row_down() {
+    assert_eq!(branched().stamp_heads(&["c2", "d2"], "c1").unwrap(), ["c1", "d2"]);
+    assert_eq!(branched().stamp_heads(&["c2"], "-1").unwrap(), ["c1"]);
+}

@@ -159,36 +159,37 @@ impl RevisionGraph {
     pub fn stamp_heads<S: AsRef<str>>(&self, current_heads: &[S], target: &str) -> Result<Vec<String>> {
         let current = self.indices_of(current_heads)?;
         let mut applied = self.requirement_closure(&current);
-        let downward = match self.split_steps(target) {
-            Some(steps) => steps < 0,
-            None => {
-                let targets = self.upgrade_targets(target, &current, Overwalk::Refuse)?;
-                if targets.iter().any(|&index| !applied[index]) {
-                    let added = self.requirement_closure(&targets);
-                    for (applied, added) in applied.iter_mut().zip(added) {
-                        *applied |= added;
-                    }
-                    return Ok(self.heads_of(&applied));
-                }
-                true
-            }
+        // Upward (as `upgrade` would go) unless the target is a step down or is applied already.
+        let upward = match self.relative_steps(target) {
+            Some(steps) if steps < 0 => None,
+            Some(_) => Some(self.upgrade_targets(target, &current, Overwalk::Refuse)?),
+            None => Some(self.upgrade_targets(target, &current, Overwalk::Refuse)?)
+                .filter(|targets| targets.len() > 1 || targets.iter().any(|&index| !applied[index])),
         };
-        if downward {
-            match self.reverted_by(target, &current, &applied) {
-                Ok(reverted) => {
-                    for (applied, reverted) in applied.iter_mut().zip(reverted) {
-                        *applied &= !reverted;
-                    }
+        let (added, reverted) = match upward {
+            Some(targets) if targets.iter().all(|&index| applied[index]) => {
+                // Several applied targets (`heads`): keep them and what they require, drop what
+                // lies above them.
+                let keep = self.requirement_closure(&targets);
+                let children: Vec<usize> =
+                    targets.iter().flat_map(|&i| self.nodes[i].children.clone()).collect();
+                let mut above = self.dependent_closure(&children);
+                for (above, keep) in above.iter_mut().zip(&keep) {
+                    *above &= !keep;
                 }
-                Err(Error::DowngradeTargetOnlyDependedOn { .. }) => {}
+                (keep, above)
+            }
+            Some(targets) => (self.requirement_closure(&targets), vec![false; self.nodes.len()]),
+            None => match self.reverted_by(target, &current, &applied) {
+                Ok(reverted) => (vec![false; self.nodes.len()], reverted),
+                Err(Error::DowngradeTargetOnlyDependedOn { .. }) => {
+                    (vec![false; self.nodes.len()], vec![false; self.nodes.len()])
+                }
                 Err(other) => return Err(other),
-            }
-        } else {
-            let targets = self.upgrade_targets(target, &current, Overwalk::Refuse)?;
-            let added = self.requirement_closure(&targets);
-            for (applied, added) in applied.iter_mut().zip(added) {
-                *applied |= added;
-            }
+            },
+        };
+        for ((applied, added), reverted) in applied.iter_mut().zip(added).zip(reverted) {
+            *applied = (*applied || added) && !reverted;
         }
         Ok(self.heads_of(&applied))
     }
@@ -256,21 +257,6 @@ impl RevisionGraph {
             }
         }
         Ok(self.alembic_order(members, &targets).into_iter().map(|i| &self.nodes[i]).collect())
-    }
-
-    /// The step count of a relative target, if it is one.
-    fn split_steps(&self, target: &str) -> Option<i64> {
-        let expression = target.split_once('@').map_or(target, |(_, expression)| expression);
-        if self.by_id.contains_key(expression) || self.by_label.contains_key(expression) {
-            return None;
-        }
-        let at = expression.rfind(['+', '-'])?;
-        let digits = &expression[at + 1..];
-        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        let count: i64 = digits.parse().ok()?;
-        Some(if expression[at..].starts_with('-') { -count } else { count })
     }
 
     /// The applied revisions a downgrade to `target` reverts (Alembic's

@@ -174,6 +174,14 @@ impl RevisionGraph {
         }
     }
 
+    /// The step count of a relative target (`+2`, `head-1`, `label@-1`), if it is one.
+    pub(super) fn relative_steps(&self, target: &str) -> Option<i64> {
+        match self.split(target) {
+            Expression::Relative { steps, .. } => Some(steps),
+            Expression::Absolute { .. } => None,
+        }
+    }
+
     /// A step count from the current heads (`+2`, `label@-1`), with no revision to count from.
     pub(super) fn is_bare_relative(&self, target: &str) -> bool {
         matches!(self.split(target), Expression::Relative { symbol: None, .. })
