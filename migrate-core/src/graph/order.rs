@@ -13,8 +13,18 @@ use super::RevisionGraph;
 
 impl RevisionGraph {
     /// The revisions in `members`, listed from `heads` down in Alembic's order (a downgrade runs
-    /// them in this order, an upgrade in reverse).
-    pub(super) fn alembic_order(&self, mut members: Vec<bool>, heads: &[usize]) -> Vec<usize> {
+    /// them in this order, an upgrade in reverse). `paths`, when given, holds every revision on a
+    /// path between two members (for a set that does not, as a history range); plans pass `None`:
+    /// their sets hold their paths.
+    pub(super) fn alembic_order(
+        &self,
+        mut members: Vec<bool>,
+        heads: &[usize],
+        paths: Option<Vec<bool>>,
+    ) -> Vec<usize> {
+        // The revisions through which a head may still need a revision: members not listed yet,
+        // and the revisions on paths between them.
+        let mut pending = paths;
         let mut current: Vec<usize> = heads.iter().copied().filter(|&i| members[i]).collect();
         current.sort_unstable();
         current.dedup();
@@ -31,15 +41,19 @@ impl RevisionGraph {
         while let Some(&candidate) = current.get(at) {
             // Another head's line still needs it when an unlisted member requires it: that
             // member lies below some head other than this one.
+            let waiting: &[bool] = pending.as_deref().unwrap_or(&members);
             if !std::mem::take(&mut reached_from_its_only_requirer)
-                && self.nodes[candidate].required_by().any(|up| members[up])
-                && let Some(other) = search.first_head_above(self, candidate, &current, &members)
+                && self.nodes[candidate].required_by().any(|up| waiting[up])
+                && let Some(other) = search.first_head_above(self, candidate, &current, waiting)
             {
                 at = other;
                 continue;
             }
             order.push(candidate);
             members[candidate] = false;
+            if let Some(pending) = &mut pending {
+                pending[candidate] = false;
+            }
             listed_heads[candidate] = false;
             // Its revisions still to list become heads: the first takes its place, the others
             // go last (a revision is never twice among them: parents and dependencies differ).
@@ -77,13 +91,14 @@ struct HeadSearch {
 
 impl HeadSearch {
     /// The position in `current` of the first head whose line still needs `revision`: a walk up
-    /// from it through the members not listed yet.
+    /// from it through the revisions still `waiting` (members not listed yet, and the paths
+    /// between them).
     fn first_head_above(
         &mut self,
         graph: &RevisionGraph,
         revision: usize,
         current: &[usize],
-        members: &[bool],
+        waiting: &[bool],
     ) -> Option<usize> {
         if self.mark.is_empty() {
             self.mark = vec![0; graph.nodes.len()];
@@ -97,7 +112,7 @@ impl HeadSearch {
         while let Some(&index) = self.queue.get(next) {
             next += 1;
             for up in graph.nodes[index].required_by() {
-                if members[up] && self.mark[up] != round {
+                if waiting[up] && self.mark[up] != round {
                     self.mark[up] = round;
                     self.queue.push(up);
                 }

@@ -137,7 +137,7 @@ impl RevisionGraph {
         for (needed, applied) in needed.iter_mut().zip(&applied) {
             *needed &= !applied;
         }
-        let mut order = self.alembic_order(needed, &targets);
+        let mut order = self.alembic_order(needed, &targets, None);
         order.reverse();
         let mut set = AppliedSet::new(self, &applied);
         Ok(Plan { steps: order.into_iter().map(|index| set.step(index, Direction::Upgrade)).collect() })
@@ -149,7 +149,7 @@ impl RevisionGraph {
         let current = self.indices_of(current_heads)?;
         let applied = self.requirement_closure(&current);
         let reverted = self.reverted_by(target, &current, &applied)?;
-        let order = self.alembic_order(reverted, &current);
+        let order = self.alembic_order(reverted, &current, None);
         let mut set = AppliedSet::new(self, &applied);
         Ok(Plan { steps: order.into_iter().map(|index| set.step(index, Direction::Downgrade)).collect() })
     }
@@ -256,7 +256,10 @@ impl RevisionGraph {
                 *member &= above[index] && (!below[index] || lower_revisions.contains(&index));
             }
         }
-        Ok(self.alembic_order(members, &targets).into_iter().map(|i| &self.nodes[i]).collect())
+        // A revision may lie on a path between two members without being one (a dependency of a
+        // member that does not descend from `lower`): Alembic's order still sees it.
+        let paths = self.requirement_closure(&targets);
+        Ok(self.alembic_order(members, &targets, Some(paths)).into_iter().map(|i| &self.nodes[i]).collect())
     }
 
     /// The applied revisions a downgrade to `target` reverts (Alembic's
