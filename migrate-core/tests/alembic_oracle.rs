@@ -481,6 +481,20 @@ fn error_of(answer: &Value) -> Option<&str> {
     answer.get("error").and_then(Value::as_str)
 }
 
+/// Whether our error is the kind Alembic raised: its `MultipleHeads`, its `ResolutionError`
+/// (a name that names nothing), its `RangeNotAncestorError`, and its plain `RevisionError`, which
+/// covers everything else (walks, directions, cycles).
+fn same_error_kind(ours: &str, alembic: &str) -> bool {
+    match alembic {
+        "MultipleHeads" => ours == "MultipleHeads",
+        "ResolutionError" => matches!(ours, "UnknownTarget" | "AmbiguousPrefix" | "NotOnBranch"),
+        "RangeNotAncestorError" => {
+            matches!(ours, "NotAnAncestor" | "DowngradeTargetNotApplied" | "DowngradeTargetOnlyDependedOn")
+        }
+        _ => true,
+    }
+}
+
 /// Why a difference is allowed, if it is: a documented deliberate difference or Alembic's defect.
 fn classify(case: &Case, query: &Query, ours: &Value, theirs: &Value) -> Option<(Class, String)> {
     classify_reason(case, query, ours, theirs).map(|(class, reason)| {
@@ -641,6 +655,10 @@ struct Tally {
     /// Answers in another order in graphs where a revision has several `depends_on`, which
     /// Alembic keeps in a Python set: its order there follows the string hash seed.
     set_order: usize,
+    /// Queries both refuse, and of those, refused with the corresponding error kind.
+    both_refuse: usize,
+    same_error_kind: usize,
+    other_error_kinds: BTreeMap<String, usize>,
     /// Plans in Alembic's order whose version table differs only by Alembic's non-head rows.
     non_head_rows: usize,
     /// The same answers in another valid order, for the report.
@@ -727,6 +745,9 @@ fn the_graph_gives_alembics_answers() {
         other_order: Vec::new(),
         non_head_rows: 0,
         set_order: 0,
+        both_refuse: 0,
+        same_error_kind: 0,
+        other_error_kinds: BTreeMap::new(),
     };
     for (case, answer) in cases.iter().zip(answers["cases"].as_array().expect("one answer per case")) {
         compare_case(case, answer, &mut tally);
@@ -751,6 +772,13 @@ fn the_graph_gives_alembics_answers() {
         percent(tally.same),
         percent(tally.exact),
     );
+    println!(
+        "  ({} queries both refuse; {} of them with the corresponding error kind, the others with these kinds:)",
+        tally.both_refuse, tally.same_error_kind
+    );
+    for (pair, count) in &tally.other_error_kinds {
+        println!("    - {count} {pair}");
+    }
     println!(
         "  ({} of the answers in another order are in graphs where a revision has several depends_on, which Alembic keeps in a Python set: its order there follows the string hash seed)",
         tally.set_order
@@ -844,6 +872,19 @@ fn compare_case(case: &Case, answer: &Value, tally: &mut Tally) {
         entry.0 += 1;
         let both_refuse =
             error_of(&ours).is_some() && error_of(theirs).is_some_and(|e| !e.starts_with("crash:"));
+        if both_refuse {
+            tally.both_refuse += 1;
+            let (ours_kind, theirs_kind) =
+                (error_of(&ours).unwrap_or_default(), error_of(theirs).unwrap_or_default());
+            if same_error_kind(ours_kind, theirs_kind) {
+                tally.same_error_kind += 1;
+            } else {
+                *tally
+                    .other_error_kinds
+                    .entry(format!("{ours_kind} for Alembic's {theirs_kind}"))
+                    .or_default() += 1;
+            }
+        }
         let mut exact = both_refuse || ours.get("ok") == theirs.get("ok") && ours.get("ok").is_some();
         let same = exact || (ours.get("ok").is_some() && unordered(query, &ours) == unordered(query, theirs));
         // The same steps in the same order, where only Alembic's version table keeps rows that

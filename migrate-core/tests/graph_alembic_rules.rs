@@ -273,3 +273,10 @@ fn stamping_below_the_current_head_moves_the_row_down() {
     assert_eq!(branched().stamp_heads(&["c2", "d2"], "c1").unwrap(), ["c1", "d2"]);
     assert_eq!(branched().stamp_heads(&["c2"], "-1").unwrap(), ["c1"]);
 }
+
+#[test]
+fn looking_up_one_revision_by_a_step_needs_a_revision_to_count_from() {
+    assert_eq!(linear().resolve_one("head-1").unwrap().map(|r| r.id()), Some("b2c3"));
+    let error = linear().resolve_one("-1").unwrap_err();
+    assert!(error.to_string().contains("name the revision to count from"), "{error}");
+}

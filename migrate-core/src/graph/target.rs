@@ -79,6 +79,16 @@ impl RevisionGraph {
                 let branch = self.branch(target, branch)?;
                 self.revisions_named(target, branch, symbol, &[])?
             }
+            Expression::Relative { symbol: None, .. } => {
+                return Err(unknown(
+                    target,
+                    "a step with no revision before it counts from the database's current revision; name the revision to count from, e.g. `head-1` or `<revision>+1`"
+                        .to_owned(),
+                ));
+            }
+            Expression::Relative { steps, .. } if steps < 0 => {
+                self.downgrade_target(target, &[])?.spot.revisions()
+            }
             Expression::Relative { .. } => self.upgrade_targets(target, &[], Overwalk::Refuse)?,
         };
         match revisions[..] {
