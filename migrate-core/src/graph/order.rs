@@ -6,8 +6,9 @@
 //! compares ancestor sets at every step, which costs quadratic time; here "still needed by
 //! another head" is whether an unlisted revision of the set needs it, and the head to switch to is
 //! found by walking up from the revision through unlisted ones only when a switch happens. The
-//! answer is the same: the sets Alembic sorts hold every revision on a path between two of their
-//! members, and every unlisted member lies below some head still to list.
+//! answer is the same: every unlisted member lies below some head still to list, and the walk
+//! passes through every revision on a path between two members (a plan's set holds them all; a
+//! history range passes the ones it leaves out).
 
 use super::RevisionGraph;
 
@@ -39,8 +40,8 @@ impl RevisionGraph {
         // walk down a line): nothing else can still need it.
         let mut reached_from_its_only_requirer = false;
         while let Some(&candidate) = current.get(at) {
-            // Another head's line still needs it when an unlisted member requires it: that
-            // member lies below some head other than this one.
+            // Another head's line still needs it when a revision still waiting requires it: that
+            // revision lies below some head other than this one.
             let waiting: &[bool] = pending.as_deref().unwrap_or(&members);
             if !std::mem::take(&mut reached_from_its_only_requirer)
                 && self.nodes[candidate].required_by().any(|up| waiting[up])
