@@ -57,9 +57,19 @@ pub enum Error {
     /// A target names nothing in the graph.
     #[error("target '{target}' names no revision: {reason}")]
     UnknownTarget { target: String, reason: String },
+    /// A revision named after `label@` is not on that branch's line.
+    #[error(
+        "target '{target}': revision '{revision}' is not on branch '{branch}' (neither its ancestor nor its descendant); name a revision of that branch, or leave out `{branch}@`"
+    )]
+    NotOnBranch { target: String, revision: String, branch: String },
+    /// `label@-N` while no revision of that branch is applied.
+    #[error(
+        "can't move '{target}': no revision of branch '{branch}' is applied (the database is at {}), so there is nothing of it to downgrade; other branches are left alone", if current.is_empty() { "base".to_owned() } else { current.join(", ") }
+    )]
+    BranchNotApplied { target: String, branch: String, current: Vec<String> },
     /// A partial revision id matches several revision ids.
     #[error(
-        "'{prefix}' is the start of several revision ids: {}; give more characters", candidates.join(", ")
+        "'{prefix}' is the start of several revision ids or branch labels: {}; give more characters", candidates.join(", ")
     )]
     AmbiguousPrefix { prefix: String, candidates: Vec<String> },
     /// `head` was asked for while the graph (or branch) has several heads.
@@ -83,6 +93,11 @@ pub enum Error {
         "can't downgrade to '{target}': revision '{revision}' is not applied (the database is at {}); downgrade only moves to an applied revision", if current.is_empty() { "base".to_owned() } else { current.join(", ") }
     )]
     DowngradeTargetNotApplied { target: String, revision: String, current: Vec<String> },
+    /// A downgrade target the current heads depend on without descending from it.
+    #[error(
+        "can't downgrade to '{target}': revision '{revision}' is applied only because {} depend(s) on it, so nothing above it can be reverted; downgrade to a revision the current heads descend from", current.join(", ")
+    )]
+    DowngradeTargetOnlyDependedOn { target: String, revision: String, current: Vec<String> },
     /// A history range without `:`.
     #[error(
         "history range '{range}' needs the form `lower:upper` (either side optional), e.g. `base:head`, `-3:current`, `ae10:`"

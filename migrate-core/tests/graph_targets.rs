@@ -193,7 +193,7 @@ fn label_at_its_own_label_names_the_labelled_revision() {
 fn a_revision_outside_the_named_branch_is_an_error_naming_both() {
     let error = alembic_labelled().resolve("ebranch@b", NONE).unwrap_err();
     let message = error.to_string();
-    assert!(matches!(error, Error::UnknownTarget { .. }), "{message}");
+    assert!(matches!(error, Error::NotOnBranch { .. }), "{message}");
     assert!(message.contains("'b'") && message.contains("'ebranch'"), "{message}");
 }
 

@@ -2,7 +2,7 @@
 //!
 //! Built from [`RevisionSpec`]s, it checks the graph (ids, cycles, unknown links, labels), resolves
 //! targets and plans upgrades and downgrades with the heads the version table holds after each step.
-//! Alembic's revision map is the behaviour reference; every walk is iterative and linear in
+//! Alembic's revision map is the behaviour reference; every walk is iterative and about linear in
 //! revisions plus links.
 //!
 //! ```
@@ -20,18 +20,28 @@
 //! # Ok::<(), migrate_core::Error>(())
 //! ```
 //!
-//! Targets:
+//! Targets (read as Alembic's revision map reads them; `book/src/revisions.md` lists where and why
+//! ours differs):
 //! - a revision id, a branch label (its declaring revision), or a partial id: the start of exactly
-//!   one id longer than three characters;
-//! - `head` (the one head; several is an error), `heads`, `base`, `current` (the database's heads);
-//! - `name@...` limits any of these to the lineage of `name` (a label or a revision): its ancestors
-//!   and descendants; `label@base` is just below the lowest revision carrying the label;
-//! - relative steps: `+N`/`-N` from the current heads, `<rev>+N`, `head-N`, `label@+N`,
-//!   `label@head-N`; a step past a head or base, or through a branch or merge point, is an error.
+//!   one id or label of four characters or more;
+//! - `head` (the one head; several is an error), `heads` (the heads nothing depends on), `base`,
+//!   `current` (the database's heads);
+//! - `name@...` limits these to the line of `name` (a label or a revision): its ancestors and
+//!   descendants; a downgrade's `label@rev` names `rev` and limits what is reverted to the branch;
+//!   a downgrade to `label@base` reverts that branch's own revisions;
+//! - relative steps: `+N`/`-N` from the current heads, `<rev>+N`, `head-N`, `base+N`, `label@+N`
+//!   (up the branch's own line), `label@-N` and `<rev>@-N` (down from the applied head of that
+//!   line; never from another branch); a step past a head or base, or through a branch or merge
+//!   point, is an error naming the choices.
 //!
-//! A branch label names its branch: the labelled revision, its descendants, and its ancestors down
-//! to the nearest branch or merge point.
+//! A branch label names its branch: the labelled revision, its descendants, and (when its line
+//! has one tip) the revisions below down to the nearest branch point or merge point.
+//!
+//! Where several orders are valid, plans and history take Alembic's, with ties broken by the
+//! order the revisions were given (callers give ascending revision id, as Alembic's script
+//! directory does).
 
+mod order;
 mod plan;
 mod spec;
 mod target;
@@ -150,10 +160,18 @@ pub struct RevisionGraph {
     by_label: HashMap<String, usize>,
     /// Every revision, requirements before the revisions that need them (upgrade order).
     order: Vec<usize>,
+    /// The revisions nothing follows nor depends on, in declaration order (Alembic's real heads).
+    real_heads: Vec<usize>,
+    /// Dependencies that Alembic's normalization drops because a `down_revision` ancestor
+    /// declares them too, by revision (usually none); Alembic's order does not follow them.
+    dropped_dependencies: HashMap<usize, Vec<usize>>,
 }
 
 impl RevisionGraph {
     /// Builds and checks the graph; an error names the revisions (and their origins) at fault.
+    /// The order of `specs` is kept: where several plan orders are valid, it breaks the tie, as
+    /// in Alembic (give them in ascending revision id, as the registry and Alembic's script
+    /// directory do).
     pub fn new(specs: impl IntoIterator<Item = RevisionSpec>) -> Result<Self> {
         let specs: Vec<RevisionSpec> = specs.into_iter().collect();
         let mut by_id = HashMap::with_capacity(specs.len());
@@ -190,6 +208,7 @@ impl RevisionGraph {
                 }
             }
             let mut dependencies = Vec::with_capacity(spec.depends_on.len());
+            let mut parent_dependencies = Vec::new();
             for dependency in &spec.depends_on {
                 let index = by_id
                     .get(dependency.as_str())
@@ -201,21 +220,25 @@ impl RevisionGraph {
                         dependency: dependency.clone(),
                         suggestions: closest(dependency, by_id.keys().chain(by_label.keys())),
                     })?;
-                if !dependencies.contains(&index) && !parents.contains(&index) {
+                if parents.contains(&index) {
+                    parent_dependencies.push(index);
+                } else if !dependencies.contains(&index) {
                     dependencies.push(index);
                 }
             }
-            links.push((parents, dependencies));
+            links.push((parents, dependencies, parent_dependencies));
         }
+        let parent_dependencies: Vec<Vec<usize>> =
+            links.iter().map(|(_, _, parent_dependencies)| parent_dependencies.clone()).collect();
         let depends_on: Vec<Vec<String>> = links
             .iter()
-            .map(|(_, dependencies)| dependencies.iter().map(|&d| specs[d].revision.clone()).collect())
+            .map(|(_, dependencies, _)| dependencies.iter().map(|&d| specs[d].revision.clone()).collect())
             .collect();
         let mut nodes: Vec<Revision> = specs
             .into_iter()
             .zip(links)
             .zip(depends_on)
-            .map(|((spec, (parents, dependencies)), depends_on)| Revision {
+            .map(|((spec, (parents, dependencies, _)), depends_on)| Revision {
                 id: spec.revision,
                 down_revisions: spec.down_revisions,
                 depends_on,
@@ -253,10 +276,18 @@ impl RevisionGraph {
             });
         }
 
-        let mut graph = RevisionGraph { nodes, by_id, by_label, order: Vec::new() };
-        let heads: Vec<usize> =
+        let mut graph = RevisionGraph {
+            nodes,
+            by_id,
+            by_label,
+            order: Vec::new(),
+            real_heads: Vec::new(),
+            dropped_dependencies: HashMap::new(),
+        };
+        graph.real_heads =
             (0..graph.nodes.len()).filter(|&i| graph.nodes[i].required_by().next().is_none()).collect();
-        graph.order = graph.upgrade_order(&heads, &vec![false; graph.nodes.len()]);
+        graph.order = graph.upgrade_order(&graph.real_heads, &vec![false; graph.nodes.len()]);
+        graph.normalize_dependencies(&parent_dependencies);
         graph.propagate_labels();
         Ok(graph)
     }
@@ -291,9 +322,108 @@ impl RevisionGraph {
         self.nodes.iter().filter(|r| r.is_base()).map(Revision::id).collect()
     }
 
+    /// The revisions nothing follows nor depends on, in declaration order: what the `heads` target
+    /// upgrades to (Alembic's "real heads").
+    pub fn heads_nothing_depends_on(&self) -> Vec<&str> {
+        self.real_heads.iter().map(|&index| self.nodes[index].id.as_str()).collect()
+    }
+
+    /// The revisions that follow no other and depend on none, in declaration order (Alembic's
+    /// "real bases").
+    pub fn bases_depending_on_nothing(&self) -> Vec<&str> {
+        self.nodes.iter().filter(|r| r.requirements().next().is_none()).map(Revision::id).collect()
+    }
+
+    /// Finds the dependencies a `down_revision` ancestor declares too (Alembic drops them from
+    /// its normalized dependencies). `parent_dependencies` are the parents each revision also
+    /// names in `depends_on`: Alembic counts those declarations.
+    fn normalize_dependencies(&mut self, parent_dependencies: &[Vec<usize>]) {
+        let mut position = vec![0; self.nodes.len()];
+        for (at, &index) in self.order.iter().enumerate() {
+            position[index] = at;
+        }
+        let mut marked = vec![false; self.nodes.len()];
+        let mut dropped_dependencies = HashMap::new();
+        for index in 0..self.nodes.len() {
+            let mut dropped = Vec::new();
+            for &dependency in &self.nodes[index].dependencies {
+                let dependency_node = &self.nodes[dependency];
+                let mut declarers = dependency_node.dependents.iter().chain(
+                    dependency_node
+                        .children
+                        .iter()
+                        .filter(|&&child| parent_dependencies[child].contains(&dependency)),
+                );
+                if declarers.any(|&other| {
+                    other != index && self.is_down_ancestor(other, index, &position, &mut marked)
+                }) {
+                    dropped.push(dependency);
+                }
+            }
+            if !dropped.is_empty() {
+                dropped_dependencies.insert(index, dropped);
+            }
+        }
+        self.dropped_dependencies = dropped_dependencies;
+    }
+
+    /// The revisions Alembic's order walks down to from `index`: parents, then the dependencies
+    /// normalization keeps.
+    fn normalized_down(&self, index: usize) -> impl Iterator<Item = usize> + '_ {
+        let node = &self.nodes[index];
+        let dropped =
+            if self.dropped_dependencies.is_empty() { None } else { self.dropped_dependencies.get(&index) };
+        node.parents
+            .iter()
+            .chain(
+                node.dependencies.iter().filter(move |d| dropped.is_none_or(|dropped| !dropped.contains(d))),
+            )
+            .copied()
+    }
+
+    /// Whether `ancestor` lies below `revision` along `down_revision` links. The walk skips
+    /// revisions listed before `ancestor` in upgrade order: none of them can lead to it.
+    fn is_down_ancestor(
+        &self,
+        ancestor: usize,
+        revision: usize,
+        position: &[usize],
+        marked: &mut [bool],
+    ) -> bool {
+        if position[ancestor] >= position[revision] {
+            return false;
+        }
+        let mut stack = vec![revision];
+        let mut visited = Vec::new();
+        let mut found = false;
+        while let Some(index) = stack.pop() {
+            for &parent in &self.nodes[index].parents {
+                if parent == ancestor {
+                    found = true;
+                    break;
+                }
+                if !marked[parent] && position[parent] > position[ancestor] {
+                    marked[parent] = true;
+                    visited.push(parent);
+                    stack.push(parent);
+                }
+            }
+            if found {
+                break;
+            }
+        }
+        for index in visited {
+            marked[index] = false;
+        }
+        found
+    }
+
     /// Gives every revision of a labelled branch its label, as Alembic does: the labelled
-    /// revision, its descendants along `down_revision` links, and its ancestors down to (not
-    /// including) the nearest branch point or merge point.
+    /// revision and its descendants along `down_revision` links; then, walking down from the tip
+    /// of its line (when the line has one tip), every revision down to (not including) the
+    /// nearest branch point (counting `depends_on`) or merge point. So a labelled revision that
+    /// is itself a branch point, or whose line branches or merges above it, passes nothing to its
+    /// ancestors.
     fn propagate_labels(&mut self) {
         let mut labels: Vec<Vec<String>> = vec![Vec::new(); self.nodes.len()];
         let mut seen = vec![false; self.nodes.len()];
@@ -318,15 +448,24 @@ impl RevisionGraph {
             for index in visited {
                 seen[index] = false;
             }
-            let mut node = start;
-            while let [parent] = self.nodes[node].parents[..] {
-                let parent_node = &self.nodes[parent];
-                let followers = parent_node.children.len() + parent_node.dependents.len();
-                if followers > 1 || parent_node.is_merge_point() {
+            let mut tip = start;
+            while let [child] = self.nodes[tip].children[..] {
+                tip = child;
+            }
+            if !self.nodes[tip].children.is_empty() {
+                continue;
+            }
+            let mut node = tip;
+            loop {
+                let here = &self.nodes[node];
+                if here.children.len() + here.dependents.len() > 1 || here.is_merge_point() {
                     break;
                 }
-                labels[parent].extend(own.iter().cloned());
-                node = parent;
+                labels[node].extend(own.iter().cloned());
+                match here.parents[..] {
+                    [parent] => node = parent,
+                    _ => break,
+                }
             }
         }
         for (node, mut labels) in self.nodes.iter_mut().zip(labels) {

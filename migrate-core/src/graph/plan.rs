@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use super::target::{Place, Resolved};
+use super::target::{Overwalk, Spot};
 use super::{Revision, RevisionGraph};
 use crate::direction::Direction;
 use crate::error::{Error, Result};
@@ -114,56 +114,34 @@ impl<'g> AppliedSet<'g> {
 }
 
 impl RevisionGraph {
-    /// The steps that apply everything `target` needs and the database lacks, in Alembic's order
-    /// (each branch as one run); a target below the current heads needs nothing.
+    /// The steps that apply everything `target` needs and the database lacks, in Alembic's order;
+    /// a target below the current heads needs nothing.
     pub fn upgrade_plan<S: AsRef<str>>(&self, current_heads: &[S], target: &str) -> Result<Plan> {
         let current = self.indices_of(current_heads)?;
         let applied = self.requirement_closure(&current);
-        let resolved = self.resolve_target(target, &current)?;
-        if let Some(steps) = resolved.steps_from_current.filter(|&steps| steps < 0) {
-            return Err(Error::RelativeAgainstDirection {
-                target: target.to_owned(),
-                steps,
-                direction: "upgrade",
-            });
-        }
-        let targets = match resolved.place {
-            Place::At(revisions) => revisions,
-            Place::Below(_) => Vec::new(),
+        let targets = self.upgrade_targets(target, &current, Overwalk::Refuse)?;
+        // Everything lies below some head nothing depends on: `heads` needs all that is missing.
+        let mut needed = if targets == self.real_heads {
+            vec![true; self.nodes.len()]
+        } else {
+            self.requirement_closure(&targets)
         };
-        let order = self.upgrade_order(&targets, &applied);
+        for (needed, applied) in needed.iter_mut().zip(&applied) {
+            *needed &= !applied;
+        }
+        let mut order = self.alembic_order(needed, &targets, None);
+        order.reverse();
         let mut set = AppliedSet::new(self, &applied);
         Ok(Plan { steps: order.into_iter().map(|index| set.step(index, Direction::Upgrade)).collect() })
     }
 
     /// The steps that revert what lies above `target`, each revision after everything that
-    /// requires it; branches not above the target stay.
+    /// requires it, in Alembic's order; branches not above the target stay.
     pub fn downgrade_plan<S: AsRef<str>>(&self, current_heads: &[S], target: &str) -> Result<Plan> {
         let current = self.indices_of(current_heads)?;
         let applied = self.requirement_closure(&current);
-        let resolved = self.resolve_target(target, &current)?;
-        if let Some(steps) = resolved.steps_from_current.filter(|&steps| steps > 0) {
-            return Err(Error::RelativeAgainstDirection {
-                target: target.to_owned(),
-                steps,
-                direction: "downgrade",
-            });
-        }
-        let missing = match &resolved.place {
-            Place::At(revisions) => revisions.iter().copied().find(|&index| !applied[index]),
-            Place::Below(_) => None,
-        };
-        if let Some(missing) = missing {
-            return Err(Error::DowngradeTargetNotApplied {
-                target: target.to_owned(),
-                revision: self.nodes[missing].id.clone(),
-                current: current.iter().map(|&i| self.nodes[i].id.clone()).collect(),
-            });
-        }
-        let removed = self.removed_by(&resolved, &applied);
-        let kept: Vec<bool> = removed.iter().map(|removed| !removed).collect();
-        let mut order = self.upgrade_order(&self.sorted(current), &kept);
-        order.reverse();
+        let reverted = self.reverted_by(target, &current, &applied)?;
+        let order = self.alembic_order(reverted, &current, None);
         let mut set = AppliedSet::new(self, &applied);
         Ok(Plan { steps: order.into_iter().map(|index| set.step(index, Direction::Downgrade)).collect() })
     }
@@ -173,96 +151,177 @@ impl RevisionGraph {
     pub fn stamp_heads<S: AsRef<str>>(&self, current_heads: &[S], target: &str) -> Result<Vec<String>> {
         let current = self.indices_of(current_heads)?;
         let mut applied = self.requirement_closure(&current);
-        let resolved = self.resolve_target(target, &current)?;
-        let removed = self.removed_by(&resolved, &applied);
-        let added = match &resolved.place {
-            Place::At(revisions) => self.requirement_closure(revisions),
-            Place::Below(_) => vec![false; self.nodes.len()],
+        // Upward (as `upgrade` would go) unless the target is a step down or is applied already.
+        let upward = match self.relative_steps(target) {
+            Some(steps) if steps < 0 => None,
+            Some(_) => Some(self.upgrade_targets(target, &current, Overwalk::Refuse)?),
+            None => Some(self.upgrade_targets(target, &current, Overwalk::Refuse)?)
+                .filter(|targets| targets.len() > 1 || targets.iter().any(|&index| !applied[index])),
         };
-        for (index, applied) in applied.iter_mut().enumerate() {
-            *applied = (*applied && !removed[index]) || added[index];
+        let (added, reverted) = match upward {
+            Some(targets) if targets.iter().all(|&index| applied[index]) => {
+                // Several applied targets (`heads`): keep them and what they require, drop what
+                // lies above them.
+                let keep = self.requirement_closure(&targets);
+                let children: Vec<usize> =
+                    targets.iter().flat_map(|&i| self.nodes[i].children.clone()).collect();
+                let mut above = self.dependent_closure(&children);
+                for (above, keep) in above.iter_mut().zip(&keep) {
+                    *above &= !keep;
+                }
+                (keep, above)
+            }
+            Some(targets) => (self.requirement_closure(&targets), vec![false; self.nodes.len()]),
+            None => match self.reverted_by(target, &current, &applied) {
+                Ok(reverted) => (vec![false; self.nodes.len()], reverted),
+                Err(Error::DowngradeTargetOnlyDependedOn { .. }) => {
+                    (vec![false; self.nodes.len()], vec![false; self.nodes.len()])
+                }
+                Err(other) => return Err(other),
+            },
+        };
+        for ((applied, added), reverted) in applied.iter_mut().zip(added).zip(reverted) {
+            *applied = (*applied || added) && !reverted;
         }
         Ok(self.heads_of(&applied))
     }
 
     /// The revisions in `lower:upper`, newest first, as `alembic history -r` lists them: `upper`
-    /// and what it requires, down to and including `lower`. A side left out means `base` or
-    /// `heads`; a bare relative `lower` (`-3:current`) counts from `upper`.
+    /// and what it requires, down to and including `lower` (only `lower`'s descendants when it is
+    /// a revision). A side left out means `base` or `heads`; `current` is the database's heads; a
+    /// bare relative side counts from the other side.
     pub fn history<S: AsRef<str>>(&self, range: &str, current_heads: &[S]) -> Result<Vec<&Revision>> {
         let current = self.indices_of(current_heads)?;
         let Some((lower, upper)) = range.split_once(':') else {
             return Err(Error::InvalidRange { range: range.to_owned() });
         };
-        let upper = match upper {
-            "" => self.head_indices(),
-            upper => match self.resolve_target(upper, &current)?.place {
-                Place::At(revisions) => revisions,
-                Place::Below(_) => Vec::new(),
-            },
+        let lower = if lower.is_empty() { "base" } else { lower };
+        let upper = if upper.is_empty() { "heads" } else { upper };
+        let bare_relative = |side: &str| self.is_bare_relative(side);
+        let lower_revisions = if bare_relative(lower) {
+            None
+        } else {
+            Some(self.upgrade_targets(lower, &current, Overwalk::StopAtEdge)?)
         };
-        let mut members = self.requirement_closure(&upper);
-        if !lower.is_empty() {
-            let lower_is_relative_to_upper = lower.starts_with(['+', '-'])
-                || lower.split_once('@').is_some_and(|(_, rest)| rest.starts_with(['+', '-']));
-            let from = if lower_is_relative_to_upper { &upper } else { &current };
-            let roots = match self.resolve_target(lower, from)?.place {
-                Place::At(revisions) => revisions,
-                Place::Below(roots) => roots,
+        // A bare `+N` upper counts from the lower side; `current` is always the database's heads.
+        let mut targets = match &lower_revisions {
+            Some(lower_revisions) if bare_relative(upper) => {
+                self.upgrade_targets(upper, lower_revisions, Overwalk::StopAtEdge)?
+            }
+            _ => self.upgrade_targets(upper, &current, Overwalk::StopAtEdge)?,
+        };
+        let lower_revisions = match lower_revisions {
+            Some(revisions) => revisions,
+            None => {
+                let from = if targets.len() == 1 { targets.clone() } else { current.clone() };
+                self.downgrade_target(lower, &from)?.spot.revisions()
+            }
+        };
+        // `label@...:` lists only that branch (Alembic keeps the targets carrying the label).
+        if let Some((name, _)) = lower.split_once('@') {
+            let label = match self.by_label.get(name) {
+                Some(_) => Some(name),
+                None => self.by_id.get(name).and_then(|&i| match &self.nodes[i].branch_labels[..] {
+                    [one] => Some(one.as_str()),
+                    _ => None,
+                }),
             };
-            if let Some(&outside) = roots.iter().find(|&&root| !members[root]) {
-                return Err(Error::NotAnAncestor {
-                    lower: self.nodes[outside].id.clone(),
-                    upper: if upper.is_empty() {
-                        "base".to_owned()
-                    } else {
-                        upper.iter().map(|&i| self.nodes[i].id.as_str()).collect::<Vec<_>>().join(", ")
+            if let Some(label) = label {
+                targets.retain(|&i| self.nodes[i].branch_labels.iter().any(|l| l == label));
+            }
+        }
+        let mut members = self.requirement_closure(&targets);
+        if let Some(&outside) = lower_revisions.iter().find(|&&root| !members[root]) {
+            return Err(Error::NotAnAncestor {
+                lower: self.nodes[outside].id.clone(),
+                upper: if targets.is_empty() {
+                    "base".to_owned()
+                } else {
+                    targets.iter().map(|&i| self.nodes[i].id.as_str()).collect::<Vec<_>>().join(", ")
+                },
+            });
+        }
+        if !lower_revisions.is_empty() {
+            let below = self.requirement_closure(&lower_revisions);
+            let above = self.closure(&lower_revisions, |node| node.children.iter().copied());
+            for (index, member) in members.iter_mut().enumerate() {
+                *member &= above[index] && (!below[index] || lower_revisions.contains(&index));
+            }
+        }
+        // A revision may lie on a path between two members without being one (a dependency of a
+        // member that does not descend from `lower`): Alembic's order still sees it.
+        let paths = self.requirement_closure(&targets);
+        Ok(self.alembic_order(members, &targets, Some(paths)).into_iter().map(|i| &self.nodes[i]).collect())
+    }
+
+    /// The applied revisions a downgrade to `target` reverts (Alembic's
+    /// `_collect_downgrade_revisions`): everything applied above the revisions just over the
+    /// target, on the target's branch.
+    fn reverted_by(&self, target: &str, current: &[usize], applied: &[bool]) -> Result<Vec<bool>> {
+        let resolved = self.downgrade_target(target, current)?;
+        let mut roots: Vec<usize> = match (resolved.spot, resolved.branch) {
+            // `label@base` reverts that branch's own revisions only (Alembic: everything above the
+            // bases the label descends from).
+            (Spot::Below, Some(branch)) if branch.is_label => {
+                vec![self.branch_root(branch.anchor, branch.name)]
+            }
+            (Spot::Below, _) => (0..self.nodes.len()).filter(|&i| self.nodes[i].is_base()).collect(),
+            (Spot::At(revision), _) => self.nodes[revision].children.clone(),
+        };
+        if let (Some(branch), true) = (resolved.branch, roots.len() > 1) {
+            let ancestors = self.closure(&[branch.anchor], |node| node.parents.iter().copied());
+            roots.retain(|&root| ancestors[root]);
+            if roots.is_empty() {
+                return Err(Error::NotOnBranch {
+                    target: target.to_owned(),
+                    revision: match resolved.spot {
+                        Spot::At(index) => self.nodes[index].id.clone(),
+                        Spot::Below => "base".to_owned(),
                     },
+                    branch: branch.name.to_owned(),
                 });
             }
-            let above = self.closure(&roots, |node| node.children.iter().copied());
-            for (member, above) in members.iter_mut().zip(above) {
-                *member &= above;
-            }
         }
-        Ok(self.order.iter().rev().filter(|&&i| members[i]).map(|&i| &self.nodes[i]).collect())
-    }
-
-    fn head_indices(&self) -> Vec<usize> {
-        (0..self.nodes.len()).filter(|&i| self.nodes[i].is_head()).collect()
-    }
-
-    fn sorted(&self, mut indices: Vec<usize>) -> Vec<usize> {
-        indices.sort_unstable();
-        indices.dedup();
-        indices
-    }
-
-    /// Applied revisions that moving to the target reverts: everything (children and dependents,
-    /// transitively) above the target on the target's branch, keeping what the target requires.
-    fn removed_by(&self, resolved: &Resolved, applied: &[bool]) -> Vec<bool> {
-        let on_branch = resolved.branch.map(|anchor| self.lineage(anchor));
-        let on_branch = |index: &usize| on_branch.as_ref().is_none_or(|lineage| lineage[*index]);
-        let mut above = match &resolved.place {
-            Place::Below(roots) => self.dependent_closure(roots),
-            Place::At(revisions) => {
-                let mut children: Vec<usize> = revisions
-                    .iter()
-                    .flat_map(|&i| self.nodes[i].children.iter().copied())
-                    .filter(on_branch)
-                    .collect();
-                children.sort_unstable();
-                children.dedup();
-                let keep = self.requirement_closure(revisions);
-                let mut above = self.dependent_closure(&children);
-                for (above, keep) in above.iter_mut().zip(keep) {
-                    *above &= !keep;
-                }
-                above
-            }
+        let mut reverted = if resolved.spot == Spot::Below && resolved.branch.is_none() {
+            // Everything lies above some base: `base` reverts all that is applied.
+            applied.to_vec()
+        } else {
+            self.dependent_closure(&roots)
         };
-        for (above, applied) in above.iter_mut().zip(applied) {
-            *above &= *applied;
+        for (reverted, applied) in reverted.iter_mut().zip(applied) {
+            *reverted &= *applied;
         }
-        above
+        if let Spot::At(revision) = resolved.spot
+            && !current.contains(&revision)
+            && !reverted.contains(&true)
+        {
+            let current = current.iter().map(|&i| self.nodes[i].id.clone()).collect();
+            return Err(if applied[revision] {
+                Error::DowngradeTargetOnlyDependedOn {
+                    target: target.to_owned(),
+                    revision: self.nodes[revision].id.clone(),
+                    current,
+                }
+            } else {
+                Error::DowngradeTargetNotApplied {
+                    target: target.to_owned(),
+                    revision: self.nodes[revision].id.clone(),
+                    current,
+                }
+            });
+        }
+        Ok(reverted)
+    }
+
+    /// The lowest revision carrying `label`, found walking down from the revision declaring it.
+    fn branch_root(&self, labelled: usize, label: &str) -> usize {
+        let mut node = labelled;
+        while let [parent] = self.nodes[node].parents[..] {
+            if !self.nodes[parent].branch_labels.iter().any(|l| l == label) {
+                break;
+            }
+            node = parent;
+        }
+        node
     }
 }
