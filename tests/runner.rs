@@ -658,6 +658,46 @@ async fn a_failure_outside_a_transaction_says_what_already_took_effect(db: Arc<T
     }
 }
 
+// ---- label@-1 never reverts other branches (the data-loss case of issue 9) ----
+
+#[migration(revision = "lbl0", down_revision = None, downgrade = lbl0_down)]
+fn lbl0(op: &mut Operations) {
+    op.execute("CREATE TABLE lbl_shared (id INTEGER)");
+}
+fn lbl0_down(op: &mut Operations) {
+    op.execute("DROP TABLE lbl_shared");
+}
+#[migration(revision = "lbl1shop", down_revision = "lbl0", branch_labels = ["lblshop"], downgrade = lbl1shop_down)]
+fn lbl1shop(op: &mut Operations) {
+    op.execute("CREATE TABLE lbl_orders (id INTEGER)");
+}
+fn lbl1shop_down(op: &mut Operations) {
+    op.execute("DROP TABLE lbl_orders");
+}
+#[migration(revision = "lbl1comm", down_revision = "lbl0", branch_labels = ["lblcomments"], downgrade = lbl1comm_down)]
+fn lbl1comm(op: &mut Operations) {
+    op.execute("CREATE TABLE lbl_comments (id INTEGER)");
+}
+fn lbl1comm_down(op: &mut Operations) {
+    op.execute("DROP TABLE lbl_comments");
+}
+
+async fn a_branch_relative_downgrade_of_an_unapplied_branch_touches_nothing(db: Arc<TestDatabase>) {
+    let migrator = migrator("lbl");
+    migrator.upgrade(&db.pool, "lblcomments@head").await.unwrap();
+    assert_eq!(migrator.current(&db.pool).await.unwrap(), ["lbl1comm"]);
+    let error = migrator.downgrade(&db.pool, "lblshop@-1").await.unwrap_err();
+    assert!(matches!(&error, Error::BranchNotApplied { branch, .. } if branch == "lblshop"), "{error}");
+    // The comments branch and the shared revision are still there.
+    assert_eq!(migrator.current(&db.pool).await.unwrap(), ["lbl1comm"]);
+    assert!(db.has_table("lbl_comments").await && db.has_table("lbl_shared").await);
+    // With the shop branch applied, `lblshop@-1` reverts its revision alone.
+    migrator.upgrade(&db.pool, "lblshop@head").await.unwrap();
+    let report = migrator.downgrade(&db.pool, "lblshop@-1").await.unwrap();
+    assert_eq!(revisions(&report), ["lbl1shop"]);
+    assert!(!db.has_table("lbl_orders").await && db.has_table("lbl_comments").await);
+}
+
 #[migration(revision = "half1", down_revision = None, irreversible)]
 fn half1(op: &mut Operations) {
     // One `execute` holding two statements: the first takes effect before the second fails.
@@ -751,6 +791,7 @@ on_every_database!(
     the_version_tables_can_live_in_another_schema,
     a_failure_outside_a_transaction_says_what_already_took_effect,
     a_failed_statement_is_said_to_be_rolled_back_only_where_it_was,
+    a_branch_relative_downgrade_of_an_unapplied_branch_touches_nothing,
     a_portable_data_migration_runs_the_same_on_every_database,
     portable_queries_bind_and_read_each_kind_of_value,
 );
