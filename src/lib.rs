@@ -22,7 +22,8 @@
 //!
 //! # Cargo features
 //! One per database driver: `sqlite` (on by default), `postgres` and `mysql` (MySQL and MariaDB);
-//! `cli` (on by default) for [`cli`], the command line.
+//! `cli` (on by default) for [`cli`], the command line; `testing` for `migrate::testing`, the
+//! stairway and graph checks an app runs in its own tests.
 //! An app compiles only the drivers it names; offline SQL renders for every database whatever the
 //! features. [`sqlx`] is re-exported, so an async migration can use the same sqlx as migrate
 //! without matching its version by hand.
@@ -59,6 +60,8 @@ mod book {
     struct Running;
     #[doc = include_str!("../book/src/cli.md")]
     struct CommandLine;
+    #[doc = include_str!("../book/src/testing.md")]
+    struct Testing;
     #[doc = include_str!("../migrate-macros/src/migration.md")]
     struct MigrationAttribute;
 }

@@ -98,6 +98,11 @@ pub enum Error {
         "can't downgrade to '{target}': revision '{revision}' is applied only because {} depend(s) on it, so nothing above it can be reverted; downgrade to a revision the current heads descend from", current.join(", ")
     )]
     DowngradeTargetOnlyDependedOn { target: String, revision: String, current: Vec<String> },
+    /// Steps planned from heads the database is no longer at (another run moved it meanwhile).
+    #[error(
+        "the database is at {}, not at {} where these steps start; plan again", if found.is_empty() { "base".to_owned() } else { found.join(", ") }, if expected.is_empty() { "base".to_owned() } else { expected.join(", ") }
+    )]
+    UnexpectedHeads { expected: Vec<String>, found: Vec<String> },
     /// A history range without `:`.
     #[error(
         "history range '{range}' needs the form `lower:upper` (either side optional), e.g. `base:head`, `-3:current`, `ae10:`"

@@ -19,6 +19,8 @@ mod registry;
 mod runner;
 mod schema;
 mod sql;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use connection::{ColumnIndex, Connection, DatabasePool, FromValue, MigratePool, Query, Row};
 pub use data::{BatchReport, CopyInBatches, UpdateInBatches};

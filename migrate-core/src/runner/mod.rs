@@ -20,6 +20,8 @@ use crate::connection::MigratePool;
 use crate::dialect::{DEFAULT_VERSION_TABLE, TransactionMode};
 use crate::direction::Direction;
 use crate::error::{Error, Result};
+#[cfg(feature = "testing")]
+use crate::graph::Plan;
 use crate::graph::{Revision, RevisionGraph};
 use crate::introspect::Schema;
 use crate::registry::Migration;
@@ -180,6 +182,18 @@ impl Migrator {
         self.graph.history(range, &current)
     }
 
+    #[cfg(feature = "testing")]
+    /// Runs exactly `plan`'s steps on a database at `from` (a step planned by hand, such as one
+    /// revision reverted alone): for the testing helpers.
+    pub(crate) async fn run_steps(
+        &self,
+        pool: &impl MigratePool,
+        from: &[String],
+        plan: &Plan,
+    ) -> Result<Report> {
+        self.run(pool, Action::Steps { from, plan }).await
+    }
+
     async fn run(&self, pool: &impl MigratePool, action: Action<'_>) -> Result<Report> {
         Run::new(self, pool.migrate_connection().await?).carry_out(action).await
     }
@@ -191,6 +205,12 @@ impl Migrator {
             .get(revision)
             .copied()
             .ok_or_else(|| Error::UnknownRevision { revision: revision.to_owned() })
+    }
+
+    /// Whether a revision's migration was declared irreversible.
+    #[cfg(feature = "testing")]
+    pub(crate) fn is_irreversible(&self, revision: &str) -> bool {
+        self.migrations.get(revision).is_some_and(|migration| migration.is_irreversible())
     }
 
     /// A head the database holds that this program doesn't know, if there is one.

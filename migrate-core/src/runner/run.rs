@@ -24,7 +24,16 @@ use crate::sql::Statement;
 pub(super) enum Action<'a> {
     Upgrade(&'a str),
     Downgrade(&'a str),
-    Stamp { target: &'a str, purge: bool },
+    /// Exactly these steps, from the heads they start at (the testing helpers' single steps).
+    #[cfg(feature = "testing")]
+    Steps {
+        from: &'a [String],
+        plan: &'a Plan,
+    },
+    Stamp {
+        target: &'a str,
+        purge: bool,
+    },
     Current,
 }
 
@@ -105,7 +114,9 @@ impl<'m> Run<'m> {
     /// the heads haven't moved meanwhile.
     async fn look(&mut self, action: Action<'_>) -> Look {
         let wants_plan = self.dialect.foreign_key_switch().is_some();
-        let (Action::Upgrade(_) | Action::Downgrade(_)) = action else { return Look::Prepared(None) };
+        if matches!(action, Action::Stamp { .. } | Action::Current) {
+            return Look::Prepared(None);
+        }
         if !matches!(action, Action::Upgrade(_)) && !wants_plan {
             return Look::Prepared(None);
         }
@@ -137,6 +148,12 @@ impl<'m> Run<'m> {
         match action {
             Action::Upgrade(target) => graph.upgrade_plan(heads, target),
             Action::Downgrade(target) => graph.downgrade_plan(heads, target),
+            #[cfg(feature = "testing")]
+            Action::Steps { from, plan } if same_heads(from, heads) => Ok(plan.clone()),
+            #[cfg(feature = "testing")]
+            Action::Steps { from, .. } => {
+                Err(Error::UnexpectedHeads { expected: from.to_vec(), found: heads.to_vec() })
+            }
             Action::Stamp { .. } | Action::Current => Ok(Plan::default()),
         }
     }
@@ -171,7 +188,7 @@ impl<'m> Run<'m> {
                 let stamped = migrator.graph.stamp_heads(&heads, target)?;
                 return self.stamp(&heads, stamped).await;
             }
-            Action::Upgrade(_) | Action::Downgrade(_) => self.check_checksums(&heads).await?,
+            _ => self.check_checksums(&heads).await?,
         }
         // The look before the lock planned from the heads it read; another run may have moved them.
         let Prepared { heads, plan, code } = match prepared {
@@ -450,6 +467,12 @@ impl<'m> Run<'m> {
         };
         outcome.map_err(|source| Error::Database { doing: doing.to_owned(), cause: source })
     }
+}
+
+/// Whether two lists of heads name the same revisions, in any order.
+#[cfg(feature = "testing")]
+fn same_heads(a: &[String], b: &[String]) -> bool {
+    a.len() == b.len() && a.iter().all(|head| b.contains(head))
 }
 
 /// What the look without the lock found.
