@@ -327,19 +327,7 @@ pub(crate) fn split_column<'s>(item: &'s str, clause_starts: &[&str]) -> Option<
 mod tests {
     use super::*;
 
-    const SQLITE: &[&str] = &[
-        "CONSTRAINT",
-        "PRIMARY",
-        "NOT",
-        "NULL",
-        "UNIQUE",
-        "CHECK",
-        "DEFAULT",
-        "COLLATE",
-        "REFERENCES",
-        "GENERATED",
-        "AS",
-    ];
+    const SQLITE: &[&str] = crate::dialect::SQLITE_CLAUSE_STARTS;
 
     #[test]
     fn a_table_splits_into_items_at_top_level_commas_only() {
