@@ -4,9 +4,10 @@
 //! shows the history; `cargo run -p quickstart -- <command>` runs any command: `history`,
 //! `current`, `downgrade -1`, `upgrade head --sql`, ... (`--help` lists them).
 
-mod migrations;
-
 use std::process::ExitCode;
+
+// The migrations are in the library; this line links them into the binary.
+use quickstart as _;
 
 #[tokio::main]
 async fn main() -> ExitCode {
