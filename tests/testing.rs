@@ -110,7 +110,57 @@ async fn a_stairway_can_start_above_history_that_predates_the_tests(db: Arc<Test
     assert!(walked.irreversible.is_empty());
 }
 
+// ---- rows seeded once a revision is applied must survive the later round trips ----
+
+#[migration(revision = "seed1", down_revision = None)]
+fn seed1(op: &mut Operations) {
+    op.create_table("seed_users", |t| {
+        t.column("id", Type::BigInt).primary_key();
+        t.column("email", Type::Varchar(100)).not_null();
+    });
+}
+/// A downgrade written by hand that rebuilds the table and forgets its rows.
+#[migration(revision = "seed2", down_revision = "seed1", downgrade = seed2_down)]
+fn seed2(op: &mut Operations) {
+    op.add_column("seed_users", "name", Type::Varchar(100));
+}
+fn seed2_down(op: &mut Operations) {
+    op.drop_table("seed_users");
+    op.create_table("seed_users", |t| {
+        t.column("id", Type::BigInt).primary_key();
+        t.column("email", Type::Varchar(100)).not_null();
+    });
+}
+
+const SEED_ROWS: &str =
+    "INSERT INTO seed_users (id, email) VALUES (1, 'ada@example.org'), (2, 'alan@example.org')";
+
+async fn a_round_trip_that_loses_seeded_rows_fails(db: Arc<TestDatabase>) {
+    let migrator = migrator("seed");
+    let stairway = Stairway::new(&migrator).seed("seed1", "seed_users", SEED_ROWS);
+    let failure = stairway.run(&db.pool).await.unwrap_err();
+    let Failure::RowsLost { revision, table, before, after, .. } = &failure else { panic!("{failure}") };
+    assert_eq!((revision.as_str(), table.as_str(), *before, *after), ("seed2", "seed_users", 2, 0));
+    assert!(
+        failure.to_string().contains("table 'seed_users' holds 0 of the 2 rows seeded into it"),
+        "{failure}"
+    );
+}
+
+async fn seeded_rows_that_survive_pass(db: Arc<TestDatabase>) {
+    let migrator = migrator("stw");
+    let stairway = Stairway::new(&migrator).seed(
+        "stw1",
+        "stw_users",
+        "INSERT INTO stw_users (id, email) VALUES (1, 'ada@example.org')",
+    );
+    let walked = stairway.run(&db.pool).await.unwrap_or_else(|failure| panic!("{failure}"));
+    assert_eq!(walked.round_trips.len(), 4);
+}
+
 on_every_database!(
+    a_round_trip_that_loses_seeded_rows_fails,
+    seeded_rows_that_survive_pass,
     the_stairway_walks_branches_and_merges_up_down_and_up,
     a_downgrade_that_leaves_something_behind_fails_with_the_schema_diff,
     an_irreversible_migration_is_stepped_over_with_a_reason,

@@ -30,6 +30,11 @@ pub enum Failure {
     /// A round trip left a schema other than the one before it.
     #[error("{what} revision '{revision}' ({origin}) left the schema other than expected:\n{diff}")]
     Schema { what: &'static str, revision: String, origin: String, diff: SchemaDiff },
+    /// Rows seeded into a table were gone after a later revision's round trip.
+    #[error(
+        "after revision '{revision}' ({origin}) was upgraded, downgraded and upgraded again, table '{table}' holds {after} of the {before} rows seeded into it"
+    )]
+    RowsLost { revision: String, origin: String, table: String, before: i64, after: i64 },
     /// Migrating, or reading the schema, failed.
     #[error("{0}")]
     Migration(#[from] Error),
@@ -63,6 +68,16 @@ pub fn check_graph(migrator: &Migrator, expected_heads: &[&str]) -> Result<(), F
     Ok(())
 }
 
+/// The rows `table` holds; `None` when there is no such table.
+async fn count_rows(pool: &impl MigratePool, table: &str) -> Result<Option<i64>, Failure> {
+    let mut connection = pool.migrate_connection().await?;
+    let sql = format!("SELECT COUNT(*) FROM {}", connection.quote_identifier(table));
+    Ok(match connection.query(&sql).fetch_one().await {
+        Ok(row) => Some(row.get::<i64>(0)?),
+        Err(_) => None,
+    })
+}
+
 /// The stairway: every revision, in upgrade order over the whole graph (branches and merges
 /// included, each merge after all its parents), upgraded, downgraded and upgraded again on a
 /// database, the schema read back after each step. Downgrading must give back the schema before
@@ -72,6 +87,15 @@ pub fn check_graph(migrator: &Migrator, expected_heads: &[&str]) -> Result<(), F
 pub struct Stairway<'m> {
     migrator: &'m Migrator,
     start: Option<String>,
+    seeds: Vec<Seed>,
+}
+
+/// Rows written into a table once a revision is applied, counted after every later step.
+#[derive(Debug, Clone)]
+struct Seed {
+    revision: String,
+    table: String,
+    sql: String,
 }
 
 /// What a stairway walked.
@@ -86,7 +110,20 @@ pub struct Walked {
 impl<'m> Stairway<'m> {
     /// A stairway over the migrator's whole graph.
     pub fn new(migrator: &'m Migrator) -> Self {
-        Self { migrator, start: None }
+        Self { migrator, start: None, seeds: Vec::new() }
+    }
+
+    /// Once `revision` is applied, runs `sql` (rows for `table`); after each later revision's
+    /// round trip, `table` must still hold as many rows, or the walk fails: data migrations that
+    /// lose rows are caught. The count stops once a migration drops or renames the table.
+    pub fn seed(
+        mut self,
+        revision: impl Into<String>,
+        table: impl Into<String>,
+        sql: impl Into<String>,
+    ) -> Self {
+        self.seeds.push(Seed { revision: revision.into(), table: table.into(), sql: sql.into() });
+        self
     }
 
     /// Upgrades to `revision` without checking, and starts the stairway above it: to skip
@@ -108,6 +145,8 @@ impl<'m> Stairway<'m> {
         let plan = graph.upgrade_plan(&heads, "heads")?;
         let mut walked = Walked::default();
         let mut before = started_with.clone();
+        // The seeded tables and the rows each holds.
+        let mut seeded: Vec<(String, i64)> = Vec::new();
         for step in &plan.steps {
             let origin = graph
                 .revision(&step.revision)
@@ -144,6 +183,36 @@ impl<'m> Stairway<'m> {
                 }
                 walked.round_trips.push(step.revision.clone());
             }
+            for (table, rows) in &seeded {
+                match count_rows(pool, table).await? {
+                    Some(now) if now < *rows => {
+                        return Err(Failure::RowsLost {
+                            revision: step.revision.clone(),
+                            origin,
+                            table: table.clone(),
+                            before: *rows,
+                            after: now,
+                        });
+                    }
+                    _ => {}
+                }
+            }
+            for seed in self.seeds.iter().filter(|seed| seed.revision == step.revision) {
+                let mut connection = pool.migrate_connection().await?;
+                connection.execute(&seed.sql).await?;
+                drop(connection);
+                if let Some(rows) = count_rows(pool, &seed.table).await? {
+                    seeded.push((seed.table.clone(), rows));
+                }
+            }
+            // A table no longer there (dropped or renamed) isn't counted any more.
+            let mut still_there = Vec::new();
+            for (table, rows) in seeded.drain(..) {
+                if count_rows(pool, &table).await?.is_some() {
+                    still_there.push((table, rows));
+                }
+            }
+            seeded = still_there;
             heads.clone_from(&step.heads_after);
             before = upgraded;
         }
