@@ -98,6 +98,12 @@ enum Command {
         /// Replace whatever the version table holds, even revisions this program doesn't know
         #[arg(long)]
         purge: bool,
+        /// Print the SQL instead of running it; the target may be START:END
+        #[arg(long, conflicts_with = "purge")]
+        sql: bool,
+        /// With --sql: write the SQL to this file instead of standard output
+        #[arg(short, long, requires = "sql")]
+        output: Option<PathBuf>,
     },
     /// Show the revisions the database is at
     Current {
@@ -230,7 +236,11 @@ impl Session<'_> {
                 pool.close().await;
                 output.report(graph, &report?);
             }
-            Command::Stamp { target, purge } => {
+            Command::Stamp { target, sql: true, output: file, .. } => {
+                let sql = self.migrator.stamp_sql(self.database()?, &target).map_err(text)?;
+                write_sql(&sql, file.as_deref(), output)?;
+            }
+            Command::Stamp { target, purge, .. } => {
                 let pool = self.connect().await?;
                 let report = self.migrator.stamp(&pool, &target, purge).await.map_err(text);
                 pool.close().await;

@@ -81,6 +81,12 @@ async fn every_command_says_what_it_did_and_exits_with_its_code(kind: Kind) {
 
     let stamped = quickstart(&url, &["stamp", "base", "--purge"]);
     assert_eq!(stdout(&stamped), "Stamped base\n");
+
+    // The SQL of a stamp, run by hand, records the heads as the online stamp would.
+    let sql = quickstart(&url, &["stamp", "base:heads", "--sql"]);
+    assert!(sql.status.success(), "{}", stderr(&sql));
+    db.execute(&stdout(&sql)).await;
+    assert_eq!(stdout(&quickstart(&url, &["current"])), "53fffde5ad5a (head)\n");
     db.remove().await;
 }
 

@@ -42,6 +42,26 @@ impl Migrator {
         Script::new(self, database).render(range, false, &heads, &plan)
     }
 
+    /// The SQL of a stamp, for `database`: `target` records it in a new database's version tables
+    /// (creating them); `start:target` moves a database at `start` to `target`. Like an online stamp,
+    /// it runs no migration and records the digest of the program's checksums for the target.
+    pub fn stamp_sql(&self, database: Database, range: &str) -> Result<String> {
+        let (start, target) = match range.split_once(':') {
+            Some((start, target)) => (Some(start), target),
+            None => (None, range),
+        };
+        let heads = self.offline_start(range, start)?;
+        let stamped = self.graph.stamp_heads(&heads, target)?;
+        let mut script = Script::new(self, database);
+        script.open(range, start.is_none());
+        for statement in script.table.move_heads(&heads, &stamped) {
+            script.statement(&statement);
+        }
+        let digest = self.applied_digest(&stamped);
+        script.statement(&script.table.set_digest(digest.as_deref()));
+        Ok(script.sql)
+    }
+
     /// The heads of a database at `start` (`None`: an empty one).
     fn offline_start(&self, range: &str, start: Option<&str>) -> Result<Vec<String>> {
         match start {
@@ -80,7 +100,8 @@ impl<'m> Script<'m> {
         self.line(&sql);
     }
 
-    fn render(mut self, range: &str, create_tables: bool, heads: &[String], plan: &Plan) -> Result<String> {
+    /// The script's header, and the version tables created (a new database) or its digest unset.
+    fn open(&mut self, range: &str, create_tables: bool) {
         let _ = writeln!(self.sql, "-- migrate: {range} for {}\n", self.dialect.name());
         if create_tables {
             for statement in self.table.create(self.dialect) {
@@ -91,6 +112,10 @@ impl<'m> Script<'m> {
             self.statement(&self.table.set_digest(None));
         }
         self.sql.push('\n');
+    }
+
+    fn render(mut self, range: &str, create_tables: bool, heads: &[String], plan: &Plan) -> Result<String> {
+        self.open(range, create_tables);
         let mode = self.migrator.settings.transaction_mode;
         let transactional_ddl = self.dialect.transactional_ddl();
         let run_transaction = mode == TransactionMode::WholeRun;
