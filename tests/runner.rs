@@ -48,6 +48,19 @@ async fn upgrade_to_head_applies_every_migration_in_order(db: Arc<TestDatabase>)
     assert_eq!(db.integer("SELECT COUNT(*) FROM migrate_version").await, 1);
 }
 
+async fn each_migration_is_reported_as_it_finishes(db: Arc<TestDatabase>) {
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let recorder = seen.clone();
+    let migrator = migrator("lin").on_applied(move |applied| {
+        if let Ok(mut seen) = recorder.lock() {
+            seen.push(applied.revision.clone());
+        }
+    });
+    let report = migrator.upgrade(&db.pool, "head").await.unwrap();
+    assert_eq!(*seen.lock().unwrap(), revisions(&report));
+    assert_eq!(revisions(&report), ["lin1", "lin2", "lin3"]);
+}
+
 async fn upgrading_at_head_runs_nothing(db: Arc<TestDatabase>) {
     let migrator = migrator("lin");
     migrator.upgrade(&db.pool, "head").await.unwrap();
@@ -765,6 +778,7 @@ async fn postgres_create_index_concurrently_works_in_whole_run_mode() {
 
 on_every_database!(
     upgrade_to_head_applies_every_migration_in_order,
+    each_migration_is_reported_as_it_finishes,
     upgrading_at_head_runs_nothing,
     upgrade_downgrade_upgrade_restores_the_schema,
     relative_targets_move_step_by_step,

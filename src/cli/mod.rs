@@ -197,7 +197,11 @@ impl Cli {
         let environment = options.environment.clone().or_else(|| std::env::var("MIGRATE_ENV").ok());
         let config = options.config.clone().unwrap_or_else(|| PathBuf::from("migrate.toml"));
         let settings = Settings::read(&config, environment.as_deref(), options.config.is_some())?;
-        let migrator = migrator(&settings).map_err(|error| error.to_string())?;
+        let mut migrator = migrator(&settings).map_err(|error| error.to_string())?;
+        if options.format == Format::Text && !options.quiet {
+            let progress = output::progress(migrator.graph());
+            migrator = migrator.on_applied(progress);
+        }
         let session =
             Session { options: &options, config: &config, settings: &settings, migrator: &migrator };
         session.execute(command, output).await
@@ -228,13 +232,13 @@ impl Session<'_> {
                 let pool = self.connect().await?;
                 let report = self.migrator.upgrade(&pool, &target).await.map_err(text);
                 pool.close().await;
-                output.report(graph, &report?);
+                output.report(&report?);
             }
             Command::Downgrade { target, .. } => {
                 let pool = self.connect().await?;
                 let report = self.migrator.downgrade(&pool, &target).await.map_err(text);
                 pool.close().await;
-                output.report(graph, &report?);
+                output.report(&report?);
             }
             Command::Stamp { target, sql: true, output: file, .. } => {
                 let sql = self.migrator.stamp_sql(self.database()?, &target).map_err(text)?;

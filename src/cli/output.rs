@@ -51,8 +51,9 @@ impl Output {
         let _ = write!(std::io::stdout(), "{sql}");
     }
 
-    /// What an upgrade or downgrade ran, a line a migration, as Alembic logs it.
-    pub(super) fn report(&self, graph: &RevisionGraph, report: &Report) {
+    /// Where an upgrade or downgrade left the database (its migrations were printed as they ran,
+    /// see [`progress`]), or, as JSON, all it did.
+    pub(super) fn report(&self, report: &Report) {
         if self.format == Format::Json {
             let applied: Vec<Json> = report
                 .applied
@@ -66,20 +67,6 @@ impl Output {
                 })
                 .collect();
             return self.json(json!({ "applied": applied, "heads": report.heads }));
-        }
-        for applied in &report.applied {
-            let revision = graph.revision(&applied.revision);
-            let parents = revision.map_or_else(|| "?".to_owned(), down_revisions);
-            let message = revision.map_or("", Revision::message);
-            let (from, to) = match applied.direction {
-                Direction::Upgrade => (parents.as_str(), applied.revision.as_str()),
-                Direction::Downgrade => (applied.revision.as_str(), parents.as_str()),
-            };
-            self.print(&format!(
-                "Running {} {from} -> {to}, {message} ({:.1} ms)",
-                applied.direction.as_str(),
-                applied.duration.as_secs_f64() * 1000.0
-            ));
         }
         let heads = if report.heads.is_empty() { "base".to_owned() } else { report.heads.join(", ") };
         if report.applied.is_empty() {
@@ -206,6 +193,28 @@ impl Output {
             Format::Json => self.json(revision_json(revision)),
             Format::Text => self.print(&entry(graph, revision)),
         }
+    }
+}
+
+/// A printer of the line Alembic logs for each migration (`Running upgrade <base> -> 1975ea83b712,
+/// Create the users table. (0.4 ms)`), printed as each one finishes.
+pub(super) fn progress(graph: &RevisionGraph) -> impl Fn(&crate::Applied) + Send + Sync + 'static {
+    let revisions: std::collections::HashMap<String, (String, String)> = graph
+        .revisions()
+        .map(|revision| (revision.id().to_owned(), (down_revisions(revision), revision.message().to_owned())))
+        .collect();
+    move |applied| {
+        let (parents, message) = revisions.get(&applied.revision).cloned().unwrap_or_default();
+        let (from, to) = match applied.direction {
+            Direction::Upgrade => (parents.as_str(), applied.revision.as_str()),
+            Direction::Downgrade => (applied.revision.as_str(), parents.as_str()),
+        };
+        let _ = writeln!(
+            std::io::stdout(),
+            "Running {} {from} -> {to}, {message} ({:.1} ms)",
+            applied.direction.as_str(),
+            applied.duration.as_secs_f64() * 1000.0
+        );
     }
 }
 

@@ -66,6 +66,17 @@ struct Settings {
     transaction_mode: TransactionMode,
     repair_checksums: bool,
     allow_unknown_revisions: bool,
+    on_applied: Option<OnApplied>,
+}
+
+/// What a run calls after each migration it applies or reverts.
+#[derive(Clone)]
+struct OnApplied(std::sync::Arc<dyn Fn(&Applied) + Send + Sync>);
+
+impl std::fmt::Debug for OnApplied {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OnApplied")
+    }
 }
 
 impl Migrator {
@@ -89,6 +100,7 @@ impl Migrator {
                 transaction_mode: TransactionMode::default(),
                 repair_checksums: false,
                 allow_unknown_revisions: false,
+                on_applied: None,
             },
         })
     }
@@ -134,6 +146,13 @@ impl Migrator {
     /// log a warning and leave the database alone instead of failing: for rolling deploys.
     pub fn allow_unknown_revisions(mut self, allow: bool) -> Self {
         self.settings.allow_unknown_revisions = allow;
+        self
+    }
+
+    /// Calls `report` after each migration a run applies or reverts, as it happens: for progress
+    /// lines during a long run (the returned [`Report`] lists them all at the end).
+    pub fn on_applied(mut self, report: impl Fn(&Applied) + Send + Sync + 'static) -> Self {
+        self.settings.on_applied = Some(OnApplied(std::sync::Arc::new(report)));
         self
     }
 

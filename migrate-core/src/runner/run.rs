@@ -335,11 +335,11 @@ impl<'m> Run<'m> {
             let duration = started.elapsed();
             tracing::info!(revision = %step.revision, direction = ?step.direction, duration_ms = duration.as_millis() as u64, "migrated");
             report.heads.clone_from(&step.heads_after);
-            report.applied.push(Applied {
-                revision: step.revision.clone(),
-                direction: step.direction,
-                duration,
-            });
+            let applied = Applied { revision: step.revision.clone(), direction: step.direction, duration };
+            if let Some(on_applied) = &self.migrator.settings.on_applied {
+                (on_applied.0)(&applied);
+            }
+            report.applied.push(applied);
         }
         if run_transaction {
             self.run_statement(&Statement::new("COMMIT"), "committing the run's transaction").await?;
