@@ -89,3 +89,22 @@ async fn a_postgres_error_shows_its_detail_and_not_the_servers_source_line() {
     assert!(error.contains("DETAIL: Key (id)=(1) already exists."), "{error}");
     assert!(!error.contains(" at line "), "{error}");
 }
+
+#[tokio::test]
+async fn an_unknown_host_is_named_as_such() {
+    let error =
+        DatabasePool::connect("postgres://app@nonexistent.invalid/app").await.unwrap_err().to_string();
+    assert!(error.contains("nonexistent.invalid") && error.contains("lookup"), "{error}");
+}
+
+#[tokio::test]
+async fn a_failed_login_says_so_without_the_password() {
+    let Some(server) = server_url(Kind::MySql) else { return };
+    // The same server, as a user that doesn't exist.
+    let start = server.find("://").map_or(0, |i| i + 3);
+    let host = &server[server[start..].find('@').map_or(start, |at| start + at + 1)..];
+    let url = format!("mysql://nobody:wr0ng@{host}");
+    let error = DatabasePool::connect(&url).await.unwrap_err().to_string();
+    assert!(error.contains("Access denied for user 'nobody'"), "{error}");
+    assert!(!error.contains("wr0ng"), "{error}");
+}
