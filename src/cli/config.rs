@@ -12,6 +12,7 @@
 //! ```
 //!
 //! An environment's section overrides the settings above it; `--env` or `MIGRATE_ENV` chooses it.
+//! `migrations` and `template` are `cargo migrate`'s keys, welcome in the same file.
 //! `--url`, then `MIGRATE_DATABASE_URL`, then `DATABASE_URL` override the URL.
 
 use std::collections::BTreeMap;
@@ -45,6 +46,11 @@ pub(super) enum TransactionModeSetting {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct File {
+    /// `cargo migrate`'s keys: known here so that one file serves both.
+    #[serde(default, rename = "migrations")]
+    _migrations: Option<String>,
+    #[serde(default, rename = "template")]
+    _template: Option<String>,
     database_url: Option<String>,
     version_table: Option<String>,
     schema: Option<String>,
@@ -137,6 +143,16 @@ mod tests {
         assert_eq!(production.lock_timeout_seconds, Some(5));
         let error = Settings::read(&path, Some("staging"), false).unwrap_err();
         assert!(error.ends_with("has no [environments.staging] section (it has: production)"), "{error}");
+        let _ = std::fs::remove_file(path);
+    }
+
+    #[test]
+    fn cargo_migrates_keys_are_welcome_in_the_same_file() {
+        let path = write(
+            "migrations = \"src/db\"\ntemplate = \"new.rs.template\"\ndatabase_url = \"sqlite://a.db\"\n",
+        );
+        let settings = Settings::read(&path, None, false).unwrap();
+        assert_eq!(settings.database_url.as_deref(), Some("sqlite://a.db"));
         let _ = std::fs::remove_file(path);
     }
 
