@@ -176,7 +176,7 @@ async fn open<DB: sqlx::Database>(url: &str, driver_url: &str, timeout: Duration
         Ok(Ok(first)) => {
             // The pool opens its own connections from here on; this one only proved the way.
             let _ = first.close().await;
-            Ok(sqlx::pool::PoolOptions::<DB>::new().acquire_timeout(timeout).connect_lazy_with(options))
+            Ok(sqlx::pool::PoolOptions::<DB>::new().connect_lazy_with(options))
         }
     }
 }
