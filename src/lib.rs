@@ -33,6 +33,8 @@ pub mod cli;
 
 pub use migrate_core::*;
 pub use migrate_macros::migration;
+/// `#[migrate::test]` (with the `testing` feature, whose runtime it calls): see the macro.
+pub use migrate_macros::test;
 pub use sqlx;
 
 /// Everything a migration module needs: `use migrate::prelude::*;`.

@@ -7,6 +7,7 @@
 
 mod checksum;
 mod expand;
+mod test;
 
 use proc_macro::TokenStream;
 
@@ -29,5 +30,19 @@ pub fn migration(args: TokenStream, item: TokenStream) -> TokenStream {
             let errors = errors.to_compile_error();
             quote::quote!(#errors #item).into()
         }
+    }
+}
+
+/// An async test given a fresh database migrated to the heads with every registered migration,
+/// removed afterwards (also when the test fails): `#[migrate::test] async fn name(pool:
+/// DatabasePool)`. `database = "postgres"` or `"mysql"` makes it on the server that
+/// `MIGRATE_TEST_POSTGRES_URL` or `MIGRATE_TEST_MYSQL_URL` names (skipped, with a line saying so,
+/// when unset); SQLite is the default. `target = "ae10"` migrates to another target. Needs the
+/// `testing` feature of `migrate`.
+#[proc_macro_attribute]
+pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
+    match test::expand(args.into(), item.into()) {
+        Ok(expanded) => expanded.into(),
+        Err(error) => error.to_compile_error().into(),
     }
 }

@@ -32,8 +32,7 @@ fn url(db: &TestDatabase) -> String {
     db.url.clone()
 }
 
-async fn every_command_says_what_it_did_and_exits_with_its_code(kind: Kind) {
-    let Some(db) = TestDatabase::create(kind).await else { return };
+async fn every_command_says_what_it_did_and_exits_with_its_code(db: std::sync::Arc<TestDatabase>) {
     let url = url(&db);
 
     let upgrade = quickstart(&url, &["upgrade", "head"]);
@@ -87,22 +86,21 @@ async fn every_command_says_what_it_did_and_exits_with_its_code(kind: Kind) {
     assert!(sql.status.success(), "{}", stderr(&sql));
     db.execute(&stdout(&sql)).await;
     assert_eq!(stdout(&quickstart(&url, &["current"])), "53fffde5ad5a (head)\n");
-    db.remove().await;
 }
 
 #[tokio::test]
 async fn every_command_on_sqlite() {
-    every_command_says_what_it_did_and_exits_with_its_code(Kind::Sqlite).await;
+    common::run(Kind::Sqlite, every_command_says_what_it_did_and_exits_with_its_code).await;
 }
 
 #[tokio::test]
 async fn every_command_on_postgres() {
-    every_command_says_what_it_did_and_exits_with_its_code(Kind::Postgres).await;
+    common::run(Kind::Postgres, every_command_says_what_it_did_and_exits_with_its_code).await;
 }
 
 #[tokio::test]
 async fn every_command_on_mariadb() {
-    every_command_says_what_it_did_and_exits_with_its_code(Kind::MySql).await;
+    common::run(Kind::MySql, every_command_says_what_it_did_and_exits_with_its_code).await;
 }
 
 #[test]

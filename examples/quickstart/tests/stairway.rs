@@ -18,26 +18,23 @@ fn the_graph_has_the_one_head_the_app_expects() {
         .unwrap_or_else(|f| panic!("{f}"));
 }
 
-async fn every_revision_round_trips(kind: Kind) {
-    let Some(db) = TestDatabase::create(kind).await else { return };
+async fn every_revision_round_trips(db: std::sync::Arc<TestDatabase>) {
     let migrator = Migrator::from_registry().unwrap();
-    let walked = Stairway::new(&migrator).run(&db.pool).await;
-    db.remove().await;
-    let walked = walked.unwrap_or_else(|failure| panic!("{failure}"));
+    let walked = Stairway::new(&migrator).run(&db.pool).await.unwrap_or_else(|failure| panic!("{failure}"));
     assert_eq!(walked.round_trips.len(), 4);
 }
 
 #[tokio::test]
 async fn every_revision_round_trips_on_sqlite() {
-    every_revision_round_trips(Kind::Sqlite).await;
+    common::run(Kind::Sqlite, every_revision_round_trips).await;
 }
 
 #[tokio::test]
 async fn every_revision_round_trips_on_postgres() {
-    every_revision_round_trips(Kind::Postgres).await;
+    common::run(Kind::Postgres, every_revision_round_trips).await;
 }
 
 #[tokio::test]
 async fn every_revision_round_trips_on_mariadb() {
-    every_revision_round_trips(Kind::MySql).await;
+    common::run(Kind::MySql, every_revision_round_trips).await;
 }

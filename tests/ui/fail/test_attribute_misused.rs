@@ -1,0 +1,12 @@
+use migrate::DatabasePool;
+
+#[migrate::test]
+fn not_async(_pool: DatabasePool) {}
+
+#[migrate::test(database = "oracle")]
+async fn unknown_database(_pool: DatabasePool) {}
+
+#[migrate::test]
+async fn no_pool() {}
+
+fn main() {}
