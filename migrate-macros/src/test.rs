@@ -54,7 +54,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
     }
     let name = &function.sig.ident;
     let output = &function.sig.output;
-    // The test's own attributes (`#[should_panic]`, `#[ignore]`, docs) go on the test.
+    // The test's own attributes (should_panic, ignore, docs) go on the test function.
     let attributes = &function.attrs;
     let mut inner = function.clone();
     inner.attrs.clear();
