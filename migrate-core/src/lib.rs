@@ -37,7 +37,7 @@ pub use ops::{BatchOperations, Operations};
 pub use registry::Migration;
 pub use runner::{Applied, Migrator, Report, upgrade_to_head, upgrade_to_heads};
 pub use schema::{
-    Column, Constraint, ConstraintKind, ForeignKey, Index, Reference, ReferentialAction, ServerDefault,
+    Column, Constraint, ConstraintKind, ForeignKey, Index, Model, Reference, ReferentialAction, ServerDefault,
     Table, Type, Value,
 };
 
