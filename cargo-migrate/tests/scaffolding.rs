@@ -51,8 +51,8 @@ fn stderr(output: &Output) -> String {
 }
 
 fn heads(root: &Path) -> Vec<String> {
-    let (_, graph) = cargo_migrate::source::read(&root.join("src")).unwrap();
-    graph.heads().into_iter().map(str::to_owned).collect()
+    let project = migrate_scaffold::Project::open(root).unwrap();
+    project.graph().heads().into_iter().map(str::to_owned).collect()
 }
 
 #[test]

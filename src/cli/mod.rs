@@ -23,6 +23,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use migrate_scaffold::{NewMerge, NewRevision, Project};
 
 use crate::{Database, DatabasePool, Error, Migrator, TransactionMode};
 use config::{Settings, TransactionModeSetting};
@@ -141,6 +142,10 @@ enum Command {
     },
     /// Create the version tables if they are missing
     EnsureVersion,
+    /// Write a new migration that follows the head, into the crate's migrations folder
+    Revision(NewRevision),
+    /// Write a revision that merges several (`heads`: every head)
+    Merge(NewMerge),
 }
 
 /// The whole command line of a migrations binary.
@@ -308,8 +313,20 @@ impl Session<'_> {
                 current?;
                 output.line("the version tables are ready");
             }
+            Command::Revision(new) => output.written(&self.project()?.revision(&new).map_err(text)?),
+            Command::Merge(merge) => output.written(&self.project()?.merge(&merge).map_err(text)?),
         }
         Ok(Ending::Done)
+    }
+
+    /// The app's crate, as its source files declare it: the folder of the configuration file,
+    /// else of the nearest `Cargo.toml`.
+    fn project(&self) -> Result<Project, String> {
+        let root = match self.config.canonicalize() {
+            Ok(config) => config.parent().map(std::path::Path::to_path_buf).unwrap_or_default(),
+            Err(_) => Project::find_root().map_err(text)?,
+        };
+        Project::open(&root).map_err(text)
     }
 
     /// The database URL: `--url`, `MIGRATE_DATABASE_URL`, `DATABASE_URL`, then the configuration.
@@ -371,6 +388,6 @@ fn write_sql(sql: &str, file: Option<&std::path::Path>, output: &mut Output) -> 
     }
 }
 
-fn text(error: Error) -> String {
+fn text(error: impl std::fmt::Display) -> String {
     error.to_string()
 }

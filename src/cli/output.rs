@@ -84,6 +84,18 @@ impl Output {
         }
     }
 
+    /// A revision written by `revision` or `merge`: `Generating <file> ... done (a -> b)`.
+    pub(super) fn written(&self, written: &migrate_scaffold::Written) {
+        match self.format {
+            Format::Json => self.json(json!({
+                "file": written.file.display().to_string(),
+                "revision": written.revision,
+                "down_revisions": written.down_revisions,
+            })),
+            Format::Text => self.print(&written.to_string()),
+        }
+    }
+
     /// The revisions the database is at: `27c6a30d7c24 (head)`.
     pub(super) fn current(&self, graph: &RevisionGraph, current: &[String], verbose: bool) {
         if self.format == Format::Json {

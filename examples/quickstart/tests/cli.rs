@@ -141,9 +141,10 @@ fn a_wrong_command_line_is_exit_code_2() {
 /// app's `history` reads the graph it registered. They must be the same graph, in the same order.
 #[test]
 fn cargo_migrate_reads_the_graph_the_app_registers() {
-    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let (_, graph) = cargo_migrate::source::read(&source).unwrap_or_else(|error| panic!("{error}"));
-    let from_source: Vec<serde_json::Value> = graph
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let project = migrate_scaffold::Project::open(root).unwrap_or_else(|error| panic!("{error}"));
+    let from_source: Vec<serde_json::Value> = project
+        .graph()
         .history("base:heads", &[] as &[&str])
         .unwrap()
         .into_iter()
@@ -171,4 +172,72 @@ fn cargo_migrate_reads_the_graph_the_app_registers() {
         .collect();
     assert_eq!(from_source, registered);
     assert_eq!(from_source.len(), 4);
+}
+
+/// A copy of the quickstart's crate in a temporary folder, for commands that write files.
+fn crate_copy(name: &str) -> std::path::PathBuf {
+    let root = std::env::temp_dir().join(format!("quickstart_{name}_{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    std::fs::write(root.join("Cargo.toml"), "[package]\nname = \"copy\"\n").unwrap();
+    std::fs::write(root.join("migrate.toml"), "migrations = \"src/migrations\"\n").unwrap();
+    std::fs::write(root.join("src/lib.rs"), "mod migrations;\n").unwrap();
+    let migrations = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/migrations.rs");
+    std::fs::copy(migrations, root.join("src/migrations.rs")).unwrap();
+    root
+}
+
+/// Runs the quickstart with `words` in the folder `root`, with no database.
+fn quickstart_in(root: &std::path::Path, words: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_quickstart"))
+        .args(words)
+        .current_dir(root)
+        .env_remove("DATABASE_URL")
+        .env_remove("MIGRATE_DATABASE_URL")
+        .output()
+        .unwrap_or_else(|error| panic!("the quickstart runs: {error}"))
+}
+
+/// The app's own `revision` and `merge` write into the crate they run in, as `cargo migrate`
+/// does: the file after the head, its `mod` line, and a merge of two heads.
+#[test]
+fn the_apps_revision_and_merge_commands_write_into_its_crate() {
+    let root = crate_copy("revision");
+    let written = quickstart_in(&root, &["revision", "-m", "Add tags", "--rev-id", "aaaa00000001"]);
+    assert!(written.status.success(), "{}", stderr(&written));
+    let file = root.join("src/migrations/aaaa00000001_add_tags.rs");
+    assert_eq!(
+        stdout(&written),
+        format!("Generating {} ... done (53fffde5ad5a -> aaaa00000001)\n", file.display())
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.contains(r#"#[migration(revision = "aaaa00000001", down_revision = "53fffde5ad5a")]"#),
+        "{text}"
+    );
+    let module = std::fs::read_to_string(root.join("src/migrations.rs")).unwrap();
+    assert!(
+        module.ends_with("#[path = \"migrations/aaaa00000001_add_tags.rs\"]\nmod add_tags_aaaa00000001;\n")
+    );
+
+    let refused = quickstart_in(&root, &["revision", "-m", "Branch", "--head", "1975ea83b712"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr(&refused).contains("1975ea83b712 is not a head"), "{}", stderr(&refused));
+
+    let spliced = quickstart_in(
+        &root,
+        &["revision", "-m", "Audit", "--head", "53fffde5ad5a", "--splice", "--rev-id", "bbbb00000002"],
+    );
+    assert!(spliced.status.success(), "{}", stderr(&spliced));
+    let merged = quickstart_in(
+        &root,
+        &["--format", "json", "merge", "-m", "Join tags and audit", "heads", "--rev-id", "cccc00000003"],
+    );
+    assert!(merged.status.success(), "{}", stderr(&merged));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&merged)).unwrap();
+    assert_eq!(json["revision"], "cccc00000003");
+    assert_eq!(json["down_revisions"], serde_json::json!(["aaaa00000001", "bbbb00000002"]));
+    let project = migrate_scaffold::Project::open(&root).unwrap();
+    assert_eq!(project.graph().heads(), ["cccc00000003"]);
+    std::fs::remove_dir_all(&root).unwrap();
 }

@@ -7,6 +7,8 @@ use migrate_core::{RevisionGraph, RevisionSpec};
 use quote::ToTokens as _;
 use syn::spanned::Spanned;
 
+use crate::error::{Error, Result};
+
 /// One `#[migration]` found in a source file.
 #[derive(Debug, Clone)]
 pub struct Found {
@@ -33,24 +35,23 @@ impl Found {
 
 /// Every migration declared in the `.rs` files under `root` (the crate's `src/`), and the graph
 /// they make, built in ascending revision id as the registry hands them to the runner.
-pub fn read(root: &Path) -> Result<(Vec<Found>, RevisionGraph), String> {
+pub fn read(root: &Path) -> Result<(Vec<Found>, RevisionGraph)> {
     let mut found = Vec::new();
     for file in rust_files(root)? {
         found.extend(read_file(&file)?);
     }
     found.sort_by(|a, b| a.revision.cmp(&b.revision).then(a.file.cmp(&b.file)));
-    let graph = RevisionGraph::new(found.iter().map(Found::spec)).map_err(|error| error.to_string())?;
+    let graph = RevisionGraph::new(found.iter().map(Found::spec))?;
     Ok((found, graph))
 }
 
-fn rust_files(root: &Path) -> Result<Vec<PathBuf>, String> {
+fn rust_files(root: &Path) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     let mut folders = vec![root.to_path_buf()];
     while let Some(folder) = folders.pop() {
-        let entries = std::fs::read_dir(&folder)
-            .map_err(|error| format!("can't read {}: {error}", folder.display()))?;
+        let entries = std::fs::read_dir(&folder).map_err(Error::io("read", &folder))?;
         for entry in entries {
-            let path = entry.map_err(|error| format!("can't read {}: {error}", folder.display()))?.path();
+            let path = entry.map_err(Error::io("read", &folder))?.path();
             if path.is_dir() {
                 folders.push(path);
             } else if path.extension().is_some_and(|extension| extension == "rs") {
@@ -64,18 +65,14 @@ fn rust_files(root: &Path) -> Result<Vec<PathBuf>, String> {
 
 /// The migrations of one file. A file that doesn't parse is skipped unless it declares one, so
 /// that a half-written file elsewhere doesn't stop scaffolding.
-fn read_file(path: &Path) -> Result<Vec<Found>, String> {
-    let text =
-        std::fs::read_to_string(path).map_err(|error| format!("can't read {}: {error}", path.display()))?;
+fn read_file(path: &Path) -> Result<Vec<Found>> {
+    let text = std::fs::read_to_string(path).map_err(Error::io("read", path))?;
     if !text.contains("migration") {
         return Ok(Vec::new());
     }
     let file = match syn::parse_file(&text) {
         Ok(file) => file,
-        Err(error) if text.contains("#[migration") => {
-            let start = error.span().start();
-            return Err(format!("{}:{}:{}: {error}", path.display(), start.line, start.column + 1));
-        }
+        Err(error) if text.contains("#[migration") => return Err(located(path, &error)),
         Err(_) => return Ok(Vec::new()),
     };
     let mut found = Vec::new();
@@ -83,7 +80,7 @@ fn read_file(path: &Path) -> Result<Vec<Found>, String> {
     Ok(found)
 }
 
-fn collect(items: &[syn::Item], path: &Path, found: &mut Vec<Found>) -> Result<(), String> {
+fn collect(items: &[syn::Item], path: &Path, found: &mut Vec<Found>) -> Result<()> {
     for item in items {
         match item {
             syn::Item::Fn(function) => found.extend(migration(function, path)?),
@@ -95,7 +92,7 @@ fn collect(items: &[syn::Item], path: &Path, found: &mut Vec<Found>) -> Result<(
 }
 
 /// The migration a function declares, if it carries `#[migration(...)]`.
-fn migration(function: &syn::ItemFn, path: &Path) -> Result<Option<Found>, String> {
+fn migration(function: &syn::ItemFn, path: &Path) -> Result<Option<Found>> {
     let Some(attribute) = function.attrs.iter().find(|attribute| {
         attribute.path().segments.last().is_some_and(|segment| segment.ident == "migration")
     }) else {
@@ -107,10 +104,7 @@ fn migration(function: &syn::ItemFn, path: &Path) -> Result<Option<Found>, Strin
     };
     let mut bare = function.clone();
     bare.attrs.retain(|other| other != attribute);
-    let located = |error: syn::Error| {
-        let start = error.span().start();
-        format!("{}:{}:{}: {error}", path.display(), start.line, start.column + 1)
-    };
+    let located = |error: syn::Error| located(path, &error);
     let mut errors = migrate_attribute::Errors::default();
     let input =
         migrate_attribute::Input::parse(arguments, bare.to_token_stream(), &mut errors).map_err(located)?;
@@ -127,4 +121,15 @@ fn migration(function: &syn::ItemFn, path: &Path) -> Result<Option<Found>, Strin
         file: path.to_path_buf(),
         line: function.span().start().line,
     }))
+}
+
+/// A parse or attribute error, at its place in `file`.
+fn located(file: &Path, error: &syn::Error) -> Error {
+    let start = error.span().start();
+    Error::Source {
+        file: file.to_path_buf(),
+        line: start.line,
+        column: start.column + 1,
+        message: error.to_string(),
+    }
 }
