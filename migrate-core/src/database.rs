@@ -63,7 +63,7 @@ impl std::fmt::Display for Database {
 }
 
 /// A URL without its passwords (`user:password@` and `?password=`), for messages and logs.
-pub(crate) fn redact_url(url: &str) -> String {
+pub fn redact_url(url: &str) -> String {
     let (base, query) = url.split_once('?').map_or((url, None), |(base, query)| (base, Some(query)));
     let mut redacted = match base.find("://") {
         Some(start) => {

@@ -24,7 +24,7 @@ pub mod testing;
 
 pub use connection::{ColumnIndex, Connection, DatabasePool, FromValue, MigratePool, Query, Row};
 pub use data::{BatchReport, CopyInBatches, UpdateInBatches};
-pub use database::Database;
+pub use database::{Database, redact_url};
 pub use dialect::TransactionMode;
 pub use direction::Direction;
 pub use error::{Error, MigrationFailure, Result};

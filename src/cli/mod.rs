@@ -17,7 +17,7 @@
 mod config;
 mod output;
 
-use std::io::Write as _;
+use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -27,7 +27,7 @@ use migrate_scaffold::{NewMerge, NewRevision, Project};
 
 use crate::{Database, DatabasePool, Error, Migrator, TransactionMode};
 use config::{Settings, TransactionModeSetting};
-use output::Output;
+use output::{Output, RunDisplay};
 
 /// migrate's commands and the options they share: embed it in an app's parser as
 /// `Migrate(migrate::cli::Cli)` and run it with [`Cli::run`].
@@ -52,8 +52,11 @@ struct Options {
     #[arg(long = "env", global = true)]
     environment: Option<String>,
     /// Print only errors
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
     quiet: bool,
+    /// Print more: the database and settings a run uses and its plan; revisions in full
+    #[arg(short, long, global = true)]
+    verbose: bool,
     /// How to print results
     #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -108,8 +111,6 @@ enum Command {
     },
     /// Show the revisions the database is at
     Current {
-        #[arg(short, long)]
-        verbose: bool,
         /// Exit with 3 when the database is not at every head (for deploy scripts)
         #[arg(long)]
         check_heads: bool,
@@ -119,22 +120,14 @@ enum Command {
         /// A range, as `base:head`, `-3:current`, `ae10:`
         #[arg(short = 'r', long = "rev-range", default_value = "base:heads", allow_hyphen_values = true)]
         range: String,
-        #[arg(short, long)]
-        verbose: bool,
         /// Mark the revisions the database is at (connects to it)
         #[arg(short, long)]
         indicate_current: bool,
     },
     /// Show the heads of the graph
-    Heads {
-        #[arg(short, long)]
-        verbose: bool,
-    },
+    Heads,
     /// Show the branch points of the graph
-    Branches {
-        #[arg(short, long)]
-        verbose: bool,
-    },
+    Branches,
     /// Show one revision
     Show {
         #[arg(allow_hyphen_values = true)]
@@ -191,7 +184,12 @@ impl Cli {
             Ok(Ending::Done) => ExitCode::SUCCESS,
             Ok(Ending::NotAtHeads) => ExitCode::from(3),
             Err(message) => {
-                let _ = writeln!(std::io::stderr(), "error: {message}");
+                let style = if std::io::stderr().is_terminal() {
+                    clap::builder::styling::AnsiColor::Red.on_default().bold()
+                } else {
+                    clap::builder::styling::Style::new()
+                };
+                let _ = writeln!(std::io::stderr(), "{style}error:{style:#} {message}");
                 ExitCode::FAILURE
             }
         }
@@ -203,13 +201,15 @@ impl Cli {
         let config = options.config.clone().unwrap_or_else(|| PathBuf::from("migrate.toml"));
         let settings = Settings::read(&config, environment.as_deref(), options.config.is_some())?;
         let mut migrator = migrator(&settings).map_err(|error| error.to_string())?;
+        let display = RunDisplay::new(std::io::stdout().is_terminal(), options.verbose);
         if options.format == Format::Text && !options.quiet {
-            let progress = output::progress(migrator.graph());
-            migrator = migrator.on_applied(progress);
+            migrator = display.attach(migrator);
         }
         let session =
             Session { options: &options, config: &config, settings: &settings, migrator: &migrator };
-        session.execute(command, output).await
+        let ending = session.execute(command, output).await;
+        display.finish();
+        ending
     }
 }
 
@@ -255,12 +255,12 @@ impl Session<'_> {
                 pool.close().await;
                 output.stamped(&report?.heads);
             }
-            Command::Current { verbose, check_heads } => {
+            Command::Current { check_heads } => {
                 let pool = self.connect().await?;
                 let current = self.migrator.current(&pool).await.map_err(text);
                 pool.close().await;
                 let current = current?;
-                output.current(graph, &current, verbose);
+                output.current(graph, &current, self.options.verbose);
                 let mut heads: Vec<&str> = graph.heads();
                 let mut at: Vec<&str> = current.iter().map(String::as_str).collect();
                 heads.sort_unstable();
@@ -270,7 +270,7 @@ impl Session<'_> {
                     return Ok(Ending::NotAtHeads);
                 }
             }
-            Command::History { range, verbose, indicate_current } => {
+            Command::History { range, indicate_current } => {
                 let current = if indicate_current || range.contains("current") {
                     let pool = self.connect().await?;
                     let current = self.migrator.current(&pool).await.map_err(text);
@@ -280,17 +280,17 @@ impl Session<'_> {
                     Vec::new()
                 };
                 let revisions = graph.history(&range, &current).map_err(text)?;
-                output.history(graph, &revisions, &current, indicate_current, verbose);
+                output.history(graph, &revisions, &current, indicate_current, self.options.verbose);
             }
-            Command::Heads { verbose } => {
+            Command::Heads => {
                 let heads: Vec<_> =
                     graph.heads().into_iter().filter_map(|head| graph.revision(head)).collect();
-                output.revisions(graph, &heads, verbose);
+                output.revisions(graph, &heads, self.options.verbose);
             }
-            Command::Branches { verbose } => {
+            Command::Branches => {
                 let points: Vec<_> =
                     graph.revisions().filter(|revision| revision.is_branch_point()).collect();
-                output.branches(graph, &points, verbose);
+                output.branches(graph, &points, self.options.verbose);
             }
             Command::Show { revision } => {
                 let ids = graph.resolve(&revision, &[] as &[&str]).map_err(text)?;
@@ -351,7 +351,22 @@ impl Session<'_> {
     }
 
     async fn connect(&self) -> Result<DatabasePool, String> {
-        DatabasePool::connect_within(&self.url()?, self.settings.connect_timeout()).await.map_err(text)
+        let url = self.url()?;
+        if self.options.verbose {
+            let database = Database::from_url(&url).map_err(text)?;
+            let mode = match self.settings.transaction_mode {
+                Some(TransactionModeSetting::WholeRun) => "one transaction for the run",
+                _ => "a transaction per migration",
+            };
+            let _ = writeln!(
+                std::io::stderr(),
+                "Connecting to {database} at {}; version table {}{}; {mode}",
+                crate::redact_url(&url),
+                self.settings.schema.as_ref().map(|schema| format!("{schema}.")).unwrap_or_default(),
+                self.settings.version_table.as_deref().unwrap_or("migrate_version"),
+            );
+        }
+        DatabasePool::connect_within(&url, self.settings.connect_timeout()).await.map_err(text)
     }
 }
 

@@ -1,12 +1,15 @@
 //! What the commands print: lines in Alembic's formats (`history`:
 //! `1975ea83b712 -> 27c6a30d7c24 (head), Add the users' e-mail address.`), or one JSON document.
 
+use std::collections::HashMap;
 use std::io::Write as _;
+use std::time::Duration;
 
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::{Value as Json, json};
 
 use super::Format;
-use crate::{Direction, Report, Revision, RevisionGraph};
+use crate::{Direction, Migrator, Report, Revision, RevisionGraph};
 
 /// Where results go: standard output, as text or JSON; nothing but errors with `--quiet`.
 pub(super) struct Output {
@@ -208,26 +211,94 @@ impl Output {
     }
 }
 
-/// A printer of the line Alembic logs for each migration (`Running upgrade <base> -> 1975ea83b712,
-/// Create the users table. (0.4 ms)`), printed as each one finishes.
-pub(super) fn progress(graph: &RevisionGraph) -> impl Fn(&crate::Applied) + Send + Sync + 'static {
-    let revisions: std::collections::HashMap<String, (String, String)> = graph
-        .revisions()
-        .map(|revision| (revision.id().to_owned(), (down_revisions(revision), revision.message().to_owned())))
-        .collect();
-    move |applied| {
-        let (parents, message) = revisions.get(&applied.revision).cloned().unwrap_or_default();
-        let (from, to) = match applied.direction {
-            Direction::Upgrade => (parents.as_str(), applied.revision.as_str()),
-            Direction::Downgrade => (applied.revision.as_str(), parents.as_str()),
-        };
-        let _ = writeln!(
-            std::io::stdout(),
-            "Running {} {from} -> {to}, {message} ({:.1} ms)",
-            applied.direction.as_str(),
-            applied.duration.as_secs_f64() * 1000.0
-        );
+/// What a run shows as it goes: the line Alembic logs for each migration (`Running upgrade <base>
+/// -> 1975ea83b712, Create the users table. (0.4 ms)`), printed as each one finishes, and on a
+/// terminal, once a run has lasted two seconds, a progress bar under those lines.
+pub(super) struct RunDisplay {
+    bar: ProgressBar,
+    terminal: bool,
+    verbose: bool,
+}
+
+/// How long a run goes before its progress bar shows.
+const BAR_AFTER: Duration = Duration::from_secs(2);
+
+impl RunDisplay {
+    /// A display that shows a bar only if `terminal`, and each run's plan before it if `verbose`.
+    pub(super) fn new(terminal: bool, verbose: bool) -> Self {
+        Self { bar: ProgressBar::hidden(), terminal, verbose }
     }
+
+    /// `migrator`, reporting its runs here.
+    pub(super) fn attach(&self, migrator: Migrator) -> Migrator {
+        let revisions: HashMap<String, (String, String)> = migrator
+            .graph()
+            .revisions()
+            .map(|revision| {
+                (revision.id().to_owned(), (down_revisions(revision), revision.message().to_owned()))
+            })
+            .collect();
+        let (planned, applied) = (self.bar.clone(), self.bar.clone());
+        let (terminal, verbose) = (self.terminal, self.verbose);
+        migrator
+            .on_planned(move |plan| {
+                planned.set_length(plan.steps.len() as u64);
+                if verbose {
+                    let steps: Vec<String> = plan
+                        .steps
+                        .iter()
+                        .map(|step| format!("{} {}", step.direction.as_str(), step.revision))
+                        .collect();
+                    let plural = if steps.len() == 1 { "" } else { "s" };
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "Will run {} step{plural}: {}",
+                        steps.len(),
+                        steps.join(", ")
+                    );
+                }
+                if terminal {
+                    let bar = planned.clone();
+                    std::thread::spawn(move || {
+                        std::thread::sleep(BAR_AFTER);
+                        if !bar.is_finished() {
+                            bar.set_style(bar_style());
+                            bar.set_draw_target(ProgressDrawTarget::stderr());
+                            bar.enable_steady_tick(Duration::from_millis(100));
+                        }
+                    });
+                }
+            })
+            .on_applied(move |step| {
+                let (parents, message) = revisions.get(&step.revision).cloned().unwrap_or_default();
+                let (from, to) = match step.direction {
+                    Direction::Upgrade => (parents.as_str(), step.revision.as_str()),
+                    Direction::Downgrade => (step.revision.as_str(), parents.as_str()),
+                };
+                let line = format!(
+                    "Running {} {from} -> {to}, {message} ({:.1} ms)",
+                    step.direction.as_str(),
+                    step.duration.as_secs_f64() * 1000.0
+                );
+                if applied.is_hidden() {
+                    let _ = writeln!(std::io::stdout(), "{line}");
+                } else {
+                    applied.println(line);
+                }
+                applied.inc(1);
+                applied.set_message(step.revision.clone());
+            })
+    }
+
+    /// Takes the bar away once the run is over.
+    pub(super) fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+fn bar_style() -> ProgressStyle {
+    ProgressStyle::with_template("{bar:40} {pos}/{len} {elapsed} {msg}")
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
 }
 
 /// `<base>`, or the revisions this one follows.

@@ -241,3 +241,26 @@ fn the_apps_revision_and_merge_commands_write_into_its_crate() {
     assert_eq!(project.graph().heads(), ["cccc00000003"]);
     std::fs::remove_dir_all(&root).unwrap();
 }
+
+/// `--verbose` says on standard error where a run goes and what it will run, and leaves standard
+/// output as it is without it.
+#[test]
+fn verbose_names_the_database_the_settings_and_the_plan_on_standard_error() {
+    let file = std::env::temp_dir().join(format!("quickstart_verbose_{}.db", std::process::id()));
+    let url = format!("sqlite://{}?mode=rwc", file.display());
+    let quiet = quickstart(&url, &["upgrade", "+1"]);
+    let verbose = quickstart(&url, &["--verbose", "upgrade", "27c6a30d7c24"]);
+    assert!(verbose.status.success(), "{}", stderr(&verbose));
+    assert_eq!(
+        stderr(&verbose),
+        format!(
+            "Connecting to SQLite at {url}; version table migrate_version; a transaction per migration\n\
+             Will run 1 step: upgrade 27c6a30d7c24\n"
+        )
+    );
+    assert!(stdout(&quiet).starts_with("Running upgrade <base> -> 1975ea83b712"));
+    assert!(stdout(&verbose).starts_with("Running upgrade 1975ea83b712 -> 27c6a30d7c24"));
+    let history = quickstart(&url, &["history", "-v"]);
+    assert!(stdout(&history).starts_with("Rev: 53fffde5ad5a (head) (mergepoint)\n"), "{}", stdout(&history));
+    let _ = std::fs::remove_file(file);
+}

@@ -20,9 +20,7 @@ use crate::connection::MigratePool;
 use crate::dialect::{DEFAULT_VERSION_TABLE, TransactionMode};
 use crate::direction::Direction;
 use crate::error::{Error, Result};
-#[cfg(feature = "testing")]
-use crate::graph::Plan;
-use crate::graph::{Revision, RevisionGraph};
+use crate::graph::{Plan, Revision, RevisionGraph};
 use crate::introspect::Schema;
 use crate::registry::Migration;
 
@@ -66,16 +64,22 @@ struct Settings {
     transaction_mode: TransactionMode,
     repair_checksums: bool,
     allow_unknown_revisions: bool,
-    on_applied: Option<OnApplied>,
+    on_planned: Option<Hook<Plan>>,
+    on_applied: Option<Hook<Applied>>,
 }
 
-/// What a run calls after each migration it applies or reverts.
-#[derive(Clone)]
-struct OnApplied(std::sync::Arc<dyn Fn(&Applied) + Send + Sync>);
+/// What a run calls as it goes: with its plan before the first step, or after each step.
+struct Hook<T>(std::sync::Arc<dyn Fn(&T) + Send + Sync>);
 
-impl std::fmt::Debug for OnApplied {
+impl<T> Clone for Hook<T> {
+    fn clone(&self) -> Self {
+        Self(self.0.clone())
+    }
+}
+
+impl<T> std::fmt::Debug for Hook<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("OnApplied")
+        f.write_str("Hook")
     }
 }
 
@@ -100,6 +104,7 @@ impl Migrator {
                 transaction_mode: TransactionMode::default(),
                 repair_checksums: false,
                 allow_unknown_revisions: false,
+                on_planned: None,
                 on_applied: None,
             },
         })
@@ -152,7 +157,14 @@ impl Migrator {
     /// Calls `report` after each migration a run applies or reverts, as it happens: for progress
     /// lines during a long run (the returned [`Report`] lists them all at the end).
     pub fn on_applied(mut self, report: impl Fn(&Applied) + Send + Sync + 'static) -> Self {
-        self.settings.on_applied = Some(OnApplied(std::sync::Arc::new(report)));
+        self.settings.on_applied = Some(Hook(std::sync::Arc::new(report)));
+        self
+    }
+
+    /// Calls `report` with a run's plan once the lock is held, before its first step (not when
+    /// there is nothing to run): for a progress bar that knows how many steps are coming.
+    pub fn on_planned(mut self, report: impl Fn(&Plan) + Send + Sync + 'static) -> Self {
+        self.settings.on_planned = Some(Hook(std::sync::Arc::new(report)));
         self
     }
 

@@ -322,6 +322,11 @@ impl<'m> Run<'m> {
             self.run_statement(&Statement::new("BEGIN"), "beginning the run's transaction").await?;
         }
         let mut report = Report { applied: Vec::new(), heads };
+        if let Some(on_planned) = &self.migrator.settings.on_planned
+            && !plan.steps.is_empty()
+        {
+            (on_planned.0)(plan);
+        }
         for (step, code) in plan.steps.iter().zip(code) {
             let migration = self.migrator.migration(&step.revision)?;
             let transaction =
