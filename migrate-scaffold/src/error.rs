@@ -45,6 +45,11 @@ pub enum Error {
     /// A merge names fewer than two revisions.
     #[error("a merge joins two revisions or more; {} name only {}", named.join(" "), found.join(", "))]
     MergeNeedsTwo { named: Vec<String>, found: Vec<String> },
+    /// `rebase` was asked to move a branch onto a revision it already follows.
+    #[error(
+        "{branch} and {onto} are on one line already (one follows the other): there is nothing to rebase"
+    )]
+    NothingToRebase { branch: String, onto: String },
     /// The new migration's file exists.
     #[error("{} exists already", file.display())]
     FileExists { file: PathBuf },

@@ -95,6 +95,29 @@ impl NewRevision {
     }
 }
 
+/// A rebase to make: `rebase BRANCH --onto REVISION`.
+#[derive(Debug, Clone, Default, clap::Args)]
+#[group(skip)]
+pub struct Rebase {
+    /// The head of the branch to move (a revision, a unique start of one, or `label@head`)
+    pub branch: String,
+    /// The revision the branch is to follow (usually the other head)
+    #[arg(long)]
+    pub onto: String,
+}
+
+/// What a rebase changes: which revisions move, and the new parents of those that start the
+/// branch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RebasePlan {
+    /// Every revision of the branch (those its head has and the new parent hasn't), in id order:
+    /// they must not be applied anywhere, since their ancestry changes.
+    pub moved: Vec<String>,
+    /// The revisions that start the branch, each with its new `down_revision`s.
+    pub reparented: Vec<(String, Vec<String>)>,
+}
+
 /// A revision written to a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -181,6 +204,86 @@ impl Project {
             message: &merge.message,
             body: None,
         })
+    }
+
+    /// What rebasing `rebase.branch` onto `rebase.onto` changes, without changing anything.
+    pub fn rebase_plan(&self, rebase: &Rebase) -> Result<RebasePlan> {
+        let branch_head = self.one_revision(&rebase.branch)?;
+        let onto = self.one_revision(&rebase.onto)?;
+        let kept = self.ancestry(&onto);
+        if kept.contains(&branch_head) || self.ancestry(&branch_head).contains(&onto) {
+            return Err(Error::NothingToRebase { branch: branch_head, onto });
+        }
+        let moved: Vec<String> =
+            self.ancestry(&branch_head).into_iter().filter(|revision| !kept.contains(revision)).collect();
+        let mut reparented = Vec::new();
+        for found in self.found.iter().filter(|found| moved.contains(&found.revision)) {
+            if found.down_revisions.iter().all(|parent| moved.contains(parent))
+                && !found.down_revisions.is_empty()
+            {
+                continue;
+            }
+            let mut parents: Vec<String> =
+                found.down_revisions.iter().filter(|parent| moved.contains(parent)).cloned().collect();
+            parents.push(onto.clone());
+            reparented.push((found.revision.clone(), parents));
+        }
+        Ok(RebasePlan { moved, reparented })
+    }
+
+    /// Rewrites the `down_revision` of the revisions that start the branch, as `plan` says;
+    /// returns the files changed.
+    pub fn rebase(&self, plan: &RebasePlan) -> Result<Vec<PathBuf>> {
+        let mut files: Vec<PathBuf> = Vec::new();
+        // Each file's edits from its end backwards, so earlier byte ranges stay right.
+        let mut edits: Vec<(&Found, &Vec<String>)> = plan
+            .reparented
+            .iter()
+            .filter_map(|(revision, parents)| {
+                self.found.iter().find(|found| &found.revision == revision).map(|found| (found, parents))
+            })
+            .collect();
+        edits.sort_by(|(a, _), (b, _)| {
+            (&a.file, b.down_revision_at.as_ref().map(|at| at.start))
+                .cmp(&(&b.file, a.down_revision_at.as_ref().map(|at| at.start)))
+        });
+        for (found, parents) in edits {
+            let Some(at) = found.down_revision_at.clone() else { continue };
+            let mut text = std::fs::read_to_string(&found.file).map_err(Error::io("read", &found.file))?;
+            text.replace_range(at, &template::down_revision_value(parents));
+            std::fs::write(&found.file, text).map_err(Error::io("write", &found.file))?;
+            if !files.contains(&found.file) {
+                files.push(found.file.clone());
+            }
+        }
+        Ok(files)
+    }
+
+    /// The one revision `target` names.
+    fn one_revision(&self, target: &str) -> Result<String> {
+        let ids = self.graph.resolve(target, &[] as &[&str])?;
+        match ids.as_slice() {
+            [id] => Ok((*id).to_owned()),
+            several => Err(Error::SeveralRevisions {
+                target: target.to_owned(),
+                revisions: several.iter().map(|id| (*id).to_owned()).collect(),
+            }),
+        }
+    }
+
+    /// `revision` and every revision it needs (its down_revisions and dependencies, all the way
+    /// down), in id order.
+    fn ancestry(&self, revision: &str) -> Vec<String> {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut waiting = vec![revision.to_owned()];
+        while let Some(next) = waiting.pop() {
+            if let Some(found) = self.found.iter().find(|found| found.revision == next)
+                && seen.insert(next)
+            {
+                waiting.extend(found.down_revisions.iter().chain(&found.depends_on).cloned());
+            }
+        }
+        seen.into_iter().collect()
     }
 
     /// The revision a new one follows: `head`, or the one head.

@@ -20,6 +20,8 @@ pub struct Found {
     pub function: String,
     pub file: PathBuf,
     pub line: usize,
+    /// Where `down_revision`'s value is in the file, as a byte range: what `rebase` rewrites.
+    pub down_revision_at: Option<std::ops::Range<usize>>,
 }
 
 impl Found {
@@ -76,15 +78,17 @@ fn read_file(path: &Path) -> Result<Vec<Found>> {
         Err(_) => return Ok(Vec::new()),
     };
     let mut found = Vec::new();
-    collect(&file.items, path, &mut found)?;
+    collect(&file.items, path, &text, &mut found)?;
     Ok(found)
 }
 
-fn collect(items: &[syn::Item], path: &Path, found: &mut Vec<Found>) -> Result<()> {
+fn collect(items: &[syn::Item], path: &Path, text: &str, found: &mut Vec<Found>) -> Result<()> {
     for item in items {
         match item {
-            syn::Item::Fn(function) => found.extend(migration(function, path)?),
-            syn::Item::Mod(syn::ItemMod { content: Some((_, items)), .. }) => collect(items, path, found)?,
+            syn::Item::Fn(function) => found.extend(migration(function, path, text)?),
+            syn::Item::Mod(syn::ItemMod { content: Some((_, items)), .. }) => {
+                collect(items, path, text, found)?
+            }
             _ => {}
         }
     }
@@ -92,7 +96,7 @@ fn collect(items: &[syn::Item], path: &Path, found: &mut Vec<Found>) -> Result<(
 }
 
 /// The migration a function declares, if it carries `#[migration(...)]`.
-fn migration(function: &syn::ItemFn, path: &Path) -> Result<Option<Found>> {
+fn migration(function: &syn::ItemFn, path: &Path, text: &str) -> Result<Option<Found>> {
     let Some(attribute) = function.attrs.iter().find(|attribute| {
         attribute.path().segments.last().is_some_and(|segment| segment.ident == "migration")
     }) else {
@@ -120,6 +124,7 @@ fn migration(function: &syn::ItemFn, path: &Path) -> Result<Option<Found>> {
         function: function.sig.ident.to_string(),
         file: path.to_path_buf(),
         line: function.span().start().line,
+        down_revision_at: input.down_revision.as_ref().and_then(|(span, _)| byte_range(text, *span)),
     }))
 }
 
@@ -132,4 +137,19 @@ fn located(file: &Path, error: &syn::Error) -> Error {
         column: start.column + 1,
         message: error.to_string(),
     }
+}
+
+/// The bytes of `text` a span covers (lines count from 1, columns in characters from 0).
+fn byte_range(text: &str, span: proc_macro2::Span) -> Option<std::ops::Range<usize>> {
+    let offset = |at: proc_macro2::LineColumn| {
+        let line_start = if at.line == 1 {
+            0
+        } else {
+            text.match_indices('\n').nth(at.line - 2).map(|(index, _)| index + 1)?
+        };
+        let line = &text[line_start..];
+        let column = line.char_indices().nth(at.column).map_or(line.len(), |(index, _)| index);
+        Some(line_start + column)
+    };
+    Some(offset(span.start())?..offset(span.end())?)
 }

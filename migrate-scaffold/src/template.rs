@@ -58,11 +58,7 @@ impl NewMigration<'_> {
 
     /// The file's text, from `template` (named `template_name` in errors).
     pub fn render(&self, template: &str, template_name: &str) -> Result<String> {
-        let down_revision = match self.down_revisions {
-            [] => "None".to_owned(),
-            [one] => format!("\"{one}\""),
-            several => format!("({})", quoted(several)),
-        };
+        let down_revision = down_revision_value(self.down_revisions);
         let mut arguments = String::new();
         if !self.branch_labels.is_empty() {
             arguments.push_str(&format!(", branch_labels = [{}]", quoted(self.branch_labels)));
@@ -106,6 +102,15 @@ impl NewMigration<'_> {
             message: error.to_string(),
         })?;
         Ok(text)
+    }
+}
+
+/// `down_revision`'s value as written in the attribute: `None`, `"a"`, or `("a", "b")`.
+pub(crate) fn down_revision_value(down_revisions: &[String]) -> String {
+    match down_revisions {
+        [] => "None".to_owned(),
+        [one] => format!("\"{one}\""),
+        several => format!("({})", quoted(several)),
     }
 }
 

@@ -104,6 +104,26 @@ impl Settings {
         Ok(file.defaults().overridden_by(section.clone()))
     }
 
+    /// The settings of every place `path` knows: the defaults (named `default`) when they name a
+    /// database, then each environment; none when the file doesn't exist.
+    pub(super) fn every_environment(path: &Path) -> Result<Vec<(String, Self)>, String> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(error) => return Err(format!("can't read {}: {error}", path.display())),
+        };
+        let file: File = toml::from_str(&text).map_err(|error| format!("{}: {error}", path.display()))?;
+        let defaults = file.defaults();
+        let mut every = Vec::new();
+        if defaults.database_url.is_some() {
+            every.push(("default".to_owned(), defaults.clone()));
+        }
+        for (name, section) in file.environments {
+            every.push((name, defaults.clone().overridden_by(section)));
+        }
+        Ok(every)
+    }
+
     fn overridden_by(self, other: Settings) -> Self {
         Settings {
             database_url: other.database_url.or(self.database_url),

@@ -23,7 +23,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use migrate_scaffold::{NewMerge, NewRevision, Project};
+use migrate_scaffold::{NewMerge, NewRevision, Project, Rebase};
 
 use crate::{Database, DatabasePool, Error, Migrator, TransactionMode};
 use config::{Settings, TransactionModeSetting};
@@ -139,6 +139,14 @@ enum Command {
     Revision(NewRevision),
     /// Write a revision that merges several (`heads`: every head)
     Merge(NewMerge),
+    /// Move a branch onto another head, so history stays linear (refused where it is applied)
+    Rebase {
+        #[command(flatten)]
+        rebase: Rebase,
+        /// Don't check this environment's database (one that can't be reached from here)
+        #[arg(long = "skip-env")]
+        skip_environments: Vec<String>,
+    },
 }
 
 /// The whole command line of a migrations binary.
@@ -315,8 +323,68 @@ impl Session<'_> {
             }
             Command::Revision(new) => output.written(&self.project()?.revision(&new).map_err(text)?),
             Command::Merge(merge) => output.written(&self.project()?.merge(&merge).map_err(text)?),
+            Command::Rebase { rebase, skip_environments } => {
+                let project = self.project()?;
+                let plan = project.rebase_plan(&rebase).map_err(text)?;
+                self.refuse_applied(&project, &plan.moved, &skip_environments).await?;
+                let files = project.rebase(&plan).map_err(text)?;
+                let rebased = self.project()?;
+                output.rebased(&plan, &files, &rebased.graph().heads());
+            }
         }
         Ok(Ending::Done)
+    }
+
+    /// Refuses when any of `moved` is applied in a database the configuration knows (the
+    /// environments, and `--url` or the environment variables), except those skipped.
+    async fn refuse_applied(
+        &self,
+        project: &Project,
+        moved: &[String],
+        skipped: &[String],
+    ) -> Result<(), String> {
+        let mut places = config::Settings::every_environment(self.config)?;
+        if let Ok(url) = self.url()
+            && !places.iter().any(|(_, settings)| settings.database_url.as_deref() == Some(url.as_str()))
+        {
+            let mut settings = self.settings.clone();
+            settings.database_url = Some(url);
+            places.push(("the database URL given".to_owned(), settings));
+        }
+        for (name, settings) in places.into_iter().filter(|(name, _)| !skipped.contains(name)) {
+            let Some(url) = settings.database_url.clone() else { continue };
+            let unreachable = |error: String| {
+                format!(
+                    "can't check environment '{name}' ({}) for the branch's revisions: {error}; \
+                     pass --skip-env {name} if it can't be reached from here",
+                    crate::redact_url(&url)
+                )
+            };
+            // The database may hold revisions of the branch this build doesn't have yet.
+            let migrator = migrator(&settings).map_err(text)?.allow_unknown_revisions(true);
+            let pool = DatabasePool::connect_within(&url, settings.connect_timeout())
+                .await
+                .map_err(|error| unreachable(error.to_string()))?;
+            let current = migrator.current(&pool).await;
+            pool.close().await;
+            let current = current.map_err(|error| unreachable(error.to_string()))?;
+            let range = |head: &String| project.graph().history(&format!("base:{head}"), &[] as &[&str]);
+            for head in &current {
+                let applied = range(head).map_err(text)?;
+                if let Some(revision) =
+                    applied.iter().find(|revision| moved.iter().any(|id| id == revision.id()))
+                {
+                    return Err(format!(
+                        "revision {} of the branch is applied in environment '{name}' ({}): rebasing \
+                         would change the ancestry of what that database holds; join the heads with \
+                         `merge -m \"...\" heads` instead",
+                        revision.id(),
+                        crate::redact_url(&url)
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The app's crate, as its source files declare it: the folder of the configuration file,

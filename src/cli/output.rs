@@ -99,6 +99,31 @@ impl Output {
         }
     }
 
+    /// What a rebase changed: each revision that now follows another, and the heads after it.
+    pub(super) fn rebased(
+        &self,
+        plan: &migrate_scaffold::RebasePlan,
+        files: &[std::path::PathBuf],
+        heads: &[&str],
+    ) {
+        match self.format {
+            Format::Json => self.json(json!({
+                "moved": plan.moved,
+                "reparented": plan.reparented.iter().map(|(revision, parents)| json!({
+                    "revision": revision, "down_revisions": parents,
+                })).collect::<Vec<_>>(),
+                "files": files.iter().map(|file| file.display().to_string()).collect::<Vec<_>>(),
+                "heads": heads,
+            })),
+            Format::Text => {
+                for (revision, parents) in &plan.reparented {
+                    self.print(&format!("Rebased {revision}: now follows {}", parents.join(", ")));
+                }
+                self.print(&format!("Heads: {}", heads.join(", ")));
+            }
+        }
+    }
+
     /// The revisions the database is at: `27c6a30d7c24 (head)`.
     pub(super) fn current(&self, graph: &RevisionGraph, current: &[String], verbose: bool) {
         if self.format == Format::Json {

@@ -264,3 +264,93 @@ fn verbose_names_the_database_the_settings_and_the_plan_on_standard_error() {
     assert!(stdout(&history).starts_with("Rev: 53fffde5ad5a (head) (mergepoint)\n"), "{}", stdout(&history));
     let _ = std::fs::remove_file(file);
 }
+
+/// A copy of the quickstart's crate with two branches after its head, as a git merge leaves them:
+/// `aaaa00000001` on one side, `bbbb00000002` then `bbbb00000003` on the other.
+fn crate_with_two_branches(name: &str) -> std::path::PathBuf {
+    let root = crate_copy(name);
+    for words in [
+        &["revision", "-m", "Add tags", "--rev-id", "aaaa00000001"][..],
+        &["revision", "-m", "Audit", "--head", "53fffde5ad5a", "--splice", "--rev-id", "bbbb00000002"],
+        &["revision", "-m", "Audit more", "--head", "bbbb00000002", "--rev-id", "bbbb00000003"],
+    ] {
+        let written = quickstart_in(&root, words);
+        assert!(written.status.success(), "{}", stderr(&written));
+    }
+    root
+}
+
+/// `rebase` moves a branch made in parallel onto the other head: its first revision now follows
+/// that head, and there is one head again.
+#[test]
+fn rebase_moves_a_branch_onto_the_other_head() {
+    let root = crate_with_two_branches("rebase");
+    let rebased = quickstart_in(&root, &["rebase", "bbbb00000003", "--onto", "aaaa00000001"]);
+    assert!(rebased.status.success(), "{}", stderr(&rebased));
+    assert_eq!(stdout(&rebased), "Rebased bbbb00000002: now follows aaaa00000001\nHeads: bbbb00000003\n");
+    let text = std::fs::read_to_string(root.join("src/migrations/bbbb00000002_audit.rs")).unwrap();
+    assert!(
+        text.contains(r#"#[migration(revision = "bbbb00000002", down_revision = "aaaa00000001")]"#),
+        "{text}"
+    );
+    let project = migrate_scaffold::Project::open(&root).unwrap();
+    let order: Vec<&str> = project
+        .graph()
+        .history("base:heads", &[] as &[&str])
+        .unwrap()
+        .into_iter()
+        .map(|revision| revision.id())
+        .take(4)
+        .collect();
+    assert_eq!(order, ["bbbb00000003", "bbbb00000002", "aaaa00000001", "53fffde5ad5a"]);
+    let again = quickstart_in(&root, &["rebase", "bbbb00000003", "--onto", "aaaa00000001"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stderr(&again).contains("are on one line already"), "{}", stderr(&again));
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
+/// `rebase` refuses when a revision of the branch is applied in a database `migrate.toml` knows
+/// (its ancestry would change under it), and when such a database can't be checked, unless it is
+/// skipped by name.
+#[tokio::test]
+async fn rebase_refuses_a_branch_applied_in_a_known_environment() {
+    let root = crate_with_two_branches("rebase_applied");
+    let staging = root.join("staging.db");
+    let staging_url = format!("sqlite://{}?mode=rwc", staging.display());
+    std::fs::write(
+        root.join("migrate.toml"),
+        format!(
+            "migrations = \"src/migrations\"\n\n[environments.staging]\ndatabase_url = \"{staging_url}\"\n\n\
+             [environments.production]\ndatabase_url = \"postgres://app:secret@127.0.0.1:1/app\"\n\
+             connect_timeout_seconds = 1\n"
+        ),
+    )
+    .unwrap();
+    let upgraded = quickstart(&staging_url, &["upgrade", "head"]);
+    assert!(upgraded.status.success(), "{}", stderr(&upgraded));
+    // What a build with the branch would have left: its first revision applied.
+    let pool = sqlx::SqlitePool::connect(&staging_url).await.unwrap();
+    sqlx::query("UPDATE migrate_version SET version_num = 'bbbb00000002'").execute(&pool).await.unwrap();
+    pool.close().await;
+
+    let unreachable = quickstart_in(&root, &["rebase", "bbbb00000003", "--onto", "aaaa00000001"]);
+    assert_eq!(unreachable.status.code(), Some(1));
+    let message = stderr(&unreachable);
+    assert!(message.contains("can't check environment 'production'"), "{message}");
+    assert!(message.contains("--skip-env production"), "{message}");
+    assert!(!message.contains("secret"), "{message}");
+
+    let refused = quickstart_in(
+        &root,
+        &["rebase", "bbbb00000003", "--onto", "aaaa00000001", "--skip-env", "production"],
+    );
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stderr(&refused).contains("revision bbbb00000002 of the branch is applied in environment 'staging'"),
+        "{}",
+        stderr(&refused)
+    );
+    let text = std::fs::read_to_string(root.join("src/migrations/bbbb00000002_audit.rs")).unwrap();
+    assert!(text.contains(r#"down_revision = "53fffde5ad5a""#), "unchanged: {text}");
+    std::fs::remove_dir_all(&root).unwrap();
+}
