@@ -776,6 +776,87 @@ async fn postgres_create_index_concurrently_works_in_whole_run_mode() {
     .await;
 }
 
+// ---- a squash ----
+
+#[migration(revision = "squ1", down_revision = None)]
+fn squ1(op: &mut Operations) {
+    op.create_table("squ_a", |t| {
+        t.column("id", Type::Integer).primary_key();
+    });
+}
+#[migration(revision = "squ2", down_revision = "squ1")]
+fn squ2(op: &mut Operations) {
+    op.create_table("squ_b", |t| {
+        t.column("id", Type::Integer).primary_key();
+    });
+}
+#[migration(revision = "squ3", down_revision = "squ2")]
+fn squ3(op: &mut Operations) {
+    op.create_table("squ_c", |t| {
+        t.column("id", Type::Integer).primary_key();
+    });
+}
+/// Stands in for squ2 and squ3.
+#[migration(revision = "squs", down_revision = "squ1", replaces = ["squ2", "squ3"])]
+fn squs(op: &mut Operations) {
+    op.create_table("squ_b", |t| {
+        t.column("id", Type::Integer).primary_key();
+    });
+    op.create_table("squ_c", |t| {
+        t.column("id", Type::Integer).primary_key();
+    });
+}
+#[migration(revision = "squ4", down_revision = "squs")]
+fn squ4(op: &mut Operations) {
+    op.create_table("squ_d", |t| {
+        t.column("id", Type::Integer).primary_key();
+    });
+}
+
+/// The squash's revisions, as a build before the squash had them (no `squs`, no `squ4`), or as a
+/// build after it that deleted the squashed files (no `squ2`, no `squ3`).
+fn squash_migrator(revisions: &[&str]) -> Migrator {
+    let migrations =
+        migrate::Migration::registered().into_iter().filter(|m| revisions.contains(&m.revision()));
+    Migrator::new(migrations).unwrap()
+}
+
+async fn a_squash_stands_in_for_its_range_on_a_new_database(db: Arc<TestDatabase>) {
+    let report = migrator("squ").upgrade(&db.pool, "head").await.unwrap();
+    assert_eq!(revisions(&report), ["squ1", "squs", "squ4"]);
+    assert_eq!(report.heads, ["squ4"]);
+}
+
+async fn a_database_inside_a_squashed_range_finishes_it_with_the_old_migrations(db: Arc<TestDatabase>) {
+    squash_migrator(&["squ1", "squ2", "squ3"]).upgrade(&db.pool, "squ2").await.unwrap();
+    let report = migrator("squ").upgrade(&db.pool, "head").await.unwrap();
+    assert_eq!(revisions(&report), ["squ3", "squ4"], "the rest of the range, then what follows the squash");
+    assert_eq!(report.heads, ["squ4"]);
+    for table in ["squ_a", "squ_b", "squ_c", "squ_d"] {
+        assert!(db.has_table(table).await, "{table}");
+    }
+    assert_eq!(migrator("squ").current(&db.pool).await.unwrap(), ["squ4"]);
+}
+
+async fn a_database_at_the_end_of_a_squashed_range_is_at_the_squash(db: Arc<TestDatabase>) {
+    squash_migrator(&["squ1", "squ2", "squ3"]).upgrade(&db.pool, "head").await.unwrap();
+    assert_eq!(migrator("squ").current(&db.pool).await.unwrap(), ["squ3"], "read as it is");
+    let report = migrator("squ").upgrade(&db.pool, "head").await.unwrap();
+    assert_eq!(revisions(&report), ["squ4"]);
+    let at_squash = migrator("squ").downgrade(&db.pool, "-1").await.unwrap();
+    assert_eq!(at_squash.heads, ["squs"]);
+}
+
+async fn a_squashed_range_whose_code_is_gone_is_refused_with_what_to_do(db: Arc<TestDatabase>) {
+    squash_migrator(&["squ1", "squ2", "squ3"]).upgrade(&db.pool, "squ2").await.unwrap();
+    let refused = squash_migrator(&["squ1", "squs", "squ4"]).upgrade(&db.pool, "head").await.unwrap_err();
+    assert!(matches!(&refused, Error::SquashedCodeGone { missing, .. } if missing == "squ3"), "{refused}");
+    assert!(refused.to_string().contains("a build that still has the squashed migrations"), "{refused}");
+    let downgrade = migrator("squ").downgrade(&db.pool, "base").await.unwrap_err();
+    assert!(matches!(downgrade, Error::InsideSquash { .. }), "{downgrade}");
+    assert_eq!(migrator("squ").current(&db.pool).await.unwrap(), ["squ2"], "nothing moved");
+}
+
 on_every_database!(
     upgrade_to_head_applies_every_migration_in_order,
     each_migration_is_reported_as_it_finishes,
@@ -808,4 +889,8 @@ on_every_database!(
     a_branch_relative_downgrade_of_an_unapplied_branch_touches_nothing,
     a_portable_data_migration_runs_the_same_on_every_database,
     portable_queries_bind_and_read_each_kind_of_value,
+    a_squash_stands_in_for_its_range_on_a_new_database,
+    a_database_inside_a_squashed_range_finishes_it_with_the_old_migrations,
+    a_database_at_the_end_of_a_squashed_range_is_at_the_squash,
+    a_squashed_range_whose_code_is_gone_is_refused_with_what_to_do,
 );

@@ -22,6 +22,7 @@ pub fn chain(functions: &[fn(&mut Operations)], n: usize) -> Vec<&'static Migrat
                 down_revisions: down,
                 branch_labels: &[],
                 depends_on: &[],
+                replaces: &[],
                 message: "create a table",
                 upgrade: MigrationFn::Sync(function),
                 downgrade: Downgrade::Irreversible,

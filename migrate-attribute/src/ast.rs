@@ -7,7 +7,7 @@ use syn::spanned::Spanned;
 use syn::{Expr, ExprLit, Lit, LitBool, LitStr, Meta, Token};
 
 /// The arguments the attribute accepts, for "did you mean" suggestions and docs.
-pub const ARGUMENTS: [&str; 8] = [
+pub const ARGUMENTS: [&str; 9] = [
     "revision",
     "down_revision",
     "message",
@@ -16,6 +16,7 @@ pub const ARGUMENTS: [&str; 8] = [
     "branch_labels",
     "depends_on",
     "transaction",
+    "replaces",
 ];
 
 /// The attribute's arguments and the function it is on.
@@ -30,6 +31,8 @@ pub struct Input {
     pub irreversible: Option<Span>,
     pub branch_labels: Vec<LitStr>,
     pub depends_on: Vec<LitStr>,
+    /// The revisions a squash stands in for, oldest first.
+    pub replaces: Vec<LitStr>,
     pub transaction: Option<LitBool>,
     /// The argument names written, valid or not, so a bad value isn't also reported as missing.
     pub given: Vec<String>,
@@ -80,6 +83,7 @@ impl Input {
             irreversible: None,
             branch_labels: Vec::new(),
             depends_on: Vec::new(),
+            replaces: Vec::new(),
             transaction: None,
             given: Vec::new(),
             meant: Vec::new(),
@@ -133,6 +137,7 @@ impl Input {
             "down_revision" => self.down_revision = Some((value.span(), down_revisions(&value)?)),
             "branch_labels" => self.branch_labels = strings(&value, "branch_labels = [\"billing\"]")?,
             "depends_on" => self.depends_on = strings(&value, "depends_on = [\"ae1027a6acf\"]")?,
+            "replaces" => self.replaces = strings(&value, "replaces = [\"ae1027a6acf\", \"27c6a30d7c24\"]")?,
             "downgrade" => match value {
                 Expr::Path(path) if path.qself.is_none() => self.downgrade = Some(path.path),
                 other => {

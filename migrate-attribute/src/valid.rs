@@ -48,6 +48,18 @@ pub fn check(input: &Input, errors: &mut Errors) {
     for dependency in &input.depends_on {
         errors.push_result(name(dependency, &DEPENDS_ON));
     }
+    for (index, old) in input.replaces.iter().enumerate() {
+        errors.push_result(name(old, &REPLACES));
+        if input.revision.as_ref().is_some_and(|revision| revision.value() == old.value()) {
+            errors.push(syn::Error::new_spanned(
+                old,
+                "`replaces` names the migration's own revision: a squash replaces older ones",
+            ));
+        }
+        if input.replaces[..index].iter().any(|earlier| earlier.value() == old.value()) {
+            errors.push(syn::Error::new_spanned(old, "this revision is listed twice in `replaces`"));
+        }
+    }
     if let (Some(irreversible), Some(downgrade)) = (input.irreversible, &input.downgrade) {
         let mut error = syn::Error::new(
             irreversible,
@@ -86,6 +98,13 @@ const DEPENDS_ON: Kind = Kind {
     what: "depends_on entry",
     example: "\"ae1027a6acf\"",
     several: Some("depends_on = [\"ae1027a6acf\", \"billing\"]"),
+};
+
+const REPLACES: Kind = Kind {
+    name: Name::Revision,
+    what: "replaced revision",
+    example: "\"ae1027a6acf\"",
+    several: Some("replaces = [\"ae1027a6acf\", \"27c6a30d7c24\"]"),
 };
 
 /// Revision ids and labels must be usable inside target expressions like `label@head` or `ae10+2`:

@@ -24,6 +24,16 @@ pub enum Error {
         did_you_mean(suggestions)
     )]
     UnknownDownRevision { revision: String, origin: String, down_revision: String, suggestions: Vec<String> },
+    /// Two squashes replace the same revision.
+    #[error(
+        "revision '{revision}' is replaced by squash '{first}' and by squash '{second}'; a revision is squashed once"
+    )]
+    ReplacedTwice { revision: String, first: String, second: String },
+    /// A revision follows or depends on one a squash replaced.
+    #[error(
+        "revision '{revision}' ({origin}) follows '{replaced}', which squash '{squash}' replaced; make it follow '{squash}'"
+    )]
+    FollowsReplaced { revision: String, origin: String, replaced: String, squash: String },
     /// A `depends_on` names neither a revision nor a branch label.
     #[error(
         "revision '{revision}' ({origin}) depends on '{dependency}', which is neither a known revision nor a branch label{}; correct the name or add the missing migration",
@@ -54,6 +64,16 @@ pub enum Error {
         "Can't locate revision identified by '{revision}': the database is at a revision this program does not contain; deploy the build that has it, or `stamp` the database to a known revision"
     )]
     UnknownRevision { revision: String },
+    /// The database is inside a squash's range, where this action can't start.
+    #[error(
+        "the database is at '{revision}', inside the range squash '{squash}' replaced: upgrade it first (the upgrade finishes the range with its old migrations), then {action}"
+    )]
+    InsideSquash { revision: String, squash: String, action: &'static str },
+    /// The database is inside a squash's range, and the code to finish the range is gone.
+    #[error(
+        "the database is at '{revision}', inside the range squash '{squash}' replaced, and this program no longer has the code of '{missing}' to finish that range; upgrade it with a build that still has the squashed migrations, then with this one"
+    )]
+    SquashedCodeGone { revision: String, squash: String, missing: String },
     /// A target names nothing in the graph.
     #[error("target '{target}' names no revision: {reason}")]
     UnknownTarget { target: String, reason: String },

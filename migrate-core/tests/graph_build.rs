@@ -345,3 +345,57 @@ fn dependencies_that_close_a_loop_are_a_dependency_cycle() {
         other => panic!("expected DependencyCycle, got {other}"),
     }
 }
+
+// ---- squashes ----
+
+#[test]
+fn a_squash_stands_in_for_the_revisions_it_replaces() {
+    let graph = build(vec![
+        rev("a", &[]),
+        rev("b", &["a"]),
+        rev("c", &["b"]),
+        rev("s", &["a"]).replaces(["b", "c"]),
+        rev("d", &["s"]),
+    ]);
+    assert_eq!(ids(graph.revisions()), ["a", "s", "d"]);
+    assert_eq!(graph.heads(), ["d"]);
+    assert_eq!(graph.squash_of("c"), Some(("s", &["b".to_owned(), "c".to_owned()][..])));
+    assert_eq!(graph.squash_of("d"), None);
+    assert_eq!(
+        graph.revision("s").map(|s| s.replaces().to_vec()),
+        Some(vec!["b".to_owned(), "c".to_owned()])
+    );
+}
+
+#[test]
+fn a_squash_whose_replaced_files_are_deleted_is_an_ordinary_revision() {
+    let graph = build(vec![rev("a", &[]), rev("s", &["a"]).replaces(["b", "c"]), rev("d", &["s"])]);
+    assert_eq!(ids(graph.revisions()), ["a", "s", "d"]);
+    assert_eq!(graph.squash_of("b").map(|(squash, _)| squash), Some("s"));
+}
+
+#[test]
+fn a_revision_that_follows_a_replaced_one_is_refused_with_the_squash_to_follow() {
+    let error = refuse(vec![
+        rev("a", &[]),
+        rev("b", &["a"]),
+        rev("s", &["a"]).replaces(["b"]),
+        rev("d", &["b"]).origin("d.rs"),
+    ]);
+    assert!(
+        matches!(&error, Error::FollowsReplaced { revision, replaced, squash, .. }
+        if revision == "d" && replaced == "b" && squash == "s"),
+        "{error}"
+    );
+    assert_eq!(
+        error.to_string(),
+        "revision 'd' (d.rs) follows 'b', which squash 's' replaced; make it follow 's'"
+    );
+}
+
+#[test]
+fn a_revision_replaced_by_two_squashes_is_refused() {
+    let error =
+        refuse(vec![rev("a", &[]), rev("s1", &["a"]).replaces(["b"]), rev("s2", &["a"]).replaces(["b"])]);
+    assert!(matches!(&error, Error::ReplacedTwice { revision, .. } if revision == "b"), "{error}");
+}

@@ -15,6 +15,7 @@ pub fn expand(input: &Input) -> TokenStream {
     let downs = input.down_revision.iter().flat_map(|(_, downs)| downs);
     let labels = &input.branch_labels;
     let dependencies = &input.depends_on;
+    let replaced = &input.replaces;
     let message = input.message();
     let transactional = input.transaction.as_ref().is_none_or(|flag| flag.value);
     let checksum = checksum::of_function(function);
@@ -45,6 +46,7 @@ pub fn expand(input: &Input) -> TokenStream {
                     down_revisions: &[#(#downs),*],
                     branch_labels: &[#(#labels),*],
                     depends_on: &[#(#dependencies),*],
+                    replaces: &[#(#replaced),*],
                     message: #message,
                     upgrade: #upgrade,
                     downgrade: #downgrade,

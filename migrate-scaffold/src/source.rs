@@ -16,6 +16,7 @@ pub struct Found {
     pub down_revisions: Vec<String>,
     pub branch_labels: Vec<String>,
     pub depends_on: Vec<String>,
+    pub replaces: Vec<String>,
     pub message: String,
     pub function: String,
     pub file: PathBuf,
@@ -30,6 +31,7 @@ impl Found {
             .down_revisions(self.down_revisions.iter().map(String::as_str))
             .branch_labels(self.branch_labels.iter().map(String::as_str))
             .depends_on(self.depends_on.iter().map(String::as_str))
+            .replaces(self.replaces.iter().map(String::as_str))
             .message(&self.message)
             .origin(format!("{} ({}:{})", self.function, self.file.display(), self.line))
     }
@@ -120,6 +122,7 @@ fn migration(function: &syn::ItemFn, path: &Path, text: &str) -> Result<Option<F
         down_revisions: input.down_revision.as_ref().map(|(_, ids)| strings(ids)).unwrap_or_default(),
         branch_labels: strings(&input.branch_labels),
         depends_on: strings(&input.depends_on),
+        replaces: strings(&input.replaces),
         message: input.message(),
         function: function.sig.ident.to_string(),
         file: path.to_path_buf(),

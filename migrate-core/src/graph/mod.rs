@@ -44,6 +44,7 @@
 mod order;
 mod plan;
 mod spec;
+mod squash;
 mod target;
 
 use std::collections::HashMap;
@@ -66,6 +67,7 @@ pub struct Revision {
     depends_on: Vec<String>,
     own_branch_labels: Vec<String>,
     branch_labels: Vec<String>,
+    replaces: Vec<String>,
     message: String,
     origin: String,
     parents: Vec<usize>,
@@ -98,6 +100,11 @@ impl Revision {
     /// Every branch label this revision belongs to: its own and those inherited along its branch.
     pub fn branch_labels(&self) -> &[String] {
         &self.branch_labels
+    }
+
+    /// The revisions this one squashes, oldest first: none unless it is a squash.
+    pub fn replaces(&self) -> &[String] {
+        &self.replaces
     }
 
     /// The human description.
@@ -162,6 +169,8 @@ pub struct RevisionGraph {
     order: Vec<usize>,
     /// The revisions nothing follows nor depends on, in declaration order (Alembic's real heads).
     real_heads: Vec<usize>,
+    /// The revisions squashes replaced, each with its squash: kept out of the graph.
+    replaced: HashMap<String, squash::Replaced>,
     /// Dependencies that Alembic's normalization drops because a `down_revision` ancestor
     /// declares them too, by revision (usually none); Alembic's order does not follow them.
     dropped_dependencies: HashMap<usize, Vec<usize>>,
@@ -173,7 +182,7 @@ impl RevisionGraph {
     /// in Alembic (give them in ascending revision id, as the registry and Alembic's script
     /// directory do).
     pub fn new(specs: impl IntoIterator<Item = RevisionSpec>) -> Result<Self> {
-        let specs: Vec<RevisionSpec> = specs.into_iter().collect();
+        let squash::Split { kept: specs, replaced } = squash::split(specs.into_iter().collect())?;
         let mut by_id = HashMap::with_capacity(specs.len());
         for (index, spec) in specs.iter().enumerate() {
             check_name(&spec.revision, Name::Revision).map_err(|reason| Error::InvalidRevisionId {
@@ -244,6 +253,7 @@ impl RevisionGraph {
                 depends_on,
                 own_branch_labels: spec.branch_labels,
                 branch_labels: Vec::new(),
+                replaces: spec.replaces,
                 message: spec.message,
                 origin: spec.origin,
                 parents,
@@ -282,6 +292,7 @@ impl RevisionGraph {
             by_label,
             order: Vec::new(),
             real_heads: Vec::new(),
+            replaced,
             dropped_dependencies: HashMap::new(),
         };
         graph.real_heads =
@@ -290,6 +301,13 @@ impl RevisionGraph {
         graph.normalize_dependencies(&parent_dependencies);
         graph.propagate_labels();
         Ok(graph)
+    }
+
+    /// The squash that replaced `revision` and the squash's range (oldest first), when one did:
+    /// `revision` is not in the graph, and a database at it is at a point inside that range. The
+    /// squash may itself be replaced by a later one.
+    pub fn squash_of(&self, revision: &str) -> Option<(&str, &[String])> {
+        self.replaced.get(revision).map(|replaced| (replaced.squash.as_str(), &replaced.range[..]))
     }
 
     /// How many revisions the graph holds.

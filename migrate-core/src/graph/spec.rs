@@ -11,6 +11,8 @@ pub struct RevisionSpec {
     pub branch_labels: Vec<String>,
     /// Revision ids or branch labels on other branches that must be applied before this one.
     pub depends_on: Vec<String>,
+    /// The revisions this one squashes, oldest first: it stands in their place in the graph.
+    pub replaces: Vec<String>,
     /// The human description.
     pub message: String,
     /// Where the revision is declared, named in error messages (a function path, a file).
@@ -45,6 +47,12 @@ impl RevisionSpec {
     /// Sets the revisions or labels it depends on (builder).
     pub fn depends_on<S: Into<String>>(mut self, dependencies: impl IntoIterator<Item = S>) -> Self {
         self.depends_on = dependencies.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Sets the revisions it squashes, oldest first (builder).
+    pub fn replaces<S: Into<String>>(mut self, replaced: impl IntoIterator<Item = S>) -> Self {
+        self.replaces = replaced.into_iter().map(Into::into).collect();
         self
     }
 

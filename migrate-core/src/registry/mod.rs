@@ -63,6 +63,8 @@ pub struct Migration {
     #[doc(hidden)]
     pub depends_on: &'static [&'static str],
     #[doc(hidden)]
+    pub replaces: &'static [&'static str],
+    #[doc(hidden)]
     pub message: &'static str,
     #[doc(hidden)]
     pub upgrade: MigrationFn,
@@ -121,6 +123,11 @@ impl Migration {
         self.branch_labels
     }
 
+    /// The revisions it squashes, oldest first (`replaces = [...]`); empty unless it is a squash.
+    pub fn replaces(&self) -> &'static [&'static str] {
+        self.replaces
+    }
+
     /// Revisions (ids or branch labels) on other branches that must be applied first.
     pub fn depends_on(&self) -> &'static [&'static str] {
         self.depends_on
@@ -172,6 +179,7 @@ impl Migration {
             .down_revisions(self.down_revisions.iter().copied())
             .branch_labels(self.branch_labels.iter().copied())
             .depends_on(self.depends_on.iter().copied())
+            .replaces(self.replaces.iter().copied())
             .message(self.message)
             .origin(self.origin())
     }

@@ -246,7 +246,7 @@ impl Migrator {
 
     /// A head the database holds that this program doesn't know, if there is one.
     fn unknown_head<'h>(&self, heads: &'h [String]) -> Option<&'h String> {
-        heads.iter().find(|head| self.graph.revision(head).is_none())
+        heads.iter().find(|head| self.graph.revision(head).is_none() && self.graph.squash_of(head).is_none())
     }
 
     /// The digest of the checksums this program has for the revisions applied at `heads`; `None`

@@ -169,6 +169,7 @@ impl<'m> Run<'m> {
     /// The run under the lock.
     async fn locked(&mut self, action: Action<'_>, prepared: Option<Prepared>) -> Result<Report> {
         let State { digest, heads, .. } = self.check_state().await?;
+        let (heads, finished) = self.finish_squashes(action, heads).await?;
         let migrator = self.migrator;
         if let Action::Stamp { target, purge: true } = action {
             let stamped = migrator.graph.stamp_heads(&[] as &[&str], target)?;
@@ -214,10 +215,78 @@ impl<'m> Run<'m> {
         if digest.is_some() {
             self.execute_bookkeeping(&[self.table.set_digest(None)]).await?;
         }
-        let report = self.run_plan(&plan, code, heads).await?;
+        let mut report = self.run_plan(&plan, code, heads).await?;
         let digest = migrator.applied_digest(&report.heads);
         self.execute_bookkeeping(&[self.table.set_digest(digest.as_deref())]).await?;
+        report.applied.splice(0..0, finished);
         Ok(report)
+    }
+
+    /// Brings a database that is at a revision a squash replaced to the squash, for an upgrade:
+    /// the range's remaining migrations run (their code must still be registered), then the
+    /// squash takes the place of the range's last revision in the version table. Returns the
+    /// heads after, and the migrations run. `current` reads such heads as they are; other
+    /// actions refuse to start inside a range.
+    async fn finish_squashes(
+        &mut self,
+        action: Action<'_>,
+        mut heads: Vec<String>,
+    ) -> Result<(Vec<String>, Vec<Applied>)> {
+        let graph = &self.migrator.graph;
+        let mut finished = Vec::new();
+        while let Some((head, squash, range)) = heads
+            .iter()
+            .find_map(|head| graph.squash_of(head).map(|(squash, range)| (head.clone(), squash, range)))
+        {
+            let refused =
+                |action| Error::InsideSquash { revision: head.clone(), squash: squash.to_owned(), action };
+            match action {
+                Action::Current => return Ok((heads, finished)),
+                Action::Downgrade(_) => return Err(refused("downgrade")),
+                Action::Stamp { purge: true, .. } => return Ok((heads, finished)),
+                Action::Stamp { .. } => return Err(refused("stamp")),
+                Action::Upgrade(_) => {}
+                #[cfg(feature = "testing")]
+                Action::Steps { .. } => {}
+            }
+            let position = range.iter().position(|revision| *revision == head).unwrap_or(range.len());
+            let remaining = range.get(position + 1..).unwrap_or_default();
+            let mut steps = Vec::with_capacity(remaining.len());
+            let mut after = heads.clone();
+            for revision in remaining {
+                if !self.migrator.migrations.contains_key(revision.as_str()) {
+                    return Err(Error::SquashedCodeGone {
+                        revision: head,
+                        squash: squash.to_owned(),
+                        missing: revision.clone(),
+                    });
+                }
+                let previous = steps.last().map_or(&head, |step: &Step| &step.revision);
+                after =
+                    after.iter().map(|h| if h == previous { revision.clone() } else { h.clone() }).collect();
+                steps.push(Step {
+                    revision: revision.clone(),
+                    direction: crate::Direction::Upgrade,
+                    heads_after: after.clone(),
+                });
+            }
+            let last = steps.last().map_or(head.clone(), |step| step.revision.clone());
+            if !steps.is_empty() {
+                let plan = Plan { steps };
+                let code = plan_code(&plan, |revision| self.migrator.migration(revision))?;
+                tracing::info!(
+                    squash,
+                    steps = plan.len(),
+                    "finishing a squashed range with its old migrations"
+                );
+                finished.extend(self.run_plan(&plan, code, heads.clone()).await?.applied);
+            }
+            let squashed: Vec<String> =
+                after.iter().map(|h| if *h == last { squash.to_owned() } else { h.clone() }).collect();
+            self.execute_bookkeeping(&self.table.move_heads(&after, &squashed)).await?;
+            heads = squashed;
+        }
+        Ok((heads, finished))
     }
 
     /// Where the plan holds an operation that renders differently on the database's servers
