@@ -54,7 +54,7 @@ impl Schema {
 
 /// The table a reader would read from a `database` where `table` was created and `indexes`
 /// were created on it.
-pub(crate) fn table_schema(table: &Table, indexes: &[Index], database: Database) -> TableSchema {
+fn table_schema(table: &Table, indexes: &[Index], database: Database) -> TableSchema {
     let mut read = TableSchema::new(&table.name);
     let primary_key: Vec<String> = table.primary_key_columns().into_iter().map(str::to_owned).collect();
     for column in &table.columns {
@@ -76,7 +76,7 @@ pub(crate) fn table_schema(table: &Table, indexes: &[Index], database: Database)
 }
 
 /// The column a reader would read for `column` of `table`.
-pub(crate) fn column_schema(column: &Column, table: &Table, database: Database) -> ColumnSchema {
+fn column_schema(column: &Column, table: &Table, database: Database) -> ColumnSchema {
     let primary_key = table.primary_key_columns();
     let in_key = primary_key.contains(&column.name.as_str());
     // SQLite's rowid: a lone primary key declared INTEGER (which is how the dialect writes an
@@ -101,7 +101,7 @@ pub(crate) fn column_schema(column: &Column, table: &Table, database: Database) 
 }
 
 /// The type a reader would read for a column declared `declared`, named `column`.
-pub(crate) fn read_type(declared: &Type, column: &str, database: Database) -> Type {
+fn read_type(declared: &Type, column: &str, database: Database) -> Type {
     match (database, declared) {
         // SQLite keeps JSON as TEXT.
         (Database::Sqlite, Type::Json) => Type::Text,
@@ -137,7 +137,7 @@ fn constraint(constraint: Constraint, database: Database) -> Constraint {
 }
 
 /// An index as read: expressions and the condition in the one spelling.
-pub(crate) fn index_schema(index: &Index) -> Index {
+fn index_schema(index: &Index) -> Index {
     let mut read = index.clone();
     read.columns = index
         .columns

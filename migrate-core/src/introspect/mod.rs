@@ -14,9 +14,7 @@ mod sqlite;
 
 pub use diff::{SchemaChange, SchemaDiff, SchemaDifference};
 
-pub(crate) use declared::{
-    column_of, column_schema, index_schema, read_type, server_default_of, table_schema,
-};
+pub(crate) use declared::{column_of, server_default_of};
 
 use std::fmt;
 

@@ -149,7 +149,7 @@ impl Operation {
 /// constraint`), and it picks that index itself. So changes to a table the downgrade then drops
 /// are left out (dropping the table undoes them, indexes and constraints included), and a foreign
 /// key is dropped before an index or unique constraint that may be the one holding it up.
-fn order_for_every_database(mut operations: Vec<Operation>) -> Vec<Operation> {
+pub(crate) fn order_for_every_database(mut operations: Vec<Operation>) -> Vec<Operation> {
     let mut at = 0;
     while at < operations.len() {
         if changes_a_table_dropped_later(&operations, at) {

@@ -6,6 +6,7 @@ mod invert;
 mod record;
 mod validate;
 
+pub(crate) use invert::order_for_every_database;
 pub use record::{BatchOperations, Operations};
 
 use crate::database::Database;
