@@ -14,7 +14,7 @@
 //!
 //! let comparison = autogenerate::compare(&models, &Schema::default(), Database::Postgres)?;
 //! let migration = comparison.migration(&[]);
-//! assert_eq!(migration.to_string(), r#"add table "users""#);
+//! assert_eq!(migration.to_string(), r#"add table "users" (id, email)"#);
 //! assert_eq!(
 //!     migration.render_upgrade(),
 //!     "    op.create_table(\"users\", |t| {\n        \
