@@ -2,6 +2,7 @@
 //! database match them (comparing again finds nothing), its downgrade puts the database back as
 //! it was read, and the rendered code records exactly the operations generated.
 
+#[allow(dead_code, reason = "this file uses part of the tests' database helper")]
 mod common;
 
 use std::sync::Arc;

@@ -155,7 +155,7 @@ fn a_column_of_the_same_shape_is_a_possible_rename_until_answered() {
         from: "name".to_owned(),
         to: "full_name".to_owned(),
     };
-    assert_eq!(comparison.possible_renames(), [rename.clone()]);
+    assert_eq!(comparison.possible_renames(), std::slice::from_ref(&rename));
     assert_eq!(rename.to_string(), "column \"users\".\"name\" -> \"full_name\"");
 
     let unanswered = comparison.migration(&[]);
@@ -186,7 +186,7 @@ fn a_table_of_the_same_columns_is_a_possible_rename() {
     people.name = "people".to_owned();
     let comparison = compare(&[model(people)], &live, Database::Sqlite).unwrap();
     let rename = PossibleRename::Table { from: "users".to_owned(), to: "people".to_owned() };
-    assert_eq!(comparison.possible_renames(), [rename.clone()]);
+    assert_eq!(comparison.possible_renames(), std::slice::from_ref(&rename));
     let renamed = comparison.migration(&[rename]);
     assert_eq!(renamed.to_string(), "rename table \"users\" -> \"people\"");
     assert_eq!(renamed.render_upgrade(), "    op.rename_table(\"users\", \"people\");\n");
