@@ -40,7 +40,8 @@ pub use sqlx;
 /// Everything a migration module needs: `use migrate::prelude::*;`.
 pub mod prelude {
     pub use migrate_core::{
-        Connection, Database, Migration, Operations, ReferentialAction, ServerDefault, Type, Value,
+        Connection, Constraint, Database, ForeignKey, Migration, Operations, ReferentialAction,
+        ServerDefault, Type, Value,
     };
     pub use migrate_macros::migration;
 }

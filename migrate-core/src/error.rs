@@ -143,6 +143,14 @@ pub enum Error {
     #[error("{operation} can't be run on {database}: {reason}")]
     UnsupportedOperation { operation: String, database: &'static str, reason: String },
 
+    // ---- autogenerate ----
+    /// Two models declare one table.
+    #[error("models {first} and {second} both declare table '{table}'; give one of them another table name")]
+    DuplicateModel { table: String, first: String, second: String },
+    /// A model declares a table no database could create.
+    #[error("model {origin} can't be compared: {reason}")]
+    InvalidModel { origin: String, reason: String },
+
     // ---- running migrations ----
     /// The database (or the way to it) answered with an error. The message says what was being
     /// done and the database's own words (PostgreSQL's DETAIL and HINT included); the driver's

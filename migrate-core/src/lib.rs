@@ -6,6 +6,8 @@
 //! public item has one path, listed below; the modules are private. ARCHITECTURE.md at the
 //! repository's root describes each module and the invariant it keeps.
 
+/// Autogenerate: the app's models compared with a database's schema, as a migration.
+pub mod autogenerate;
 mod connection;
 mod data;
 mod database;
@@ -45,8 +47,9 @@ pub use schema::{
 /// or render a migration's changes.
 pub mod operation {
     pub use crate::ops::{
-        AddColumn, AddConstraint, AlterColumn, BatchAlterTable, BulkInsert, CreateIndex, CreateTable,
-        DropColumn, DropConstraint, DropEnum, DropIndex, DropTable, ExecuteOn, Operation, RenameTable,
+        AddColumn, AddConstraint, AddEnumValue, AlterColumn, BatchAlterTable, BulkInsert, CreateEnum,
+        CreateIndex, CreateTable, DropColumn, DropConstraint, DropEnum, DropIndex, DropTable, ExecuteOn,
+        Operation, RenameTable,
     };
 }
 

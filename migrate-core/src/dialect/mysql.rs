@@ -329,7 +329,7 @@ impl MySqlDialect {
                 )]
             }
             Operation::BulkInsert(op) => standard::insert(self, op),
-            Operation::DropEnum(_) => Vec::new(),
+            Operation::DropEnum(_) | Operation::CreateEnum(_) | Operation::AddEnumValue(_) => Vec::new(),
             Operation::BatchAlterTable(batch) => {
                 let mut columns = BatchColumns::default();
                 standard::batch(self, batch, &mut |change| self.render_in_batch(change, live, &mut columns))?

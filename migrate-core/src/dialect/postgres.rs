@@ -148,6 +148,23 @@ impl Dialect for PostgresDialect {
                 if op.if_exists { "IF EXISTS " } else { "" },
                 self.quote_identifier(&op.name)
             )],
+            Operation::CreateEnum(op) => {
+                let variants: Vec<String> = op.variants.iter().map(|variant| quote_string(variant)).collect();
+                vec![format!(
+                    "CREATE TYPE {} AS ENUM ({})",
+                    self.quote_identifier(&op.name),
+                    variants.join(", ")
+                )]
+            }
+            Operation::AddEnumValue(op) => vec![format!(
+                "ALTER TYPE {} ADD VALUE {}{}",
+                self.quote_identifier(&op.name),
+                quote_string(&op.value),
+                op.before
+                    .as_ref()
+                    .map(|before| format!(" BEFORE {}", quote_string(before)))
+                    .unwrap_or_default()
+            )],
             Operation::BatchAlterTable(batch) => {
                 standard::batch(self, batch, &mut |change| self.render_valid(change, None))?
             }
@@ -259,6 +276,23 @@ mod tests {
         let mut op = Operations::new();
         record(&mut op);
         op.recorded().iter().flat_map(|operation| PostgresDialect.render(operation, None).unwrap()).collect()
+    }
+
+    #[test]
+    fn enum_types_are_created_and_grow_a_value_at_a_time() {
+        let sql = render(|op| {
+            op.create_enum("mood", ["happy", "it's sad"]);
+            op.add_enum_value("mood", "meh").before("it's sad");
+            op.add_enum_value("mood", "angry");
+        });
+        assert_eq!(
+            sql,
+            [
+                "CREATE TYPE \"mood\" AS ENUM ('happy', 'it''s sad')",
+                "ALTER TYPE \"mood\" ADD VALUE 'meh' BEFORE 'it''s sad'",
+                "ALTER TYPE \"mood\" ADD VALUE 'angry'",
+            ]
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! thing (`normalise.rs`), so that two databases of a kind built by the same migrations read
 //! equal, and a schema reads back as the operations declared it.
 
+mod declared;
 mod diff;
 mod mysql;
 mod normalise;
@@ -12,6 +13,8 @@ mod postgres;
 mod sqlite;
 
 pub use diff::{SchemaChange, SchemaDiff, SchemaDifference};
+
+pub(crate) use declared::{column_of, server_default_of};
 
 use std::fmt;
 

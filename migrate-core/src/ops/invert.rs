@@ -3,8 +3,8 @@
 //! `change`).
 
 use super::{
-    AddColumn, AddConstraint, AlterColumn, BatchAlterTable, CreateIndex, CreateTable, DropColumn,
-    DropConstraint, DropIndex, DropTable, Operation, RenameTable,
+    AddColumn, AddConstraint, AlterColumn, BatchAlterTable, CreateEnum, CreateIndex, CreateTable, DropColumn,
+    DropConstraint, DropEnum, DropIndex, DropTable, Operation, RenameTable,
 };
 use crate::schema::{Column, Constraint, ConstraintKind, Table};
 
@@ -106,7 +106,26 @@ impl Operation {
                 Err(format!("{} runs SQL whose inverse only its author knows", describe()))
             }
             Operation::BulkInsert(_) => Err(format!("{} inserts data, which isn't reverted", describe())),
-            Operation::DropEnum(_) => Err(format!("{} doesn't record the enum's variants", describe())),
+            Operation::CreateEnum(CreateEnum { name, variants }) => Ok(Operation::DropEnum(DropEnum {
+                name: name.clone(),
+                if_exists: false,
+                definition: Some(variants.clone()),
+            })),
+            Operation::DropEnum(DropEnum { name, definition: Some(variants), if_exists: false }) => {
+                Ok(Operation::CreateEnum(CreateEnum { name: name.clone(), variants: variants.clone() }))
+            }
+            Operation::DropEnum(DropEnum { definition: None, .. }) => Err(format!(
+                "{} doesn't record the enum's variants; give them with `.definition([...])`",
+                describe()
+            )),
+            Operation::DropEnum(_) => Err(format!(
+                "{} is an `if_exists` form, which can't tell whether it changed anything",
+                describe()
+            )),
+            Operation::AddEnumValue(_) => Err(format!(
+                "{} can't be reverted: PostgreSQL can't drop a value of an enum type (recreate the type instead)",
+                describe()
+            )),
             // One batch of the inverses, last first: SQLite still rebuilds the table once.
             Operation::BatchAlterTable(BatchAlterTable { table, operations }) => {
                 Ok(Operation::BatchAlterTable(BatchAlterTable {
@@ -130,7 +149,7 @@ impl Operation {
 /// constraint`), and it picks that index itself. So changes to a table the downgrade then drops
 /// are left out (dropping the table undoes them, indexes and constraints included), and a foreign
 /// key is dropped before an index or unique constraint that may be the one holding it up.
-fn order_for_every_database(mut operations: Vec<Operation>) -> Vec<Operation> {
+pub(crate) fn order_for_every_database(mut operations: Vec<Operation>) -> Vec<Operation> {
     let mut at = 0;
     while at < operations.len() {
         if changes_a_table_dropped_later(&operations, at) {

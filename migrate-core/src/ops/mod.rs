@@ -6,6 +6,7 @@ mod invert;
 mod record;
 mod validate;
 
+pub(crate) use invert::order_for_every_database;
 pub use record::{BatchOperations, Operations};
 
 use crate::database::Database;
@@ -41,6 +42,11 @@ pub enum Operation {
     DropConstraint(DropConstraint),
     /// Inserts rows of typed values.
     BulkInsert(BulkInsert),
+    /// Creates an enum type (PostgreSQL; nothing elsewhere, where enums live in their columns).
+    CreateEnum(CreateEnum),
+    /// Adds a value to an enum type (PostgreSQL; elsewhere an enum changes with its column's
+    /// type).
+    AddEnumValue(AddEnumValue),
     /// Drops an enum type (PostgreSQL; nothing elsewhere, where enums live in their columns).
     DropEnum(DropEnum),
     /// Several changes to one table, made together (Alembic's `batch_alter_table`): SQLite
@@ -386,6 +392,36 @@ pub struct BulkInsert {
     pub rows: Vec<Vec<Value>>,
 }
 
+/// Creates an enum type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CreateEnum {
+    /// The enum type's name.
+    pub name: String,
+    /// Its variants, in order.
+    pub variants: Vec<String>,
+}
+
+/// Adds a value to an enum type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AddEnumValue {
+    /// The enum type's name.
+    pub name: String,
+    /// The new value.
+    pub value: String,
+    /// The existing value the new one goes before; none puts it last.
+    pub before: Option<String>,
+}
+
+impl AddEnumValue {
+    /// Puts the new value before this existing one, rather than last.
+    pub fn before(&mut self, value: impl Into<String>) -> &mut Self {
+        self.before = Some(value.into());
+        self
+    }
+}
+
 /// Drops an enum type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -394,12 +430,20 @@ pub struct DropEnum {
     pub name: String,
     /// Does nothing when there is no such type.
     pub if_exists: bool,
+    /// The type's variants, when recorded: what it takes to create it again.
+    pub definition: Option<Vec<String>>,
 }
 
 impl DropEnum {
     /// Does nothing when there is no such type.
     pub fn if_exists(&mut self) -> &mut Self {
         self.if_exists = true;
+        self
+    }
+
+    /// Records the dropped type's variants, so the drop can be inverted.
+    pub fn definition(&mut self, variants: impl IntoIterator<Item = impl Into<String>>) -> &mut Self {
+        self.definition = Some(variants.into_iter().map(Into::into).collect());
         self
     }
 }

@@ -2,8 +2,9 @@
 //! recorded operation to be described further.
 
 use super::{
-    AddColumn, AddConstraint, AlterColumn, BatchAlterTable, BulkInsert, CreateIndex, CreateTable, DropColumn,
-    DropConstraint, DropEnum, DropIndex, DropTable, ExecuteOn, Operation, RenameTable,
+    AddColumn, AddConstraint, AddEnumValue, AlterColumn, BatchAlterTable, BulkInsert, CreateEnum,
+    CreateIndex, CreateTable, DropColumn, DropConstraint, DropEnum, DropIndex, DropTable, ExecuteOn,
+    Operation, RenameTable,
 };
 use crate::database::Database;
 use crate::schema::{Column, Constraint, ConstraintKind, ForeignKey, Index, Table, Type, Value};
@@ -236,7 +237,24 @@ impl Operations {
     /// Drops an enum type (PostgreSQL, where `create_table` and `add_column` create one for an
     /// enum column; nothing elsewhere).
     pub fn drop_enum(&mut self, name: impl Into<String>) -> &mut DropEnum {
-        record!(self, DropEnum(DropEnum { name: name.into(), if_exists: false }))
+        record!(self, DropEnum(DropEnum { name: name.into(), if_exists: false, definition: None }))
+    }
+
+    /// Creates an enum type (PostgreSQL, where `create_table` and `add_column` also create one
+    /// for an enum column when missing; nothing elsewhere).
+    pub fn create_enum(
+        &mut self,
+        name: impl Into<String>,
+        variants: impl IntoIterator<Item = impl Into<String>>,
+    ) -> &mut CreateEnum {
+        let variants = variants.into_iter().map(Into::into).collect();
+        record!(self, CreateEnum(CreateEnum { name: name.into(), variants }))
+    }
+
+    /// Adds a value to an enum type, last unless `.before(..)` says where (PostgreSQL; nothing
+    /// elsewhere, where an enum changes with `alter_column(..).set_type(..)`).
+    pub fn add_enum_value(&mut self, name: impl Into<String>, value: impl Into<String>) -> &mut AddEnumValue {
+        record!(self, AddEnumValue(AddEnumValue { name: name.into(), value: value.into(), before: None }))
     }
 
     /// Records several changes to one table, described by `changes`, to be made together: SQLite

@@ -42,13 +42,19 @@ impl Operation {
             Operation::BulkInsert(op) => format!("bulk_insert into \"{}\"", op.table),
             Operation::BatchAlterTable(op) => format!("batch_alter_table \"{}\"", op.table),
             Operation::DropEnum(op) => format!("drop_enum \"{}\"", op.name),
+            Operation::CreateEnum(op) => format!("create_enum \"{}\"", op.name),
+            Operation::AddEnumValue(op) => format!("add_enum_value \"{}\" to \"{}\"", op.value, op.name),
         }
     }
 
     /// The table the operation changes, if it changes one.
     pub fn table(&self) -> Option<&str> {
         match self {
-            Operation::Execute { .. } | Operation::ExecuteOn(_) | Operation::DropEnum(_) => None,
+            Operation::Execute { .. }
+            | Operation::ExecuteOn(_)
+            | Operation::DropEnum(_)
+            | Operation::CreateEnum(_)
+            | Operation::AddEnumValue(_) => None,
             Operation::CreateTable(op) => Some(&op.table.name),
             Operation::DropTable(op) => Some(&op.name),
             Operation::RenameTable(op) => Some(&op.from),
@@ -136,7 +142,16 @@ impl Operation {
                             .map(|reason| format!("row {number}: {reason}"))
                     })
                 }),
-            Operation::DropEnum(op) => named("enum", &op.name),
+            Operation::DropEnum(op) => named("enum", &op.name).or_else(|| {
+                let variants = op.definition.as_ref()?;
+                crate::schema::Type::enumeration(&op.name, variants.iter()).invalid()
+            }),
+            Operation::CreateEnum(op) => named("enum", &op.name)
+                .or_else(|| crate::schema::Type::enumeration(&op.name, op.variants.iter()).invalid()),
+            Operation::AddEnumValue(op) => named("enum", &op.name).or_else(|| {
+                (op.before.as_ref() == Some(&op.value))
+                    .then(|| format!("value '{}' can't go before itself", op.value))
+            }),
             Operation::BatchAlterTable(op) => named("table", &op.table).or_else(|| batch_problem(op)),
         }
     }

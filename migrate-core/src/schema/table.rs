@@ -441,4 +441,16 @@ impl Index {
             partial: None,
         }
     }
+
+    /// No two rows may hold the same values in the indexed columns.
+    pub fn unique(&mut self) -> &mut Self {
+        self.unique = true;
+        self
+    }
+
+    /// Indexes only the rows that satisfy an SQL condition (PostgreSQL, SQLite).
+    pub fn partial(&mut self, condition: impl Into<String>) -> &mut Self {
+        self.partial = Some(condition.into());
+        self
+    }
 }

@@ -117,7 +117,7 @@ impl Dialect for SqliteDialect {
                 self.quote_identifier(&op.name)
             )],
             Operation::BulkInsert(op) => standard::insert(self, op),
-            Operation::DropEnum(_) => Vec::new(),
+            Operation::DropEnum(_) | Operation::CreateEnum(_) | Operation::AddEnumValue(_) => Vec::new(),
             // Nothing inside needs a rebuild: each change is made in place, in order.
             Operation::BatchAlterTable(batch) => {
                 let mut statements = Vec::new();
