@@ -35,6 +35,7 @@ pub use migrate_core::*;
 pub use migrate_macros::migration;
 /// `#[migrate::test]` (with the `testing` feature, whose runtime it calls): see the macro.
 pub use migrate_macros::test;
+pub use migrate_macros::{Enum, Model};
 pub use sqlx;
 
 /// Everything a migration module needs: `use migrate::prelude::*;`.
@@ -42,7 +43,7 @@ pub mod prelude {
     pub use migrate_core::{
         Connection, Database, Migration, Operations, ReferentialAction, ServerDefault, Type, Value,
     };
-    pub use migrate_macros::migration;
+    pub use migrate_macros::{Enum, Model, migration};
 }
 
 /// The user guide's chapters, compiled and run as doctests so the guide can't drift from the code.

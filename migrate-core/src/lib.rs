@@ -57,5 +57,6 @@ pub mod __private {
     pub use crate::registry::{
         Downgrade, Migration, MigrationFn, MigrationFuture, ModelRegistration, migration_result,
     };
+    pub use crate::schema::{TextColumn, varchar};
     pub use inventory;
 }

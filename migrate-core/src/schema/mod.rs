@@ -9,7 +9,7 @@ mod types;
 mod value;
 
 pub use model::{Model, ModelDefinition};
-pub use sql_type::SqlType;
+pub use sql_type::{SqlType, TextColumn, varchar};
 pub use table::{
     Column, Constraint, ConstraintKind, ForeignKey, Index, Reference, ReferentialAction, ServerDefault, Table,
 };

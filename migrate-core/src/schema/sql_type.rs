@@ -28,6 +28,26 @@ pub trait SqlType {
     const NULLABLE: bool = false;
 }
 
+/// A Rust type stored as text, whose column `max_length = n` makes `varchar(n)`.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`max_length` goes on a `String` field, not `{Self}`",
+    label = "not a `String`",
+    note = "give the field `#[model(column_type = migrate::Type::...)]` instead"
+)]
+pub trait TextColumn: SqlType {}
+
+impl TextColumn for String {}
+
+impl<T: TextColumn> TextColumn for Option<T> {}
+
+/// The type of a `max_length = length` field: `#[derive(Model)]` calls it with the field's type,
+/// so that `max_length` on a field that isn't text fails to compile.
+#[doc(hidden)]
+pub fn varchar<T: TextColumn>(length: u32) -> Type {
+    Type::Varchar(length)
+}
+
 macro_rules! sql_types {
     ($($rust:ty => $type:expr),* $(,)?) => {
         $(
