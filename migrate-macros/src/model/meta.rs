@@ -137,9 +137,11 @@ impl Keys<'_> {
         let mut items: Vec<Item> = Vec::new();
         for meta in metas {
             let Some(key) = meta.path().get_ident().cloned() else {
+                let last =
+                    meta.path().segments.last().map(|segment| segment.ident.to_string()).unwrap_or_default();
                 errors.push(syn::Error::new_spanned(
                     meta.path(),
-                    "expected a key without a path, as in `unique`",
+                    format!("write the key without a path: `{last}`"),
                 ));
                 continue;
             };
@@ -159,8 +161,11 @@ impl Keys<'_> {
 
     fn unknown_key(&self, name: &str) -> String {
         let known = self.known.iter().map(|known| format!("`{known}`")).collect::<Vec<_>>().join(", ");
+        // A key cut short (`primary` for `primary_key`) is as likely a slip as a misspelled one.
         let closest = self.known.iter().min_by_key(|known| strsim::levenshtein(name, known));
-        match closest.filter(|closest| strsim::levenshtein(name, closest) <= 3) {
+        let closest = closest.filter(|closest| strsim::levenshtein(name, closest) <= 3);
+        let closest = closest.or_else(|| self.known.iter().find(|known| known.starts_with(name)));
+        match closest {
             Some(closest) => format!("unknown key `{name}`: did you mean `{closest}`? (known: {known})"),
             None => format!("unknown key `{name}` (known: {known})"),
         }
