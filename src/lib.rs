@@ -57,6 +57,8 @@ mod book {
     struct WritingMigrations;
     #[doc = include_str!("../book/src/operations.md")]
     struct Operations;
+    #[doc = include_str!("../book/src/models.md")]
+    struct Models;
     #[doc = include_str!("../book/src/revisions.md")]
     struct Revisions;
     #[doc = include_str!("../book/src/running.md")]

@@ -9,7 +9,7 @@ use super::Type;
 /// an enum. A type without an implementation needs `column_type = ..` on its field.
 ///
 /// ```
-/// use migrate::{SqlType, Type};
+/// use migrate_core::{SqlType, Type};
 ///
 /// assert_eq!(<Option<i64>>::sql_type(), Type::BigInt);
 /// assert!(<Option<i64>>::NULLABLE);
@@ -132,8 +132,8 @@ mod tests {
     #[test]
     fn an_option_has_its_inner_type_and_accepts_null() {
         assert_eq!(<Option<String>>::sql_type(), Type::Text);
-        assert!(<Option<String>>::NULLABLE);
-        assert!(!String::NULLABLE);
+        const { assert!(<Option<String>>::NULLABLE) };
+        const { assert!(!String::NULLABLE) };
     }
 
     #[test]

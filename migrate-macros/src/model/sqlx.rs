@@ -9,6 +9,8 @@ use proc_macro2::Span;
 use syn::{Attribute, LitStr, Token};
 
 /// sqlx's `rename_all` rules, applied as sqlx applies them (with `heck`).
+// Named as sqlx names them, `Case` and all, so the two lists read side by side.
+#[allow(clippy::enum_variant_names)]
 #[derive(Clone, Copy)]
 pub enum RenameAll {
     LowerCase,
