@@ -141,3 +141,22 @@ mod tests {
         assert_eq!(<Vec<u8>>::sql_type(), Type::Binary);
     }
 }
+
+#[cfg(all(test, feature = "chrono", feature = "time", feature = "uuid"))]
+mod feature_tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_times_map_alike_from_chrono_and_time() {
+        assert_eq!(chrono::NaiveDate::sql_type(), time::Date::sql_type());
+        assert_eq!(chrono::NaiveTime::sql_type(), Type::Time);
+        assert_eq!(chrono::NaiveDateTime::sql_type(), time::PrimitiveDateTime::sql_type());
+        assert_eq!(<chrono::DateTime<chrono::Utc>>::sql_type(), Type::Timestamp { with_time_zone: true });
+        assert_eq!(time::OffsetDateTime::sql_type(), Type::Timestamp { with_time_zone: true });
+    }
+
+    #[test]
+    fn a_uuid_maps_to_the_uuid_type() {
+        assert_eq!(uuid::Uuid::sql_type(), Type::Uuid);
+    }
+}

@@ -16,3 +16,16 @@ pub fn unique(table: &str, columns: &[String]) -> String {
 pub fn foreign_key(table: &str, column: &str, referenced_table: &str) -> String {
     format!("fk_{table}_{column}_{referenced_table}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_alembics_recommended_convention() {
+        let columns = ["last_name".to_owned(), "first_name".to_owned()];
+        assert_eq!(index("users", &columns), "ix_users_last_name_first_name");
+        assert_eq!(unique("users", &columns[..1]), "uq_users_last_name");
+        assert_eq!(foreign_key("posts", "author_id", "users"), "fk_posts_author_id_users");
+    }
+}

@@ -143,3 +143,18 @@ fn skip_value(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::RenameAll;
+
+    #[test]
+    fn rename_all_rules_rename_as_sqlx_does() {
+        let rename = |rule: &str, name: &str| RenameAll::parse(rule).map(|rule| rule.apply(name));
+        assert_eq!(rename("snake_case", "VerySad").as_deref(), Some("very_sad"));
+        assert_eq!(rename("camelCase", "last_name").as_deref(), Some("lastName"));
+        assert_eq!(rename("SCREAMING_SNAKE_CASE", "SoSo").as_deref(), Some("SO_SO"));
+        assert_eq!(rename("kebab-case", "SoSo").as_deref(), Some("so-so"));
+        assert_eq!(rename("snake", "SoSo"), None);
+    }
+}
