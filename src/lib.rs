@@ -35,6 +35,7 @@ pub use migrate_core::*;
 pub use migrate_macros::migration;
 /// `#[migrate::test]` (with the `testing` feature, whose runtime it calls): see the macro.
 pub use migrate_macros::test;
+pub use migrate_macros::{Enum, Model};
 pub use sqlx;
 
 /// Everything a migration module needs: `use migrate::prelude::*;`.
@@ -43,7 +44,7 @@ pub mod prelude {
         Connection, Constraint, Database, ForeignKey, Migration, Operations, ReferentialAction,
         ServerDefault, Type, Value,
     };
-    pub use migrate_macros::migration;
+    pub use migrate_macros::{Enum, Model, migration};
 }
 
 /// The user guide's chapters, compiled and run as doctests so the guide can't drift from the code.
@@ -57,6 +58,8 @@ mod book {
     struct WritingMigrations;
     #[doc = include_str!("../book/src/operations.md")]
     struct Operations;
+    #[doc = include_str!("../book/src/models.md")]
+    struct Models;
     #[doc = include_str!("../book/src/revisions.md")]
     struct Revisions;
     #[doc = include_str!("../book/src/running.md")]

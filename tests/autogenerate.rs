@@ -86,6 +86,7 @@ async fn apply(db: &TestDatabase, operations: &[Operation]) {
         down_revisions: &[],
         branch_labels: &[],
         depends_on: &[],
+        replaces: &[],
         message: "generated",
         upgrade: MigrationFn::Sync(REPLAY[slot]),
         downgrade: Downgrade::Missing,

@@ -39,8 +39,8 @@ pub use ops::{BatchOperations, Operations};
 pub use registry::Migration;
 pub use runner::{Applied, Migrator, Report, upgrade_to_head, upgrade_to_heads};
 pub use schema::{
-    Column, Constraint, ConstraintKind, ForeignKey, Index, Model, Reference, ReferentialAction,
-    ServerDefault, Table, Type, Value,
+    Column, Constraint, ConstraintKind, ForeignKey, Index, Model, ModelDefinition, Reference,
+    ReferentialAction, ServerDefault, SqlType, Table, Type, Value,
 };
 
 /// The operations a migration records, as data: what [`Operations`] builds, for tools that read
@@ -53,10 +53,13 @@ pub mod operation {
     };
 }
 
-/// Items the `#[migration]` attribute expands to; not part of the public API, and exempt from
+/// Items the `#[migration]` attribute and `#[derive(Model)]` expand to; not part of the public API, and exempt from
 /// semver.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::registry::{Downgrade, Migration, MigrationFn, MigrationFuture, migration_result};
+    pub use crate::registry::{
+        Downgrade, Migration, MigrationFn, MigrationFuture, ModelRegistration, migration_result,
+    };
+    pub use crate::schema::{TextColumn, varchar};
     pub use inventory;
 }

@@ -1,12 +1,15 @@
-//! The `#[migration]` attribute of the migrate framework.
+//! The `#[migration]` attribute, `#[migrate::test]` and the `#[derive(Model)]` and
+//! `#[derive(Enum)]` macros of the migrate framework.
 //!
 //! A thin shell: `migrate_attribute` parses the attribute and the function and checks them (every
 //! mistake reported at once, each on its own token; `cargo migrate` reads attributes with the same
 //! code), `expand` emits the function unchanged plus a hidden registration through `inventory`.
-//! Use it through the `migrate` crate: `use migrate::prelude::*;`.
+//! `model/` is the two derives, with the same parse → check → expand pipeline.
+//! Use them through the `migrate` crate: `use migrate::prelude::*;`.
 
 mod checksum;
 mod expand;
+mod model;
 mod test;
 
 use proc_macro::TokenStream;
@@ -45,4 +48,27 @@ pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
         Ok(expanded) => expanded.into(),
         Err(error) => error.to_compile_error().into(),
     }
+}
+
+/// Declares the table a struct is stored in, for autogenerate: implements
+/// `migrate::ModelDefinition` and registers the model (`migrate::Model::registered()`). Each named
+/// field is a column; `#[model(...)]` on the struct (`table`, `primary_key`, `index(..)`,
+/// `unique(..)`, `check(..)`, `comment`) and on fields (`primary_key`, `auto_increment`, `unique`,
+/// `index`, `column`, `column_type`, `max_length`, `nullable`, `default`, `default_expression`,
+/// `references`, `comment`, `skip`) say the rest. It reads `#[sqlx(rename, rename_all, skip)]`
+/// so that it agrees with `#[derive(sqlx::FromRow)]`. The guide's chapter "Declaring models"
+/// describes each key.
+#[proc_macro_derive(Model, attributes(model))]
+pub fn derive_model(item: TokenStream) -> TokenStream {
+    model::derive_model(item.into()).into()
+}
+
+/// Stores an enum of unit variants as a database enum type: implements `migrate::SqlType` as
+/// `Type::Enum`. `#[model(name = "mood", rename_all = "snake_case")]` on the enum and
+/// `#[model(rename = "...")]` on a variant name the type and its values (by default the enum's
+/// name in snake_case and the variants as written, as `#[derive(sqlx::Type)]` does); sqlx's
+/// `type_name`, `rename_all` and `rename` are read too.
+#[proc_macro_derive(Enum, attributes(model))]
+pub fn derive_enum(item: TokenStream) -> TokenStream {
+    model::derive_enum(item.into()).into()
 }

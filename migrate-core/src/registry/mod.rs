@@ -1,5 +1,10 @@
 //! The compile-time registry: every `#[migration]` function submits one [`Migration`] through
-//! `inventory`, and [`Migration::registered`] collects them at run time.
+//! `inventory`, and [`Migration::registered`] collects them at run time; every `#[derive(Model)]`
+//! type submits one `ModelRegistration` (`model.rs`), which `Model::registered` collects.
+
+mod model;
+
+pub use model::ModelRegistration;
 
 use std::future::Future;
 use std::pin::Pin;

@@ -1,5 +1,6 @@
 //! Models: the tables an app's code declares (`#[derive(Model)]`), the truth autogenerate
-//! compares a database with.
+//! compares a database with. `Model::registered` lives in `registry/model.rs`, with the other
+//! things the macros register.
 
 use super::{Index, Table};
 
@@ -26,4 +27,10 @@ impl Model {
         self.indexes.push(index);
         self
     }
+}
+
+/// A Rust type that declares a table: what `#[derive(Model)]` implements.
+pub trait ModelDefinition {
+    /// The table this type declares, with its indexes.
+    fn model() -> Model;
 }

@@ -1,5 +1,5 @@
-//! The `#[migration]` attribute at compile time: accepted forms compile and run; every misuse is a
-//! compile error whose message and span are pinned in `fail/*.stderr`.
+//! `#[migration]`, `#[derive(Model)]` and `#[derive(Enum)]` at compile time: accepted forms compile
+//! and run; every misuse is a compile error whose message and span are pinned in `fail/*.stderr`.
 
 #[test]
 fn ui() {
