@@ -60,6 +60,8 @@ mod book {
     struct Operations;
     #[doc = include_str!("../book/src/models.md")]
     struct Models;
+    #[doc = include_str!("../book/src/autogenerate.md")]
+    struct Autogenerate;
     #[doc = include_str!("../book/src/revisions.md")]
     struct Revisions;
     #[doc = include_str!("../book/src/running.md")]

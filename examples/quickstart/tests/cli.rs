@@ -88,6 +88,74 @@ async fn every_command_says_what_it_did_and_exits_with_its_code(db: std::sync::A
     assert_eq!(stdout(&quickstart(&url, &["current"])), "53fffde5ad5a (head)\n");
 }
 
+/// `check` says whether the models match a database at the heads (exit 3 when they don't), and
+/// `revision --autogenerate` writes the migration that makes them match, into the crate.
+async fn check_and_autogenerate_compare_the_models_with_the_database(db: std::sync::Arc<TestDatabase>) {
+    let url = url(&db);
+    let behind = quickstart(&url, &["upgrade", "ae1027a6acf0"]);
+    assert!(behind.status.success(), "{}", stderr(&behind));
+    let refused = quickstart(&url, &["check"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr(&refused).contains("the database is not up to date"), "{}", stderr(&refused));
+
+    let upgraded = quickstart(&url, &["upgrade", "heads"]);
+    assert!(upgraded.status.success(), "{}", stderr(&upgraded));
+    let matching = quickstart(&url, &["check"]);
+    assert_eq!(
+        (matching.status.code(), stdout(&matching).as_str()),
+        (Some(0), "No new upgrade operations detected.\n")
+    );
+
+    // The database drifts from the models: `email` renamed by hand, and a table no model has.
+    db.execute("ALTER TABLE users RENAME COLUMN email TO mail").await;
+    db.execute("CREATE TABLE legacy (id INTEGER PRIMARY KEY)").await;
+    let drifted = quickstart(&url, &["check"]);
+    assert_eq!(drifted.status.code(), Some(3));
+    assert_eq!(
+        stdout(&drifted),
+        "New upgrade operations detected:\n  add column \"users\".\"email\" TEXT NULL\n  \
+         drop column \"users\".\"mail\" TEXT NULL\n  drop table \"legacy\"\n"
+    );
+    let json = quickstart(&url, &["check", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(
+        json["changes"][2],
+        serde_json::json!({"action": "drop table", "object": "\"legacy\"", "detail": ""})
+    );
+
+    let root = crate_copy(&format!("autogenerate_{:?}", db.kind));
+    let written = Command::new(env!("CARGO_BIN_EXE_quickstart"))
+        .args(["revision", "--autogenerate", "-m", "Bring the e-mail back", "--rev-id", "aaaa00000001"])
+        .current_dir(&root)
+        .env("DATABASE_URL", &url)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(written.status.success(), "{}", stderr(&written));
+    assert!(stderr(&written).contains("warning: column \"users\".\"mail\" -> \"email\" may be a rename"));
+    let text =
+        std::fs::read_to_string(root.join("src/migrations/aaaa00000001_bring_the_e_mail_back.rs")).unwrap();
+    assert!(text.contains("downgrade = bring_the_e_mail_back_downgrade"), "{text}");
+    assert!(text.contains("// review: drops table \"legacy\" and its data"), "{text}");
+    assert!(text.contains("op.drop_table(\"legacy\")"), "{text}");
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
+#[tokio::test]
+async fn check_and_autogenerate_on_sqlite() {
+    common::run(Kind::Sqlite, check_and_autogenerate_compare_the_models_with_the_database).await;
+}
+
+#[tokio::test]
+async fn check_and_autogenerate_on_postgres() {
+    common::run(Kind::Postgres, check_and_autogenerate_compare_the_models_with_the_database).await;
+}
+
+#[tokio::test]
+async fn check_and_autogenerate_on_mariadb() {
+    common::run(Kind::MySql, check_and_autogenerate_compare_the_models_with_the_database).await;
+}
+
 #[tokio::test]
 async fn every_command_on_sqlite() {
     common::run(Kind::Sqlite, every_command_says_what_it_did_and_exits_with_its_code).await;
