@@ -50,6 +50,9 @@ pub enum Error {
         "{branch} and {onto} are on one line already (one follows the other): there is nothing to rebase"
     )]
     NothingToRebase { branch: String, onto: String },
+    /// `squash` was given a range no one revision can replace.
+    #[error("can't squash {range}: {reason}")]
+    SquashRange { range: String, reason: String },
     /// The new migration's file exists.
     #[error("{} exists already", file.display())]
     FileExists { file: PathBuf },

@@ -118,6 +118,20 @@ pub struct RebasePlan {
     pub reparented: Vec<(String, Vec<String>)>,
 }
 
+/// A squash to write: `squash A:B -m MESSAGE`.
+#[derive(Debug, Clone, Default, clap::Args)]
+#[group(skip)]
+pub struct NewSquash {
+    /// The range to replace, oldest first, both ends included: `A:B`
+    pub range: String,
+    /// What the squash does: its doc comment and file name
+    #[arg(short, long)]
+    pub message: String,
+    /// The new revision's id [default: 12 random hexadecimal digits]
+    #[arg(long)]
+    pub rev_id: Option<String>,
+}
+
 /// A revision written to a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -177,6 +191,7 @@ impl Project {
             down_revisions: &down_revisions,
             branch_labels: &new.branch_labels,
             depends_on: &new.depends_on,
+            replaces: &[],
             message: &new.message,
             body: new.body.as_ref(),
         })
@@ -201,9 +216,105 @@ impl Project {
             down_revisions: &down_revisions,
             branch_labels: &[],
             depends_on: &[],
+            replaces: &[],
             message: &merge.message,
             body: None,
         })
+    }
+
+    /// The revisions `range` (`A:B`) names, oldest first: a line from `A` to `B` that nothing
+    /// leaves but through `B`, so that one revision can stand in for it.
+    pub fn squash_range(&self, range: &str) -> Result<Vec<String>> {
+        let refused = |reason: String| Error::SquashRange { range: range.to_owned(), reason };
+        let Some((first, last)) = range.split_once(':') else {
+            return Err(refused("write it as FIRST:LAST, both ends included".to_owned()));
+        };
+        let (first, last) = (self.one_revision(first)?, self.one_revision(last)?);
+        let mut line = vec![last.clone()];
+        while line.last() != Some(&first) {
+            let Some(current) = line.last().and_then(|id| self.found(id)) else { break };
+            match current.down_revisions.as_slice() {
+                [parent] => line.push(parent.clone()),
+                [] => return Err(refused(format!("{first} is not an ancestor of {last}"))),
+                _ => {
+                    return Err(refused(format!(
+                        "{} merges several revisions: a squash replaces a line, so end the range before it",
+                        current.revision
+                    )));
+                }
+            }
+        }
+        line.reverse();
+        if line.len() < 2 {
+            return Err(refused("a squash replaces two revisions or more".to_owned()));
+        }
+        for found in &self.found {
+            if line.contains(&found.revision) {
+                continue;
+            }
+            let inner = found.down_revisions.iter().find(|parent| line.contains(parent) && **parent != last);
+            let depended = found.depends_on.iter().find(|dependency| line.contains(dependency));
+            if let Some(parent) = inner {
+                return Err(refused(format!(
+                    "{} follows {parent}, inside the range: a branch leaves it, so no one revision can replace it",
+                    found.revision
+                )));
+            }
+            if let Some(dependency) = depended {
+                return Err(refused(format!(
+                    "{} depends on {dependency}, inside the range: make it depend on a revision outside first",
+                    found.revision
+                )));
+            }
+        }
+        Ok(line)
+    }
+
+    /// Writes the squash of `range` (from [`Project::squash_range`]) with `body`, and makes the
+    /// revisions that followed the range's last follow the squash; returns the squash's file and
+    /// the files of the revisions changed.
+    pub fn squash(
+        &self,
+        squash: &NewSquash,
+        range: &[String],
+        body: Body,
+    ) -> Result<(Written, Vec<PathBuf>)> {
+        let members: Vec<&Found> = range.iter().filter_map(|id| self.found(id)).collect();
+        let down_revisions = members.first().map(|first| first.down_revisions.clone()).unwrap_or_default();
+        let mut branch_labels: Vec<String> = Vec::new();
+        let mut depends_on: Vec<String> = Vec::new();
+        for member in &members {
+            branch_labels.extend(member.branch_labels.iter().cloned());
+            depends_on
+                .extend(member.depends_on.iter().filter(|dependency| !range.contains(dependency)).cloned());
+        }
+        depends_on.dedup();
+        let revision = self.new_id(squash.rev_id.as_deref())?;
+        let written = self.write(&NewMigration {
+            revision: &revision,
+            down_revisions: &down_revisions,
+            branch_labels: &branch_labels,
+            depends_on: &depends_on,
+            replaces: range,
+            message: &squash.message,
+            body: Some(&body),
+        })?;
+        let last = range.last().cloned().unwrap_or_default();
+        let followers: Vec<(String, Vec<String>)> = self
+            .found
+            .iter()
+            .filter(|found| found.down_revisions.contains(&last))
+            .map(|found| {
+                let parents = found
+                    .down_revisions
+                    .iter()
+                    .map(|parent| if *parent == last { revision.clone() } else { parent.clone() })
+                    .collect();
+                (found.revision.clone(), parents)
+            })
+            .collect();
+        let changed = self.rewrite_down_revisions(&followers)?;
+        Ok((written, changed))
     }
 
     /// What rebasing `rebase.branch` onto `rebase.onto` changes, without changing anything.
@@ -234,10 +345,15 @@ impl Project {
     /// Rewrites the `down_revision` of the revisions that start the branch, as `plan` says;
     /// returns the files changed.
     pub fn rebase(&self, plan: &RebasePlan) -> Result<Vec<PathBuf>> {
+        self.rewrite_down_revisions(&plan.reparented)
+    }
+
+    /// Rewrites the `down_revision` of each revision named to the parents given; returns the
+    /// files changed.
+    fn rewrite_down_revisions(&self, new_parents: &[(String, Vec<String>)]) -> Result<Vec<PathBuf>> {
         let mut files: Vec<PathBuf> = Vec::new();
         // Each file's edits from its end backwards, so earlier byte ranges stay right.
-        let mut edits: Vec<(&Found, &Vec<String>)> = plan
-            .reparented
+        let mut edits: Vec<(&Found, &Vec<String>)> = new_parents
             .iter()
             .filter_map(|(revision, parents)| {
                 self.found.iter().find(|found| &found.revision == revision).map(|found| (found, parents))
@@ -257,6 +373,11 @@ impl Project {
             }
         }
         Ok(files)
+    }
+
+    /// The migration declaring `revision`.
+    fn found(&self, revision: &str) -> Option<&Found> {
+        self.found.iter().find(|found| found.revision == revision)
     }
 
     /// The one revision `target` names.

@@ -128,6 +128,12 @@ impl Migration {
         self.branch_labels
     }
 
+    /// Whether a function was written for its downgrade (`downgrade = function`); without one,
+    /// the downgrade is its upgrade's inverse, or refused if it is `irreversible`.
+    pub fn has_downgrade_function(&self) -> bool {
+        matches!(self.downgrade, Downgrade::Function(_))
+    }
+
     /// The revisions it squashes, oldest first (`replaces = [...]`); empty unless it is a squash.
     pub fn replaces(&self) -> &'static [&'static str] {
         self.replaces

@@ -229,6 +229,23 @@ impl Migrator {
         Run::new(self, pool.migrate_connection().await?).carry_out(action).await
     }
 
+    /// The operations `revision` runs in `direction` (a downgrade written without a function is
+    /// its upgrade's inverse); `None` for an async function, whose changes aren't recorded. For
+    /// tools that read or rewrite migrations, as `squash` does.
+    pub fn operations(
+        &self,
+        revision: &str,
+        direction: Direction,
+    ) -> Result<Option<Vec<crate::ops::Operation>>> {
+        let step = crate::graph::Step { revision: revision.to_owned(), direction, heads_after: Vec::new() };
+        let plan = Plan { steps: vec![step] };
+        let mut code = code::plan_code(&plan, |revision| self.migration(revision))?;
+        Ok(code.pop().and_then(|code| match code {
+            code::StepCode::Operations(operations) => Some(operations),
+            code::StepCode::Async(_) => None,
+        }))
+    }
+
     /// The migration of a planned revision.
     fn migration(&self, revision: &str) -> Result<&'static Migration> {
         // The graph is built from exactly these migrations, so every planned revision is here.
