@@ -38,6 +38,11 @@ pub enum Failure {
     /// Migrating, or reading the schema, failed.
     #[error("{0}")]
     Migration(#[from] Error),
+    /// The schema the migrations build isn't what the models declare.
+    #[error(
+        "the schema at the heads differs from the models; a migration (`revision --autogenerate`) would:\n{changes}"
+    )]
+    ModelsDiffer { changes: String },
 }
 
 /// Checks the shape of the graph: its heads are `expected_heads` (in any order), and every revision
@@ -66,6 +71,18 @@ pub fn check_graph(migrator: &Migrator, expected_heads: &[&str]) -> Result<(), F
         )));
     }
     Ok(())
+}
+
+/// Checks that the migrations build what the models declare: upgrades the database to the heads,
+/// reads it, and compares it with every registered model (`#[derive(Model)]`), as the `check`
+/// command does; the failure lists what a migration would still have to do.
+pub async fn check_models(migrator: &Migrator, pool: &impl MigratePool) -> Result<(), Failure> {
+    migrator.upgrade(pool, "heads").await?;
+    let database = pool.migrate_connection().await?.database();
+    let schema = migrator.read_schema(pool).await?;
+    let migration =
+        crate::autogenerate::compare(&crate::Model::registered(), &schema, database)?.migration(&[]);
+    if migration.is_empty() { Ok(()) } else { Err(Failure::ModelsDiffer { changes: migration.to_string() }) }
 }
 
 /// The rows `table` holds; `None` when there is no such table.
