@@ -185,7 +185,7 @@ fn the_graph_commands_need_no_database() {
     assert_eq!(
         stdout(&show),
         "Rev: 53fffde5ad5a (head) (mergepoint)\nMerges: ae1027a6acf0, 27c6a30d7c24\n\
-         Path: quickstart::migrations::merge_heads (examples/quickstart/src/migrations.rs:42)\n\n    \
+         Path: quickstart::migrations::merge_heads (examples/quickstart/src/migrations.rs:39)\n\n    \
          Merge the posts and e-mail branches.\n"
     );
 }

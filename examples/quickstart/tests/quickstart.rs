@@ -38,7 +38,7 @@ fn sql_prints_the_upgrade_for_the_database_without_connecting() {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let sql = String::from_utf8_lossy(&output.stdout);
     assert!(sql.starts_with("-- migrate: 1975ea83b712:head for PostgreSQL"), "{sql}");
-    assert!(!sql.contains("CREATE TABLE users"), "below the range: {sql}");
-    assert!(sql.contains("CREATE TABLE posts"), "{sql}");
+    assert!(!sql.contains(r#"CREATE TABLE "users""#), "below the range: {sql}");
+    assert!(sql.contains(r#"CREATE TABLE "posts""#), "{sql}");
     assert!(sql.contains(r#"INSERT INTO "migrate_version" (version_num) VALUES ('53fffde5ad5a');"#), "{sql}");
 }
