@@ -37,8 +37,8 @@ pub use ops::{BatchOperations, Operations};
 pub use registry::Migration;
 pub use runner::{Applied, Migrator, Report, upgrade_to_head, upgrade_to_heads};
 pub use schema::{
-    Column, Constraint, ConstraintKind, ForeignKey, Index, Model, Reference, ReferentialAction, ServerDefault,
-    Table, Type, Value,
+    Column, Constraint, ConstraintKind, ForeignKey, Index, Model, Reference, ReferentialAction,
+    ServerDefault, Table, Type, Value,
 };
 
 /// The operations a migration records, as data: what [`Operations`] builds, for tools that read
