@@ -54,16 +54,16 @@ where
         let fresh = match created {
             Ok(Some(fresh)) => fresh,
             Ok(None) => return T::skipped(),
-            Err(error) => panic!("{error}"),
+            Err(error) => panic!("#[migrate::test] can't make a database migrated to '{target}': {error}"),
         };
         let outcome = tokio::spawn(test(fresh.pool.clone())).await;
         let removed = fresh.remove().await;
         match (outcome, removed) {
             (Ok(value), Ok(())) => value,
-            (Ok(_), Err(error)) => panic!("{error}"),
+            (Ok(_), Err(error)) => panic!("#[migrate::test] can't remove the test's database: {error}"),
             (Err(failure), removed) => {
                 if let Err(error) = removed {
-                    eprintln!("{error}");
+                    eprintln!("#[migrate::test] can't remove the test's database: {error}");
                 }
                 std::panic::resume_unwind(failure.into_panic())
             }

@@ -44,7 +44,7 @@ pub enum Failure {
     )]
     RowsLost { revision: String, origin: String, table: String, before: i64, after: i64 },
     /// A test's database, or its template, couldn't be made or removed.
-    #[error("#[migrate::test] can't {doing}: {reason}")]
+    #[error("can't {doing}: {reason}")]
     TestDatabase { doing: String, reason: String },
     /// Migrating, or reading the schema, failed.
     #[error("{0}")]
