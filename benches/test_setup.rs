@@ -85,6 +85,7 @@ async fn main() {
             let salt = u32::try_from(binary).map_or(0, |binary| run * 10 + binary + 1);
             let ours =
                 Migrator::new(chain::salted_chain(&FUNCTIONS, N, salt)).unwrap_or_else(|e| panic!("{e}"));
+            // A test suite uses one or the other: each runs its tests in a block of its own.
             for test in 0..TESTS {
                 let started = Instant::now();
                 let Some(fresh) = migrate::testing::TestDatabase::create(database, &ours, "heads")
@@ -100,7 +101,8 @@ async fn main() {
                     later.push(elapsed)
                 }
                 fresh.remove().await.unwrap_or_else(|e| panic!("{e}"));
-
+            }
+            for _ in 0..TESTS {
                 let started = Instant::now();
                 let Some(theirs) = sqlx_setup(kind, &theirs).await else { break };
                 sqlx.push(started.elapsed());
