@@ -1,8 +1,12 @@
 //! `#[migrate::test]`: each test gets a database of its own, migrated to the heads with this
-//! binary's migrations, on SQLite by default or on the server the environment names.
+//! binary's migrations, on SQLite by default or on the server the environment names; on
+//! PostgreSQL, copied from a template database the binary's first test migrated.
+
+use std::sync::Mutex;
 
 use migrate::prelude::*;
-use migrate::{DatabasePool, MigratePool};
+use migrate::testing::TestDatabase;
+use migrate::{DatabasePool, MigratePool, Migrator};
 
 #[migration(revision = "mt1", down_revision = None)]
 fn mt1(op: &mut Operations) {
@@ -11,16 +15,63 @@ fn mt1(op: &mut Operations) {
     });
 }
 
+#[migration(revision = "mt2", down_revision = "mt1")]
+fn mt2(op: &mut Operations) {
+    op.create_table("mt_countries", |t| {
+        t.column("code", Type::Varchar(2)).primary_key();
+    });
+    op.execute("INSERT INTO mt_countries (code) VALUES ('fr'), ('nz')");
+}
+
+/// The integer the first row and column of `sql` hold.
+async fn integer(pool: &DatabasePool, sql: &str) -> i64 {
+    let mut connection = pool.migrate_connection().await.unwrap();
+    connection.query(sql).fetch_one().await.unwrap().get::<i64>(0).unwrap()
+}
+
 /// How many users the table holds.
 async fn users(pool: &DatabasePool) -> i64 {
-    let mut connection = pool.migrate_connection().await.unwrap();
-    connection.query("SELECT COUNT(*) FROM mt_users").fetch_one().await.unwrap().get::<i64>(0).unwrap()
+    integer(pool, "SELECT COUNT(*) FROM mt_users").await
+}
+
+/// The PostgreSQL server's URL; `None` when it isn't set.
+fn postgres_server() -> Option<String> {
+    let url = std::env::var("MIGRATE_TEST_POSTGRES_URL").ok();
+    if url.is_none() {
+        println!("skipped: set MIGRATE_TEST_POSTGRES_URL to run this test on PostgreSQL");
+    }
+    url
+}
+
+/// Runs `sql` on the server and returns the first column of every row, as text.
+async fn server_strings(server: &str, sql: &str) -> Vec<String> {
+    let DatabasePool::Postgres(pool) = DatabasePool::connect(server).await.unwrap() else { unreachable!() };
+    let rows: Vec<String> =
+        sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned())).fetch_all(&pool).await.unwrap();
+    pool.close().await;
+    rows
+}
+
+/// The templates this binary made on the server for `target`.
+async fn templates_at(server: &str, target: &str) -> Vec<String> {
+    let binary = std::env::current_exe().unwrap();
+    let binary = binary.file_name().unwrap().to_string_lossy();
+    let crate_name = binary.split('-').next().unwrap();
+    server_strings(
+        server,
+        &format!(
+            "SELECT datname::TEXT FROM pg_database WHERE datistemplate \
+             AND shobj_description(oid, 'pg_database') LIKE '%/{crate_name} at {target}'"
+        ),
+    )
+    .await
 }
 
 #[migrate::test]
 async fn a_test_gets_a_migrated_sqlite_database(pool: DatabasePool) {
     assert_eq!(pool.database(), Database::Sqlite);
     assert_eq!(users(&pool).await, 0);
+    assert_eq!(integer(&pool, "SELECT COUNT(*) FROM mt_countries").await, 2, "the rows mt2 wrote");
 }
 
 #[migrate::test(database = "postgres")]
@@ -35,6 +86,7 @@ async fn a_test_gets_a_migrated_mariadb_database(pool: DatabasePool) -> Result<(
     connection.execute("INSERT INTO mt_users (id) VALUES (1)").await?;
     drop(connection);
     assert_eq!(users(&pool).await, 1);
+    assert_eq!(integer(&pool, "SELECT COUNT(*) FROM mt_countries").await, 2, "the rows mt2 wrote");
     Ok(())
 }
 
@@ -48,4 +100,99 @@ async fn a_test_can_start_below_the_heads(pool: DatabasePool) {
 #[should_panic(expected = "the test's own failure")]
 async fn a_failing_test_fails_and_its_database_is_removed_all_the_same(_pool: DatabasePool) {
     panic!("the test's own failure");
+}
+
+/// What two PostgreSQL tests of this binary check: a database of their own, copied from the
+/// template of the heads (schema and the rows a migration wrote), whose writes the other can't see.
+async fn a_copy_of_the_heads_template(pool: DatabasePool, id: i64) {
+    assert_eq!(integer(&pool, "SELECT COUNT(*) FROM mt_countries").await, 2, "the rows mt2 wrote");
+    let mut connection = pool.migrate_connection().await.unwrap();
+    connection.execute(&format!("INSERT INTO mt_users (id) VALUES ({id})")).await.unwrap();
+    drop(connection);
+    assert_eq!(users(&pool).await, 1, "only this test's own row");
+    let server = postgres_server().unwrap();
+    let templates = templates_at(&server, "heads").await;
+    assert_eq!(templates.len(), 1, "one template of the heads: {templates:?}");
+    let database = {
+        let DatabasePool::Postgres(pg) = &pool else { unreachable!() };
+        sqlx::query_scalar::<_, String>("SELECT current_database()::TEXT").fetch_one(pg).await.unwrap()
+    };
+    assert!(!templates.contains(&database), "the test's database is a copy, not the template");
+}
+
+#[migrate::test(database = "postgres")]
+async fn postgres_tests_get_copies_of_one_template_first(pool: DatabasePool) {
+    a_copy_of_the_heads_template(pool, 1).await;
+}
+
+#[migrate::test(database = "postgres")]
+async fn postgres_tests_get_copies_of_one_template_second(pool: DatabasePool) {
+    a_copy_of_the_heads_template(pool, 2).await;
+}
+
+#[migrate::test(database = "postgres", target = "base")]
+async fn a_postgres_test_below_the_heads_gets_a_template_of_its_own(pool: DatabasePool) {
+    let mut connection = pool.migrate_connection().await.unwrap();
+    assert!(connection.query("SELECT COUNT(*) FROM mt_users").fetch_one().await.is_err(), "not migrated");
+    drop(connection);
+    let server = postgres_server().unwrap();
+    let (base, heads) = (templates_at(&server, "base").await, templates_at(&server, "heads").await);
+    assert_eq!(base.len(), 1);
+    assert!(!heads.contains(&base[0]));
+}
+
+/// A migrator over the registered migrations up to `last`.
+fn migrator_up_to(last: &str) -> Migrator {
+    let migrations = Migration::registered().into_iter().filter(|m| m.revision() <= last);
+    Migrator::new(migrations).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changed_migrations_get_a_new_template_which_replaces_the_old_one() {
+    let Some(server) = postgres_server() else { return };
+    // Target "mt1", which no other test of this binary uses, with two sets of migrations.
+    let (fewer, more) = (migrator_up_to("mt1"), migrator_up_to("mt2"));
+    let first = TestDatabase::create(Database::Postgres, &fewer, "mt1").await.unwrap().unwrap();
+    assert_eq!(users(first.pool()).await, 0);
+    first.remove().await.unwrap();
+    let old = templates_at(&server, "mt1").await;
+    assert_eq!(old.len(), 1);
+
+    let second = TestDatabase::create(Database::Postgres, &more, "mt1").await.unwrap().unwrap();
+    assert_eq!(users(second.pool()).await, 0);
+    second.remove().await.unwrap();
+    let new = templates_at(&server, "mt1").await;
+    assert_eq!(new.len(), 1, "the old template is removed: {new:?}");
+    assert_ne!(old, new);
+
+    // This process still knows the removed template: it builds it again.
+    let again = TestDatabase::create(Database::Postgres, &fewer, "mt1").await.unwrap().unwrap();
+    assert_eq!(users(again.pool()).await, 0);
+    again.remove().await.unwrap();
+    assert_eq!(templates_at(&server, "mt1").await, old);
+}
+
+#[test]
+fn a_failing_postgres_test_fails_and_its_database_is_dropped_all_the_same() {
+    let Some(server) = postgres_server() else { return };
+    let seen: &'static Mutex<Option<String>> = Box::leak(Box::new(Mutex::new(None)));
+    let failed = std::panic::catch_unwind(|| {
+        migrate::testing::run_test(Database::Postgres, "heads", move |pool: DatabasePool| async move {
+            let DatabasePool::Postgres(pg) = &pool else { unreachable!() };
+            let name: String =
+                sqlx::query_scalar("SELECT current_database()::TEXT").fetch_one(pg).await.unwrap();
+            *seen.lock().unwrap() = Some(name);
+            if seen.lock().is_ok() {
+                panic!("the test's own failure");
+            }
+        })
+    });
+    assert!(failed.is_err(), "the test's panic reaches the harness");
+    let name = seen.lock().unwrap().clone().expect("the test ran");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let left = runtime.block_on(server_strings(
+        &server,
+        &format!("SELECT datname::TEXT FROM pg_database WHERE datname = '{name}'"),
+    ));
+    assert!(left.is_empty(), "{name} is dropped");
 }

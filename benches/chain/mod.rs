@@ -11,6 +11,12 @@ fn leak(text: String) -> &'static str {
 
 /// The first `n` functions as a chain of migrations.
 pub fn chain(functions: &[fn(&mut Operations)], n: usize) -> Vec<&'static Migration> {
+    salted_chain(functions, n, 0)
+}
+
+/// The same chain with checksums of its own for each `salt`: the same migrations as another
+/// program would see them after editing them all.
+pub fn salted_chain(functions: &[fn(&mut Operations)], n: usize, salt: u32) -> Vec<&'static Migration> {
     functions[..n]
         .iter()
         .enumerate()
@@ -27,7 +33,7 @@ pub fn chain(functions: &[fn(&mut Operations)], n: usize) -> Vec<&'static Migrat
                 upgrade: MigrationFn::Sync(function),
                 downgrade: Downgrade::Irreversible,
                 transactional: true,
-                checksum: leak(format!("{i:064}")),
+                checksum: leak(format!("{salt:08}{i:056}")),
                 function: "create",
                 module_path: "bench",
                 file: file!(),

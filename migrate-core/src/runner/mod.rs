@@ -278,6 +278,41 @@ impl Migrator {
         Some(format!("{digest:032x}"))
     }
 
+    /// A digest of what a database migrated to `target` by this migrator holds: every migration's
+    /// revision, links and checksum, the target, the version table's name and schema, and
+    /// migrate's version (which renders the operations). The name of `#[migrate::test]`'s
+    /// template databases, so that a template is never used for other migrations than its own.
+    #[cfg(feature = "testing")]
+    pub(crate) fn template_digest(&self, target: &str) -> String {
+        let mut migrations: Vec<&Migration> = self.migrations.values().copied().collect();
+        migrations.sort_unstable_by_key(|migration| migration.revision);
+        let mut digest = fnv1a_128([
+            env!("CARGO_PKG_VERSION").as_bytes(),
+            &[0],
+            target.as_bytes(),
+            &[0],
+            self.settings.version_table.as_bytes(),
+            &[0],
+            self.settings.schema.as_deref().unwrap_or_default().as_bytes(),
+        ]);
+        for migration in migrations {
+            let links = [migration.down_revisions, migration.depends_on, migration.branch_labels]
+                .map(|names| names.join(","))
+                .join(";");
+            let part = fnv1a_128([
+                migration.revision.as_bytes(),
+                &[0],
+                links.as_bytes(),
+                &[0],
+                migration.checksum.as_bytes(),
+                &[u8::from(migration.transactional)],
+            ]);
+            // Chained, not XORed: the order is fixed by the sort, and a pair of changes can't cancel.
+            digest = fnv1a_128([&digest.to_le_bytes(), &part.to_le_bytes()]);
+        }
+        format!("{digest:032x}")
+    }
+
     /// The applied migrations whose code differs from what the log recorded.
     fn edited(
         &self,

@@ -1,6 +1,7 @@
 //! Checks an app runs on its own migrations in `cargo test` (the `testing` feature of `migrate`):
 //! the graph's shape, and the stairway, every revision upgraded, downgraded and upgraded again
-//! with the schema read back and compared after each step.
+//! with the schema read back and compared after each step; and `#[migrate::test]`'s database per
+//! test (`fresh.rs`), made from a template migrated once (`template.rs`).
 //!
 //! ```no_run
 //! # async fn example(pool: &migrate_core::DatabasePool) -> Result<(), migrate_core::testing::Failure> {
@@ -14,6 +15,12 @@
 //! # }
 //! ```
 
+mod fresh;
+mod template;
+
+pub use fresh::{Skipped, TestDatabase, run_test};
+pub use template::remove_templates;
+
 use crate::connection::MigratePool;
 use crate::direction::Direction;
 use crate::error::Error;
@@ -21,7 +28,8 @@ use crate::graph::{Plan, Step};
 use crate::introspect::{Schema, SchemaDiff};
 use crate::runner::Migrator;
 
-/// Why a check failed: the revision, where it is declared, and what was wrong (a schema diff).
+/// Why a check failed: the revision, where it is declared, and what was wrong (a schema diff); or
+/// why a test's database couldn't be made.
 #[derive(Debug, thiserror::Error)]
 pub enum Failure {
     /// The graph isn't what the app expects.
@@ -35,6 +43,9 @@ pub enum Failure {
         "after revision '{revision}' ({origin}) was upgraded, downgraded and upgraded again, table '{table}' holds {after} of the {before} rows seeded into it"
     )]
     RowsLost { revision: String, origin: String, table: String, before: i64, after: i64 },
+    /// A test's database, or its template, couldn't be made or removed.
+    #[error("can't {doing}: {reason}")]
+    TestDatabase { doing: String, reason: String },
     /// Migrating, or reading the schema, failed.
     #[error("{0}")]
     Migration(#[from] Error),
@@ -275,153 +286,5 @@ impl<'m> Stairway<'m> {
             }
         }
         Ok(())
-    }
-}
-
-/// What a `#[migrate::test]` function returns when its database isn't configured and it is
-/// skipped: `()`, or `Ok(())`.
-pub trait Skipped {
-    /// The value of a skipped test.
-    fn skipped() -> Self;
-}
-
-impl Skipped for () {
-    fn skipped() -> Self {}
-}
-
-impl<E> Skipped for Result<(), E> {
-    fn skipped() -> Self {
-        Ok(())
-    }
-}
-
-/// Runs a `#[migrate::test]`: a new database of `database` (a SQLite file, or a database created
-/// on the server `MIGRATE_TEST_POSTGRES_URL` / `MIGRATE_TEST_MYSQL_URL` names), migrated to
-/// `target` with every registered migration, handed to `test` as a pool, and removed afterwards,
-/// also when the test panics. Without the server's URL the test is skipped with a line that says
-/// how to run it. What the attribute expands to; call the attribute instead.
-#[doc(hidden)]
-pub fn run_test<F, Fut, T>(database: crate::Database, target: &str, test: F) -> T
-where
-    F: FnOnce(crate::DatabasePool) -> Fut,
-    Fut: std::future::Future<Output = T> + Send + 'static,
-    T: Skipped + Send + 'static,
-{
-    // A test fails by panicking: a runtime that can't start, or a database that can't be made, is
-    // the test's failure, said in its message.
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap_or_else(|error| panic!("#[migrate::test] can't start its runtime: {error}"));
-    runtime.block_on(async {
-        let Some(fresh) = FreshDatabase::create(database).await else { return T::skipped() };
-        let migrated = match Migrator::from_registry() {
-            Ok(migrator) => migrator.upgrade(&fresh.pool, target).await.map(drop),
-            Err(error) => Err(error),
-        };
-        let outcome = match migrated {
-            Ok(()) => tokio::spawn(test(fresh.pool.clone())).await,
-            Err(error) => {
-                fresh.remove().await;
-                panic!("#[migrate::test] can't migrate its database to '{target}': {error}");
-            }
-        };
-        fresh.remove().await;
-        match outcome {
-            Ok(value) => value,
-            Err(error) => std::panic::resume_unwind(error.into_panic()),
-        }
-    })
-}
-
-/// A database made for one test, removed with [`FreshDatabase::remove`].
-struct FreshDatabase {
-    pool: crate::DatabasePool,
-    removal: Removal,
-}
-
-enum Removal {
-    File(std::path::PathBuf),
-    Drop { server: String, name: String, force: &'static str },
-}
-
-impl FreshDatabase {
-    async fn create(database: crate::Database) -> Option<Self> {
-        use std::sync::atomic::{AtomicU32, Ordering};
-        static COUNTER: AtomicU32 = AtomicU32::new(0);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let name = format!(
-            "migrate_test_{}_{}_{nanos}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        );
-        let (url, removal) = match database {
-            crate::Database::Sqlite => {
-                let path = std::env::temp_dir().join(format!("{name}.db"));
-                (format!("sqlite://{}?mode=rwc", path.display()), Removal::File(path))
-            }
-            other => {
-                let (variable, force) = match other {
-                    crate::Database::Postgres => ("MIGRATE_TEST_POSTGRES_URL", " WITH (FORCE)"),
-                    _ => ("MIGRATE_TEST_MYSQL_URL", ""),
-                };
-                let Ok(server) = std::env::var(variable) else {
-                    println!(
-                        "skipped: set {variable} to a server's URL to run this test on {}",
-                        other.name()
-                    );
-                    return None;
-                };
-                execute(&server, &format!("CREATE DATABASE {name}")).await;
-                (with_database(&server, &name), Removal::Drop { server, name, force })
-            }
-        };
-        let pool = crate::DatabasePool::connect(&url)
-            .await
-            .unwrap_or_else(|error| panic!("#[migrate::test] can't connect to its database: {error}"));
-        Some(Self { pool, removal })
-    }
-
-    async fn remove(self) {
-        self.pool.close().await;
-        match self.removal {
-            Removal::File(path) => {
-                for suffix in ["", "-wal", "-shm", "-journal"] {
-                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-                }
-            }
-            Removal::Drop { server, name, force } => {
-                execute(&server, &format!("DROP DATABASE IF EXISTS {name}{force}")).await;
-            }
-        }
-    }
-}
-
-/// Runs one statement on the server `url` names.
-async fn execute(url: &str, sql: &str) {
-    let pool = crate::DatabasePool::connect(url)
-        .await
-        .unwrap_or_else(|error| panic!("#[migrate::test] can't connect to the server: {error}"));
-    let mut connection =
-        pool.migrate_connection().await.unwrap_or_else(|error| panic!("#[migrate::test]: {error}"));
-    connection.execute(sql).await.unwrap_or_else(|error| panic!("#[migrate::test]: {error}"));
-    drop(connection);
-    pool.close().await;
-}
-
-/// `url` with its database (the path) replaced by `name`.
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = url.split_once('?').map_or((url, None), |(base, query)| (base, Some(query)));
-    let start = base.find("://").map_or(0, |i| i + 3);
-    let base = match base[start..].find('/') {
-        Some(slash) => &base[..start + slash],
-        None => base,
-    };
-    match query {
-        Some(query) => format!("{base}/{name}?{query}"),
-        None => format!("{base}/{name}"),
     }
 }
