@@ -280,10 +280,11 @@ impl Migrator {
 
     /// A digest of what a database migrated to `target` by this migrator holds: every migration's
     /// revision, links and checksum, the target, the version table's name and schema, and
-    /// migrate's version (which renders the operations). The name of `#[migrate::test]`'s
-    /// template databases, so that a template is never used for other migrations than its own.
+    /// migrate's version (which renders the operations), and `owner`, whose it is. The name of
+    /// `#[migrate::test]`'s template databases, so that a template is never used for other
+    /// migrations than its own, nor shared with another checkout's tests (each cleans up its own).
     #[cfg(feature = "testing")]
-    pub(crate) fn template_digest(&self, target: &str) -> String {
+    pub(crate) fn template_digest(&self, target: &str, owner: &str) -> String {
         let mut migrations: Vec<&Migration> = self.migrations.values().copied().collect();
         migrations.sort_unstable_by_key(|migration| migration.revision);
         let mut digest = fnv1a_128([
@@ -294,6 +295,8 @@ impl Migrator {
             self.settings.version_table.as_bytes(),
             &[0],
             self.settings.schema.as_deref().unwrap_or_default().as_bytes(),
+            &[0],
+            owner.as_bytes(),
         ]);
         for migration in migrations {
             let links = [migration.down_revisions, migration.depends_on, migration.branch_labels]

@@ -1,8 +1,8 @@
 //! Templates: a test binary runs its migrations once per target, and each test's database is a
 //! copy of the result, so a test's setup doesn't grow with the number of migrations.
 //!
-//! - PostgreSQL: a template database, `migrate_template_<digest>` (the digest of the migrations
-//!   and the target, [`Migrator::template_digest`]), built under an advisory lock by whichever
+//! - PostgreSQL: a template database, `migrate_template_<digest>` (the digest of the migrations,
+//!   the target and the test binary's path, [`Migrator::template_digest`]), built under an advisory lock by whichever
 //!   process needs it first and published by a rename, so no process sees one half built; each
 //!   test's database is `CREATE DATABASE .. TEMPLATE` it. It stays on the server as a cache for
 //!   the next run: a test binary has no reliable moment to drop it at exit. A new template removes
@@ -69,7 +69,7 @@ static POSTGRES_TEMPLATES: Cells<String> = Cells::new();
 
 /// The image of a SQLite database migrated to `target`, made once per process.
 pub(super) async fn sqlite_image(migrator: &Migrator, target: &str) -> Result<Arc<Vec<u8>>, Failure> {
-    let cell = SQLITE_IMAGES.cell(&migrator.template_digest(target));
+    let cell = SQLITE_IMAGES.cell(&migrator.template_digest(target, ""));
     let image = cell.get_or_try_init(|| async { build_sqlite_image(migrator, target).await.map(Arc::new) });
     Ok(image.await?.clone())
 }
@@ -109,7 +109,7 @@ pub(super) async fn create_postgres_database(
     target: &str,
     name: &str,
 ) -> Result<(), Failure> {
-    let digest = migrator.template_digest(target);
+    let digest = migrator.template_digest(target, &owner(target));
     let key = format!("{server} {digest}");
     let mut built_again = false;
     loop {
