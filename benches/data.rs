@@ -4,13 +4,16 @@
 //! transaction on SQLite. `cargo bench --bench data`; PostgreSQL and MariaDB rows when
 //! MIGRATE_TEST_POSTGRES_URL / MIGRATE_TEST_MYSQL_URL are set.
 
+#[allow(dead_code, reason = "the bench uses only the medians")]
+mod chain;
 // The bench uses only part of the tests' database helper.
 #[allow(dead_code)]
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
+use chain::median;
 use common::{Kind, TestDatabase};
 use migrate::{MigratePool, UpdateInBatches};
 
@@ -33,11 +36,6 @@ async fn fill(db: &TestDatabase) {
         ))
         .await;
     }
-}
-
-fn median(mut times: Vec<Duration>) -> Duration {
-    times.sort();
-    times[times.len() / 2]
 }
 
 #[tokio::main]

@@ -4,6 +4,7 @@
 //! with Alembic (`MIGRATE_BENCH_PYTHON`, else `target/alembic-venv/bin/python`; make it with
 //! `python3 -m venv target/alembic-venv && target/alembic-venv/bin/pip install alembic`).
 
+#[allow(dead_code, reason = "the bench uses only the chain and its medians")]
 mod chain;
 
 use std::path::{Path, PathBuf};

@@ -6,16 +6,17 @@
 //! removing it afterwards isn't timed. `cargo bench --bench test_setup`; PostgreSQL and MariaDB
 //! rows when MIGRATE_TEST_POSTGRES_URL / MIGRATE_TEST_MYSQL_URL are set.
 
-#[allow(dead_code, reason = "the bench uses only the salted chain")]
+#[allow(dead_code, reason = "the bench uses only part of the chain")]
 mod chain;
 #[allow(dead_code, reason = "the bench uses only part of the tests' database helper")]
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
+use chain::{CREATE_TABLE, median, milliseconds, run_sqlx, sqlx_migrator};
 use common::{Kind, TestDatabase};
-use migrate::{Database, Migrator, Operations};
+use migrate::{Database, Migrator};
 
 const N: usize = 100;
 /// Test binaries simulated per database, each with migrations of its own (a first test each).
@@ -23,52 +24,16 @@ const BINARIES: usize = 5;
 /// Tests per simulated binary.
 const TESTS: usize = 8;
 
-fn create<const I: usize>(op: &mut Operations) {
-    op.execute(format!("CREATE TABLE bench_{I} (id INTEGER PRIMARY KEY, name VARCHAR(100))"));
-}
-
-static FUNCTIONS: [fn(&mut Operations); N] = seq_macro::seq!(I in 0..100 { [#(create::<I>,)*] });
-
-/// The same chain as sqlx migration files.
-async fn sqlx_migrator() -> sqlx::migrate::Migrator {
-    let folder = std::env::temp_dir().join(format!("migrate_bench_test_setup_{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&folder);
-    std::fs::create_dir_all(&folder).unwrap_or_else(|e| panic!("{e}"));
-    for i in 0..N {
-        let sql = format!("CREATE TABLE bench_{i} (id INTEGER PRIMARY KEY, name VARCHAR(100));\n");
-        std::fs::write(folder.join(format!("{:04}_create.sql", i + 1)), sql)
-            .unwrap_or_else(|e| panic!("{e}"));
-    }
-    let migrator = sqlx::migrate::Migrator::new(folder.clone()).await.unwrap_or_else(|e| panic!("{e}"));
-    let _ = std::fs::remove_dir_all(&folder);
-    migrator
-}
-
 /// `#[sqlx::test]`'s setup: a new database, migrated by sqlx's `Migrator`.
 async fn sqlx_setup(kind: Kind, migrator: &sqlx::migrate::Migrator) -> Option<TestDatabase> {
     let database = TestDatabase::create(kind).await?;
-    let outcome = match &database.pool {
-        migrate::DatabasePool::Sqlite(pool) => migrator.run(pool).await,
-        migrate::DatabasePool::Postgres(pool) => migrator.run(pool).await,
-        migrate::DatabasePool::MySql(pool) => migrator.run(pool).await,
-        _ => unreachable!("the bench builds with every database"),
-    };
-    outcome.unwrap_or_else(|e| panic!("{e}"));
+    run_sqlx(migrator, &database.pool).await;
     Some(database)
-}
-
-fn median(mut times: Vec<Duration>) -> Duration {
-    times.sort();
-    times[times.len() / 2]
-}
-
-fn milliseconds(duration: Duration) -> String {
-    format!("{:.2} ms", duration.as_secs_f64() * 1000.0)
 }
 
 #[tokio::main]
 async fn main() {
-    let theirs = sqlx_migrator().await;
+    let theirs = sqlx_migrator(N).await;
     // Checksums no earlier run used, so that each simulated binary's first test builds its template.
     let run = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -84,7 +49,7 @@ async fn main() {
         for binary in 0..BINARIES {
             let salt = u32::try_from(binary).map_or(0, |binary| run * 10 + binary + 1);
             let ours =
-                Migrator::new(chain::salted_chain(&FUNCTIONS, N, salt)).unwrap_or_else(|e| panic!("{e}"));
+                Migrator::new(chain::salted_chain(&CREATE_TABLE, N, salt)).unwrap_or_else(|e| panic!("{e}"));
             // A test suite uses one or the other: each runs its tests in a block of its own.
             for test in 0..TESTS {
                 let started = Instant::now();

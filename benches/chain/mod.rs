@@ -1,9 +1,64 @@
 //! A chain of migrations for the benches, built as `#[migration]` would register them: revision
 //! `r0000` first, each following the one before, one function each (through the hidden items the
-//! attribute expands to, since the bench makes its chains at run time).
+//! attribute expands to, since the bench makes its chains at run time); the same chain as sqlx
+//! migration files; and the medians the benches report.
+
+use std::time::Duration;
 
 use migrate::__private::{Downgrade, MigrationFn};
-use migrate::{Migration, Operations};
+use migrate::{DatabasePool, Migration, Operations};
+
+/// The most migrations a bench chains.
+pub const LARGEST: usize = 1000;
+
+/// The SQL of the chain's `I`-th migration.
+fn create_sql(i: usize) -> String {
+    format!("CREATE TABLE bench_{i} (id INTEGER PRIMARY KEY, name VARCHAR(100))")
+}
+
+fn create<const I: usize>(op: &mut Operations) {
+    op.execute(create_sql(I));
+}
+
+/// One CREATE TABLE per migration, as functions for [`chain`].
+pub static CREATE_TABLE: [fn(&mut Operations); LARGEST] =
+    seq_macro::seq!(I in 0..1000 { [#(create::<I>,)*] });
+
+/// The first `n` of [`CREATE_TABLE`] as sqlx migration files, in a folder that is removed again.
+pub async fn sqlx_migrator(n: usize) -> sqlx::migrate::Migrator {
+    let folder = std::env::temp_dir().join(format!("migrate_bench_sqlx_{}_{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir_all(&folder).unwrap_or_else(|e| panic!("{e}"));
+    for i in 0..n {
+        std::fs::write(folder.join(format!("{:04}_create.sql", i + 1)), format!("{};\n", create_sql(i)))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let migrator = sqlx::migrate::Migrator::new(folder.clone()).await.unwrap_or_else(|e| panic!("{e}"));
+    let _ = std::fs::remove_dir_all(&folder);
+    migrator
+}
+
+/// Runs sqlx's `migrator` on `pool`'s database.
+pub async fn run_sqlx(migrator: &sqlx::migrate::Migrator, pool: &DatabasePool) {
+    let outcome = match pool {
+        DatabasePool::Sqlite(pool) => migrator.run(pool).await,
+        DatabasePool::Postgres(pool) => migrator.run(pool).await,
+        DatabasePool::MySql(pool) => migrator.run(pool).await,
+        _ => unreachable!("the benches build with every database"),
+    };
+    outcome.unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// The median of `times`.
+pub fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+/// `12.34 ms`.
+pub fn milliseconds(duration: Duration) -> String {
+    format!("{:.2} ms", duration.as_secs_f64() * 1000.0)
+}
 
 fn leak(text: String) -> &'static str {
     Box::leak(text.into_boxed_str())
