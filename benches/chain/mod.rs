@@ -27,6 +27,7 @@ pub fn chain(functions: &[fn(&mut Operations)], n: usize) -> Vec<&'static Migrat
                 upgrade: MigrationFn::Sync(function),
                 downgrade: Downgrade::Irreversible,
                 transactional: true,
+                allow: &[],
                 checksum: leak(format!("{i:064}")),
                 function: "create",
                 module_path: "bench",
