@@ -28,7 +28,7 @@ fn drop_posts(op: &mut Operations) {
 }
 
 /// Add the users' e-mail address.
-#[migration(revision = "27c6a30d7c24", down_revision = "1975ea83b712", downgrade = drop_email)]
+#[migration(revision = "27c6a30d7c24", down_revision = "1975ea83b712", downgrade = drop_email, allow = ["missing-lock-timeout"])]
 fn add_email(op: &mut Operations) {
     op.execute("ALTER TABLE users ADD COLUMN email TEXT");
 }
