@@ -29,7 +29,7 @@ pub(super) enum Change {
         table: String,
     },
     /// A type change; `widening` when the database changes it without rewriting the table.
-    ChangeType {
+    SetType {
         table: String,
         widening: bool,
     },
@@ -115,7 +115,7 @@ impl Change {
             Change::DropTable { table, .. }
             | Change::DropColumn { table, .. }
             | Change::RenameColumn { table }
-            | Change::ChangeType { table, .. }
+            | Change::SetType { table, .. }
             | Change::SetNotNull { table, .. }
             | Change::AlterColumn { table }
             | Change::CreateIndex { table, .. }
@@ -185,19 +185,17 @@ fn of_operation(operation: &Operation, database: Database, changes: &mut Vec<Loc
     let mut push = |change: Change| changes.push(Located { change, what: what.clone() });
     match operation {
         Operation::Execute { sql } => {
-            return changes.extend(super::raw_sql::changes(sql, database));
+            changes.extend(super::raw_sql::changes(sql, database));
         }
         Operation::ExecuteOn(execute) => {
             if let Some(sql) = execute.statement_for(database) {
                 changes.extend(super::raw_sql::changes(sql, database));
             }
-            return;
         }
         Operation::BatchAlterTable(batch) => {
             for change in &batch.operations {
                 of_operation(change, database, changes);
             }
-            return;
         }
         Operation::CreateTable(op) => {
             push(Change::CreateTable { table: op.table.name.clone(), if_not_exists: op.if_not_exists })
@@ -269,7 +267,7 @@ fn alter_column(op: &AlterColumn, database: Database, push: &mut dyn FnMut(Chang
     let table = || op.table.clone();
     if let Some(new_type) = &op.new_type {
         let widening = op.existing_type.as_ref().is_some_and(|old| widens(old, new_type, database));
-        push(Change::ChangeType { table: table(), widening });
+        push(Change::SetType { table: table(), widening });
     }
     if op.new_nullable == Some(false) {
         push(Change::SetNotNull { table: table(), column: op.column.clone() });

@@ -92,7 +92,7 @@ pub(super) fn check(subject: &Subject<'_>) -> Vec<(Rule, String)> {
             {
                 found.add(Rule::SetNotNull, what)
             }
-            Change::ChangeType { widening: false, .. } => found.add(Rule::ColumnTypeChange, what),
+            Change::SetType { widening: false, .. } => found.add(Rule::ColumnTypeChange, what),
             Change::DropColumn { .. } => found.add(Rule::DropColumn, what),
             Change::DropTable { .. } => found.add(Rule::DropTable, what),
             Change::RenameColumn { .. } => found.add(Rule::RenameColumn, what),

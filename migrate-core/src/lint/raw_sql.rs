@@ -118,13 +118,13 @@ fn alter_table(alter: &AlterTable, push: &mut dyn FnMut(Change)) {
             AlterTableOperation::RenameColumn { .. } => push(Change::RenameColumn { table: named() }),
             AlterTableOperation::RenameTable { .. } => push(Change::RenameTable { from: named() }),
             AlterTableOperation::ChangeColumn { old_name, new_name, .. } => {
-                push(Change::ChangeType { table: named(), widening: false });
+                push(Change::SetType { table: named(), widening: false });
                 if old_name.value != new_name.value {
                     push(Change::RenameColumn { table: named() });
                 }
             }
             AlterTableOperation::ModifyColumn { .. } => {
-                push(Change::ChangeType { table: named(), widening: false })
+                push(Change::SetType { table: named(), widening: false })
             }
             AlterTableOperation::AlterColumn { column_name, op } => match op {
                 AlterColumnOperation::SetNotNull => {
@@ -132,7 +132,7 @@ fn alter_table(alter: &AlterTable, push: &mut dyn FnMut(Change)) {
                 }
                 AlterColumnOperation::SetDataType { data_type, .. } => {
                     let target = data_type.to_string().to_uppercase();
-                    push(Change::ChangeType { table: named(), widening: target == "TEXT" })
+                    push(Change::SetType { table: named(), widening: target == "TEXT" })
                 }
                 _ => push(Change::AlterColumn { table: named() }),
             },
