@@ -70,6 +70,8 @@ mod book {
     struct CommandLine;
     #[doc = include_str!("../book/src/testing.md")]
     struct Testing;
+    #[doc = include_str!("../book/src/lint.md")]
+    struct Lint;
     #[doc = include_str!("../migrate-macros/src/migration.md")]
     struct MigrationAttribute;
 }

@@ -91,6 +91,7 @@ async fn apply(db: &TestDatabase, operations: &[Operation]) {
         upgrade: MigrationFn::Sync(REPLAY[slot]),
         downgrade: Downgrade::Missing,
         transactional: true,
+        allow: &[],
         checksum: "",
         function: "replay",
         module_path: module_path!(),

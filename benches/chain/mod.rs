@@ -88,6 +88,7 @@ pub fn salted_chain(functions: &[fn(&mut Operations)], n: usize, salt: u32) -> V
                 upgrade: MigrationFn::Sync(function),
                 downgrade: Downgrade::Irreversible,
                 transactional: true,
+                allow: &[],
                 checksum: leak(format!("{salt:08}{i:056}")),
                 function: "create",
                 module_path: "bench",

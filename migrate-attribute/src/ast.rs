@@ -7,7 +7,7 @@ use syn::spanned::Spanned;
 use syn::{Expr, ExprLit, Lit, LitBool, LitStr, Meta, Token};
 
 /// The arguments the attribute accepts, for "did you mean" suggestions and docs.
-pub const ARGUMENTS: [&str; 9] = [
+pub const ARGUMENTS: [&str; 10] = [
     "revision",
     "down_revision",
     "message",
@@ -17,6 +17,7 @@ pub const ARGUMENTS: [&str; 9] = [
     "depends_on",
     "transaction",
     "replaces",
+    "allow",
 ];
 
 /// The attribute's arguments and the function it is on.
@@ -34,6 +35,8 @@ pub struct Input {
     /// The revisions a squash stands in for, oldest first.
     pub replaces: Vec<LitStr>,
     pub transaction: Option<LitBool>,
+    /// The safety-lint rules the migration breaks on purpose.
+    pub allow: Vec<LitStr>,
     /// The argument names written, valid or not, so a bad value isn't also reported as missing.
     pub given: Vec<String>,
     /// The arguments that misspelled ones most likely meant, which aren't reported as missing either.
@@ -85,6 +88,7 @@ impl Input {
             depends_on: Vec::new(),
             replaces: Vec::new(),
             transaction: None,
+            allow: Vec::new(),
             given: Vec::new(),
             meant: Vec::new(),
             function,
@@ -138,6 +142,7 @@ impl Input {
             "branch_labels" => self.branch_labels = strings(&value, "branch_labels = [\"billing\"]")?,
             "depends_on" => self.depends_on = strings(&value, "depends_on = [\"ae1027a6acf\"]")?,
             "replaces" => self.replaces = strings(&value, "replaces = [\"ae1027a6acf\", \"27c6a30d7c24\"]")?,
+            "allow" => self.allow = strings(&value, "allow = [\"drop-column\"]")?,
             "downgrade" => match value {
                 Expr::Path(path) if path.qself.is_none() => self.downgrade = Some(path.path),
                 other => {

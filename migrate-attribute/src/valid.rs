@@ -60,6 +60,12 @@ pub fn check(input: &Input, errors: &mut Errors) {
             errors.push(syn::Error::new_spanned(old, "this revision is listed twice in `replaces`"));
         }
     }
+    for (index, rule) in input.allow.iter().enumerate() {
+        errors.push_result(lint_rule(rule));
+        if input.allow[..index].iter().any(|earlier| earlier.value() == rule.value()) {
+            errors.push(syn::Error::new_spanned(rule, "this rule is listed twice in `allow`"));
+        }
+    }
     if let (Some(irreversible), Some(downgrade)) = (input.irreversible, &input.downgrade) {
         let mut error = syn::Error::new(
             irreversible,
@@ -145,6 +151,27 @@ fn name(text: &LitStr, kind: &Kind) -> syn::Result<()> {
         ),
     };
     Err(syn::Error::new_spanned(text, message))
+}
+
+/// An acknowledged rule must be one the lint has, or the acknowledgement would silence nothing:
+/// the names are `migrate_names`', shared with the lint.
+fn lint_rule(rule: &LitStr) -> syn::Result<()> {
+    let name = rule.value();
+    if migrate_names::is_lint_rule(&name) {
+        return Ok(());
+    }
+    let closest = migrate_names::LINT_RULES
+        .iter()
+        .min_by_key(|known| strsim::levenshtein(&name, known))
+        .filter(|known| strsim::levenshtein(&name, known) <= 4);
+    let message = match closest {
+        Some(closest) => format!("unknown lint rule `{name}`: did you mean `{closest}`?"),
+        None => format!(
+            "unknown lint rule `{name}`; the rules are {}",
+            migrate_names::LINT_RULES.map(|rule| format!("`{rule}`")).join(", ")
+        ),
+    };
+    Err(syn::Error::new_spanned(rule, message))
 }
 
 const EXPECTED: &str = "a migration function looks like `fn name(op: &mut Operations)`, or \

@@ -16,6 +16,7 @@ mod direction;
 mod error;
 mod graph;
 mod introspect;
+mod lint;
 mod ops;
 mod registry;
 mod runner;
@@ -35,6 +36,7 @@ pub use introspect::{
     ColumnSchema, ColumnType, EnumSchema, Schema, SchemaChange, SchemaDiff, SchemaDifference, TableSchema,
     ViewSchema,
 };
+pub use lint::{Finding, LintReport, Rule, lint, lint_registered};
 pub use ops::{BatchOperations, Operations};
 pub use registry::Migration;
 pub use runner::{Applied, Migrator, Report, upgrade_to_head, upgrade_to_heads};
@@ -49,7 +51,7 @@ pub mod operation {
     pub use crate::ops::{
         AddColumn, AddConstraint, AddEnumValue, AlterColumn, BatchAlterTable, BulkInsert, CreateEnum,
         CreateIndex, CreateTable, DropColumn, DropConstraint, DropEnum, DropIndex, DropTable, ExecuteOn,
-        Operation, RenameTable,
+        Operation, RenameTable, SetTimeout, Timeout, ValidateConstraint,
     };
 }
 

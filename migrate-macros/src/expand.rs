@@ -16,6 +16,7 @@ pub fn expand(input: &Input) -> TokenStream {
     let labels = &input.branch_labels;
     let dependencies = &input.depends_on;
     let replaced = &input.replaces;
+    let allowed = &input.allow;
     let message = input.message();
     let transactional = input.transaction.as_ref().is_none_or(|flag| flag.value);
     let checksum = checksum::of_function(function);
@@ -51,6 +52,7 @@ pub fn expand(input: &Input) -> TokenStream {
                     upgrade: #upgrade,
                     downgrade: #downgrade,
                     transactional: #transactional,
+                    allow: &[#(#allowed),*],
                     checksum: #checksum,
                     function: #function_name,
                     module_path: ::core::module_path!(),

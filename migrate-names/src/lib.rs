@@ -12,6 +12,10 @@
 //! assert_eq!(check("shop-2", Name::BranchLabel), Err(Problem::LooksRelative));
 //! ```
 
+mod lint;
+
+pub use lint::{LINT_RULES, is_lint_rule};
+
 /// Words that already name a place in the graph.
 pub const RESERVED: [&str; 4] = ["head", "heads", "base", "current"];
 

@@ -29,7 +29,7 @@ fn create_posts(op: &mut Operations) {
 }
 
 /// Add the users' e-mail address.
-#[migration(revision = "27c6a30d7c24", down_revision = "1975ea83b712")]
+#[migration(revision = "27c6a30d7c24", down_revision = "1975ea83b712", allow = ["missing-lock-timeout"])]
 fn add_email(op: &mut Operations) {
     op.add_column("users", "email", Type::Text);
 }

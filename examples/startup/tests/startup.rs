@@ -62,3 +62,10 @@ fn replicas_started_at_once_all_come_up() {
     assert_eq!(migrated, 3, "each migration ran once, in one of the replicas");
     let _ = std::fs::remove_file(&path);
 }
+
+#[test]
+fn the_migrations_pass_the_safety_lint() {
+    let report =
+        migrate::lint_registered(&[migrate::Database::Sqlite], None).unwrap_or_else(|e| panic!("{e}"));
+    assert!(report.is_clean(), "{report}");
+}

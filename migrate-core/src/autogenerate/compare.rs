@@ -499,7 +499,11 @@ impl Context<'_> {
             );
             for constraint in later {
                 let object = path(name, constraint.name());
-                let add = Operation::AddConstraint(AddConstraint { table: name.to_owned(), constraint });
+                let add = Operation::AddConstraint(AddConstraint {
+                    table: name.to_owned(),
+                    constraint,
+                    not_valid: false,
+                });
                 self.steps.push(Step::new(Phase::AddForeignKeys, "add foreign key", object, vec![add]));
             }
             created.insert(name);
@@ -888,8 +892,11 @@ fn add_constraint(table: &str, constraint: &Constraint, replaces: bool, sqlite: 
         (Constraint::Check { .. }, false) => "add check constraint",
         (_, true) => "change constraint",
     };
-    let add =
-        Operation::AddConstraint(AddConstraint { table: table.to_owned(), constraint: constraint.clone() });
+    let add = Operation::AddConstraint(AddConstraint {
+        table: table.to_owned(),
+        constraint: constraint.clone(),
+        not_valid: false,
+    });
     Step::new(phase, action, path(table, constraint.name()), vec![add]).of_table(table)
 }
 

@@ -175,16 +175,31 @@ fn statement(operation: &Operation, recorder: &str, table: Option<&str>) -> Stri
             }
             Constraint::ForeignKey(key) => format!(
                 "{}, {}, {}, {}){};\n",
-                call_named("create_foreign_key", &key.name, &add.table),
+                call_named(
+                    if add.not_valid { "create_foreign_key_not_valid" } else { "create_foreign_key" },
+                    &key.name,
+                    &add.table
+                ),
                 list(&key.columns),
                 literal(&key.referenced_table),
                 list(&key.referenced_columns),
                 actions(key)
             ),
             Constraint::Check { name, expression } => {
-                format!("{}, {});\n", call_named("create_check", name, &add.table), literal(expression))
+                let method = if add.not_valid { "create_check_not_valid" } else { "create_check" };
+                format!("{}, {});\n", call_named(method, name, &add.table), literal(expression))
             }
         },
+        Operation::ValidateConstraint(validate) => {
+            format!("{});\n", call_named("validate_constraint", &validate.name, &validate.table))
+        }
+        Operation::SetTimeout(timeout) => {
+            let method = match timeout.kind {
+                crate::ops::Timeout::Lock => "set_lock_timeout",
+                crate::ops::Timeout::Statement => "set_statement_timeout",
+            };
+            format!("{recorder}.{method}(Duration::from_millis({}));\n", timeout.duration.as_millis())
+        }
         Operation::DropConstraint(drop) => {
             let method = match drop.kind {
                 crate::schema::ConstraintKind::Unique => "drop_unique",

@@ -210,6 +210,12 @@ pub(crate) trait Dialect: Send + Sync + std::fmt::Debug {
         Vec::new()
     }
 
+    /// What puts back the timeouts a migration set (`set_lock_timeout`, `set_statement_timeout`),
+    /// run when the migration ends.
+    fn reset_timeouts(&self) -> Vec<&'static str> {
+        Vec::new()
+    }
+
     /// How a run suspends foreign-key enforcement, where rendering may rebuild tables.
     fn foreign_key_switch(&self) -> Option<ForeignKeySwitch> {
         None

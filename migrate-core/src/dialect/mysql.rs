@@ -3,7 +3,7 @@
 use super::definition::{split_column, split_table, table_constraint};
 use super::{Database, Dialect, LivePart, LiveTable, RunLock, quote_string, quote_with, standard};
 use crate::error::{Error, Result};
-use crate::ops::{AlterColumn, Operation};
+use crate::ops::{AlterColumn, Operation, Timeout};
 use crate::schema::{Column, Constraint, ConstraintKind, ReferentialAction, Type};
 
 /// The keywords that start a clause of a column definition in `SHOW CREATE TABLE`.
@@ -97,6 +97,14 @@ impl Dialect for MySqlDialect {
         Database::MySql
     }
 
+    fn reset_timeouts(&self) -> Vec<&'static str> {
+        let mut statements = vec!["SET SESSION lock_wait_timeout = DEFAULT"];
+        if self.native_conditionals() {
+            statements.push("SET SESSION max_statement_time = DEFAULT");
+        }
+        statements
+    }
+
     fn text_literal(&self, text: &str) -> String {
         // A backslash escapes in MySQL strings unless NO_BACKSLASH_ESCAPES is set: text with one
         // is written as hexadecimal UTF-8, which reads the same in every mode.
@@ -144,6 +152,7 @@ impl Dialect for MySqlDialect {
 
     fn server_specific(&self, operation: &Operation) -> bool {
         self.condition(operation).is_some()
+            || matches!(operation, Operation::SetTimeout(timeout) if timeout.kind == Timeout::Statement)
     }
 
     fn live_table_needed<'o>(&self, operation: &'o Operation) -> Option<&'o str> {
@@ -330,6 +339,22 @@ impl MySqlDialect {
             }
             Operation::BulkInsert(op) => standard::insert(self, op),
             Operation::DropEnum(_) | Operation::CreateEnum(_) | Operation::AddEnumValue(_) => Vec::new(),
+            // Constraints are checked when added: there is nothing left to check.
+            Operation::ValidateConstraint(_) => Vec::new(),
+            Operation::SetTimeout(op) => match op.kind {
+                // Whole seconds, at least one (0 isn't accepted).
+                Timeout::Lock => {
+                    vec![format!(
+                        "SET SESSION lock_wait_timeout = {}",
+                        op.duration.as_millis().div_ceil(1000).max(1)
+                    )]
+                }
+                Timeout::Statement if self.native_conditionals() => {
+                    vec![format!("SET SESSION max_statement_time = {}", op.duration.as_secs_f64())]
+                }
+                // MySQL's max_execution_time limits only SELECT statements.
+                Timeout::Statement => Vec::new(),
+            },
             Operation::BatchAlterTable(batch) => {
                 let mut columns = BatchColumns::default();
                 standard::batch(self, batch, &mut |change| self.render_in_batch(change, live, &mut columns))?

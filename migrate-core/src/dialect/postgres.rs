@@ -2,7 +2,7 @@
 
 use super::{Database, Dialect, LiveTable, RunLock, quote_string, quote_with, standard};
 use crate::error::{Error, Result};
-use crate::ops::{AlterColumn, Operation};
+use crate::ops::{AlterColumn, Operation, Timeout};
 use crate::schema::{Column, Type};
 
 /// PostgreSQL: transactional DDL; the run holds a session advisory lock.
@@ -36,6 +36,10 @@ impl Dialect for PostgresDialect {
 
     fn database(&self) -> Database {
         Database::Postgres
+    }
+
+    fn reset_timeouts(&self) -> Vec<&'static str> {
+        vec!["RESET lock_timeout", "RESET statement_timeout"]
     }
 
     fn binary_literal(&self, bytes: &[u8]) -> String {
@@ -135,7 +139,25 @@ impl Dialect for PostgresDialect {
                 if op.if_exists { "IF EXISTS " } else { "" },
                 self.quote_identifier(&op.name)
             )],
-            Operation::AddConstraint(op) => vec![standard::add_constraint(self, &op.table, &op.constraint)],
+            Operation::AddConstraint(op) => {
+                let mut statement = standard::add_constraint(self, &op.table, &op.constraint);
+                if op.not_valid {
+                    statement.push_str(" NOT VALID");
+                }
+                vec![statement]
+            }
+            Operation::ValidateConstraint(op) => vec![format!(
+                "ALTER TABLE {} VALIDATE CONSTRAINT {}",
+                table(&op.table),
+                self.quote_identifier(&op.name)
+            )],
+            Operation::SetTimeout(op) => {
+                let setting = match op.kind {
+                    Timeout::Lock => "lock_timeout",
+                    Timeout::Statement => "statement_timeout",
+                };
+                vec![format!("SET {setting} = '{}ms'", op.duration.as_millis())]
+            }
             Operation::DropConstraint(op) => vec![format!(
                 "ALTER TABLE {} DROP CONSTRAINT {}{}",
                 table(&op.table),

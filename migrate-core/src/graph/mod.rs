@@ -330,6 +330,29 @@ impl RevisionGraph {
         self.order.iter().map(|&index| &self.nodes[index])
     }
 
+    /// The revisions newer than `revision` (a revision id or a label): those that require it,
+    /// directly or through others, by `down_revision` or `depends_on`; not `revision` itself.
+    pub fn descendants(&self, revision: &str) -> Result<Vec<&str>> {
+        let Some(start) = self.resolve_one(revision)? else { return Ok(Vec::new()) };
+        let Some(&start) = self.by_id.get(start.id()) else { return Ok(Vec::new()) };
+        let mut seen = vec![false; self.nodes.len()];
+        let mut stack = vec![start];
+        while let Some(index) = stack.pop() {
+            for next in self.nodes[index].required_by() {
+                if !seen[next] {
+                    seen[next] = true;
+                    stack.push(next);
+                }
+            }
+        }
+        Ok(self
+            .order
+            .iter()
+            .filter(|&&index| seen[index])
+            .map(|&index| self.nodes[index].id.as_str())
+            .collect())
+    }
+
     /// The revisions no other revision follows (`down_revision` links), in declaration order.
     pub fn heads(&self) -> Vec<&str> {
         self.nodes.iter().filter(|r| r.is_head()).map(Revision::id).collect()

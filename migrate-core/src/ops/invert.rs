@@ -76,7 +76,7 @@ impl Operation {
                 "{} doesn't record the index's columns; give them with `.definition([...])`",
                 describe()
             )),
-            Operation::AddConstraint(AddConstraint { table, constraint }) => {
+            Operation::AddConstraint(AddConstraint { table, constraint, .. }) => {
                 Ok(Operation::DropConstraint(DropConstraint {
                     table: table.clone(),
                     name: constraint.name().to_owned(),
@@ -87,7 +87,19 @@ impl Operation {
             }
             Operation::DropConstraint(DropConstraint {
                 table, definition: Some(constraint), if_exists: false, ..
-            }) => Ok(Operation::AddConstraint(AddConstraint { table: table.clone(), constraint: constraint.clone() })),
+            }) => Ok(Operation::AddConstraint(AddConstraint {
+                table: table.clone(),
+                constraint: constraint.clone(),
+                not_valid: false,
+            })),
+            // A timeout limits the statements after it, the downgrade's too (`invert_all` keeps
+            // it first).
+            Operation::SetTimeout(timeout) => Ok(Operation::SetTimeout(*timeout)),
+            Operation::ValidateConstraint(_) => Err(format!(
+                "{} can't be undone (a validated constraint can't be made NOT VALID again): write a downgrade, \
+                 or drop the constraint in the downgrade of the migration that added it",
+                describe()
+            )),
             Operation::DropConstraint(DropConstraint { definition: None, .. }) => Err(format!(
                 "{} doesn't record the constraint; give it with `.definition(..)`",
                 describe()
@@ -139,7 +151,9 @@ impl Operation {
     /// The inverses of `operations`, last first: the downgrade of a migration that recorded them,
     /// in an order every database accepts (see [`order_for_every_database`]).
     pub fn invert_all(operations: &[Operation]) -> Result<Vec<Operation>, String> {
-        let inverses = operations.iter().rev().map(Operation::inverse).collect::<Result<Vec<_>, _>>()?;
+        let mut inverses = operations.iter().rev().map(Operation::inverse).collect::<Result<Vec<_>, _>>()?;
+        // Timeouts first, as in the upgrade: they limit the statements after them.
+        inverses.sort_by_key(|inverse| !matches!(inverse, Operation::SetTimeout(_)));
         Ok(order_for_every_database(inverses))
     }
 }

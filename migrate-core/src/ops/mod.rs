@@ -40,6 +40,11 @@ pub enum Operation {
     AddConstraint(AddConstraint),
     /// Drops a named constraint.
     DropConstraint(DropConstraint),
+    /// Checks the existing rows against a constraint added `NOT VALID` (PostgreSQL; nothing
+    /// elsewhere, where constraints are checked when added).
+    ValidateConstraint(ValidateConstraint),
+    /// Sets how long the rest of the migration's statements wait for a lock, or run.
+    SetTimeout(SetTimeout),
     /// Inserts rows of typed values.
     BulkInsert(BulkInsert),
     /// Creates an enum type (PostgreSQL; nothing elsewhere, where enums live in their columns).
@@ -348,6 +353,42 @@ pub struct AddConstraint {
     pub table: String,
     /// The constraint.
     pub constraint: Constraint,
+    /// Adds a foreign key or check without checking the existing rows (PostgreSQL's `NOT VALID`;
+    /// `validate_constraint` checks them later). Other databases check them at once.
+    pub not_valid: bool,
+}
+
+/// Checks the existing rows against a constraint added `NOT VALID`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ValidateConstraint {
+    /// The table.
+    pub table: String,
+    /// The constraint's name.
+    pub name: String,
+}
+
+/// Which limit a [`SetTimeout`] sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Timeout {
+    /// How long a statement waits for a lock (PostgreSQL's `lock_timeout`, MySQL's
+    /// `lock_wait_timeout`).
+    Lock,
+    /// How long a statement may run (PostgreSQL's `statement_timeout`, MariaDB's
+    /// `max_statement_time`).
+    Statement,
+}
+
+/// Sets a timeout for the rest of the migration's statements; the runner resets it when the
+/// migration ends. Nothing on SQLite, whose lock wait is the connection's busy timeout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SetTimeout {
+    /// Which limit.
+    pub kind: Timeout,
+    /// The limit.
+    pub duration: std::time::Duration,
 }
 
 /// Drops a named constraint.

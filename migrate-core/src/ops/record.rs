@@ -4,10 +4,11 @@
 use super::{
     AddColumn, AddConstraint, AddEnumValue, AlterColumn, BatchAlterTable, BulkInsert, CreateEnum,
     CreateIndex, CreateTable, DropColumn, DropConstraint, DropEnum, DropIndex, DropTable, ExecuteOn,
-    Operation, RenameTable,
+    Operation, RenameTable, SetTimeout, Timeout, ValidateConstraint,
 };
 use crate::database::Database;
 use crate::schema::{Column, Constraint, ConstraintKind, ForeignKey, Index, Table, Type, Value};
+use std::time::Duration;
 
 /// The recorder handed to a migration function (Alembic's `op`).
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -155,7 +156,11 @@ impl Operations {
     ) -> &mut Self {
         let constraint =
             Constraint::Unique { name: name.into(), columns: columns.into_iter().map(Into::into).collect() };
-        self.recorded.push(Operation::AddConstraint(AddConstraint { table: table.into(), constraint }));
+        self.recorded.push(Operation::AddConstraint(AddConstraint {
+            table: table.into(),
+            constraint,
+            not_valid: false,
+        }));
         self
     }
 
@@ -171,7 +176,8 @@ impl Operations {
     ) -> &mut ForeignKey {
         let constraint =
             Constraint::ForeignKey(ForeignKey::new(name, columns, referenced_table, referenced_columns));
-        let added = record!(self, AddConstraint(AddConstraint { table: table.into(), constraint }));
+        let added =
+            record!(self, AddConstraint(AddConstraint { table: table.into(), constraint, not_valid: false }));
         match &mut added.constraint {
             Constraint::ForeignKey(foreign_key) => foreign_key,
             // Invariant: a foreign key was recorded on the line above.
@@ -187,7 +193,79 @@ impl Operations {
         expression: impl Into<String>,
     ) -> &mut Self {
         let constraint = Constraint::Check { name: name.into(), expression: expression.into() };
-        self.recorded.push(Operation::AddConstraint(AddConstraint { table: table.into(), constraint }));
+        self.recorded.push(Operation::AddConstraint(AddConstraint {
+            table: table.into(),
+            constraint,
+            not_valid: false,
+        }));
+        self
+    }
+
+    /// Adds a foreign key without checking the existing rows (PostgreSQL's `NOT VALID`), so that
+    /// the table isn't scanned under lock; check them with `validate_constraint` in a later
+    /// migration. Other databases check the rows at once.
+    pub fn create_foreign_key_not_valid(
+        &mut self,
+        name: impl Into<String>,
+        table: impl Into<String>,
+        columns: impl IntoIterator<Item = impl Into<String>>,
+        referenced_table: impl Into<String>,
+        referenced_columns: impl IntoIterator<Item = impl Into<String>>,
+    ) -> &mut ForeignKey {
+        self.create_foreign_key(name, table, columns, referenced_table, referenced_columns);
+        match self.recorded.last_mut() {
+            Some(Operation::AddConstraint(added)) => {
+                added.not_valid = true;
+                match &mut added.constraint {
+                    Constraint::ForeignKey(foreign_key) => foreign_key,
+                    // Invariant: a foreign key was recorded on the line above.
+                    _ => unreachable!("the constraint just recorded is a foreign key"),
+                }
+            }
+            // Invariant: a constraint was recorded on the line above.
+            _ => unreachable!("the operation just recorded adds a constraint"),
+        }
+    }
+
+    /// Adds a check constraint without checking the existing rows (PostgreSQL's `NOT VALID`);
+    /// check them with `validate_constraint` in a later migration. Other databases check the rows
+    /// at once.
+    pub fn create_check_not_valid(
+        &mut self,
+        name: impl Into<String>,
+        table: impl Into<String>,
+        expression: impl Into<String>,
+    ) -> &mut Self {
+        let constraint = Constraint::Check { name: name.into(), expression: expression.into() };
+        self.recorded.push(Operation::AddConstraint(AddConstraint {
+            table: table.into(),
+            constraint,
+            not_valid: true,
+        }));
+        self
+    }
+
+    /// Checks the existing rows against a constraint added `NOT VALID`, without blocking writes
+    /// (PostgreSQL; nothing elsewhere).
+    pub fn validate_constraint(&mut self, name: impl Into<String>, table: impl Into<String>) -> &mut Self {
+        self.recorded.push(Operation::ValidateConstraint(ValidateConstraint {
+            table: table.into(),
+            name: name.into(),
+        }));
+        self
+    }
+
+    /// Makes the rest of the migration's statements give up after waiting `timeout` for a lock,
+    /// rather than queue every other query on the table behind them; reset when the migration ends.
+    pub fn set_lock_timeout(&mut self, timeout: Duration) -> &mut Self {
+        self.recorded.push(Operation::SetTimeout(SetTimeout { kind: Timeout::Lock, duration: timeout }));
+        self
+    }
+
+    /// Makes the rest of the migration's statements give up after running for `timeout`
+    /// (PostgreSQL, MariaDB); reset when the migration ends.
+    pub fn set_statement_timeout(&mut self, timeout: Duration) -> &mut Self {
+        self.recorded.push(Operation::SetTimeout(SetTimeout { kind: Timeout::Statement, duration: timeout }));
         self
     }
 

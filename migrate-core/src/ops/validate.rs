@@ -40,6 +40,13 @@ impl Operation {
                 format!("{verb} \"{}\" on \"{}\"", op.name, op.table)
             }
             Operation::BulkInsert(op) => format!("bulk_insert into \"{}\"", op.table),
+            Operation::ValidateConstraint(op) => {
+                format!("validate_constraint \"{}\" on \"{}\"", op.name, op.table)
+            }
+            Operation::SetTimeout(op) => match op.kind {
+                super::Timeout::Lock => format!("set_lock_timeout {:?}", op.duration),
+                super::Timeout::Statement => format!("set_statement_timeout {:?}", op.duration),
+            },
             Operation::BatchAlterTable(op) => format!("batch_alter_table \"{}\"", op.table),
             Operation::DropEnum(op) => format!("drop_enum \"{}\"", op.name),
             Operation::CreateEnum(op) => format!("create_enum \"{}\"", op.name),
@@ -54,7 +61,9 @@ impl Operation {
             | Operation::ExecuteOn(_)
             | Operation::DropEnum(_)
             | Operation::CreateEnum(_)
-            | Operation::AddEnumValue(_) => None,
+            | Operation::AddEnumValue(_)
+            | Operation::SetTimeout(_) => None,
+            Operation::ValidateConstraint(op) => Some(&op.table),
             Operation::CreateTable(op) => Some(&op.table.name),
             Operation::DropTable(op) => Some(&op.name),
             Operation::RenameTable(op) => Some(&op.from),
@@ -126,6 +135,13 @@ impl Operation {
             Operation::DropConstraint(op) => {
                 named("constraint", &op.name).or_else(|| named("table", &op.table))
             }
+            Operation::ValidateConstraint(op) => {
+                named("constraint", &op.name).or_else(|| named("table", &op.table))
+            }
+            Operation::SetTimeout(op) => op.duration.is_zero().then(|| {
+                "a zero timeout means none on PostgreSQL: give a positive duration, e.g. Duration::from_secs(5)"
+                    .to_owned()
+            }),
             Operation::BulkInsert(op) => named("table", &op.table)
                 .or_else(|| columns_problem("bulk_insert", &op.columns))
                 .or_else(|| {

@@ -78,6 +78,8 @@ pub struct Migration {
     #[doc(hidden)]
     pub transactional: bool,
     #[doc(hidden)]
+    pub allow: &'static [&'static str],
+    #[doc(hidden)]
     pub checksum: &'static str,
     #[doc(hidden)]
     pub function: &'static str,
@@ -152,6 +154,11 @@ impl Migration {
     /// Whether the migration runs inside a transaction (`transaction = false` opts out).
     pub fn is_transactional(&self) -> bool {
         self.transactional
+    }
+
+    /// The safety-lint rules the migration acknowledges breaking on purpose (`allow = [...]`).
+    pub fn allowed_lints(&self) -> &'static [&'static str] {
+        self.allow
     }
 
     /// Whether the upgrade is an async function given the live connection.

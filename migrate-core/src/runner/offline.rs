@@ -13,6 +13,7 @@ use crate::database::Database;
 use crate::dialect::{self, Dialect, StepTransaction, TransactionMode};
 use crate::error::{Error, Result};
 use crate::graph::Plan;
+use crate::ops::Operation;
 use crate::sql::Statement;
 
 impl Migrator {
@@ -162,6 +163,11 @@ impl<'m> Script<'m> {
             }
             if let Some(end) = transaction.end(transactional_ddl) {
                 self.line(end);
+            }
+            if operations.iter().any(|operation| matches!(operation, Operation::SetTimeout(_))) {
+                for reset in self.dialect.reset_timeouts() {
+                    self.line(reset);
+                }
             }
             self.sql.push('\n');
             heads.clone_from(&step.heads_after);

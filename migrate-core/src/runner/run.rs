@@ -500,6 +500,9 @@ impl<'m> Run<'m> {
             statements.push(Statement::new("COMMIT"));
         }
         statements.extend(transaction.end(transactional_ddl).map(Statement::new));
+        if sets_timeouts(&code) {
+            statements.extend(self.dialect.reset_timeouts().into_iter().map(Statement::new));
+        }
         self.execute_bookkeeping(&statements).await
     }
 
@@ -555,4 +558,12 @@ enum Look {
     AtTarget(Report),
     /// Work to do, under the lock: the plan, when the look made one to reuse.
     Prepared(Option<Prepared>),
+}
+
+/// Whether a step sets timeouts, which the run puts back when it ends (a failed step's are undone
+/// by its rollback where it has one; otherwise they last until the connection closes).
+fn sets_timeouts(code: &StepCode) -> bool {
+    code.operations().is_some_and(|operations| {
+        operations.iter().any(|operation| matches!(operation, Operation::SetTimeout(_)))
+    })
 }

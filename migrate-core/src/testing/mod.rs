@@ -288,3 +288,20 @@ impl<'m> Stairway<'m> {
         Ok(())
     }
 }
+
+/// Lints every registered migration (newer than `since`, when given) for each of `databases`,
+/// and panics with the report when anything is found: the safety lint as a test.
+///
+/// ```no_run
+/// use migrate_core::{Database, testing};
+///
+/// testing::lint(&[Database::Postgres, Database::Sqlite], None);
+/// ```
+#[track_caller]
+pub fn lint(databases: &[crate::Database], since: Option<&str>) {
+    match crate::lint::lint_registered(databases, since) {
+        Ok(report) if report.is_clean() => {}
+        Ok(report) => panic!("the safety lint found dangerous migrations:\n{report}"),
+        Err(error) => panic!("the safety lint could not run: {error}"),
+    }
+}

@@ -118,6 +118,9 @@ impl Dialect for SqliteDialect {
             )],
             Operation::BulkInsert(op) => standard::insert(self, op),
             Operation::DropEnum(_) | Operation::CreateEnum(_) | Operation::AddEnumValue(_) => Vec::new(),
+            // Constraints are checked when added; SQLite's lock wait is the connection's busy
+            // timeout, and it has no statement timeout.
+            Operation::ValidateConstraint(_) | Operation::SetTimeout(_) => Vec::new(),
             // Nothing inside needs a rebuild: each change is made in place, in order.
             Operation::BatchAlterTable(batch) => {
                 let mut statements = Vec::new();
