@@ -560,3 +560,17 @@ fn the_rendered_sql_of_the_safe_forms_is_what_each_database_takes() {
 }
 
 on_every_database!(not_valid_constraints_validate_and_timeouts_apply);
+
+/// The `lint` command: exit 3 on findings; 0 when the cut-off leaves nothing dangerous; 1 for a
+/// cut-off that names no revision.
+#[tokio::test]
+async fn the_lint_command_exits_with_3_on_findings_and_0_past_the_cut_off() {
+    let lint = |words: &[&'static str]| {
+        let mut line = vec!["app", "--quiet", "lint"];
+        line.extend_from_slice(words);
+        migrate::cli::run_args(line)
+    };
+    assert_eq!(lint(&["--database", "pg"]).await, std::process::ExitCode::from(3));
+    assert_eq!(lint(&["--database", "sqlite", "--since", "lcut3"]).await, std::process::ExitCode::SUCCESS);
+    assert_eq!(lint(&["--database", "mysql", "--since", "nowhere"]).await, std::process::ExitCode::FAILURE);
+}

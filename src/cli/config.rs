@@ -6,6 +6,7 @@
 //! transaction_mode = "per-migration"   # or "whole-run"
 //! lock_timeout_seconds = 60
 //! connect_timeout_seconds = 10
+//! lint_since = "ae1027a6acf0"        # `lint` checks only the revisions after this one
 //!
 //! [environments.production]
 //! database_url = "postgres://app@db.internal/app"
@@ -31,6 +32,7 @@ pub(super) struct Settings {
     pub(super) transaction_mode: Option<TransactionModeSetting>,
     pub(super) lock_timeout_seconds: Option<u64>,
     pub(super) connect_timeout_seconds: Option<u64>,
+    pub(super) lint_since: Option<String>,
 }
 
 /// `transaction_mode` as written in the file.
@@ -57,6 +59,7 @@ struct File {
     transaction_mode: Option<TransactionModeSetting>,
     lock_timeout_seconds: Option<u64>,
     connect_timeout_seconds: Option<u64>,
+    lint_since: Option<String>,
     #[serde(default)]
     environments: BTreeMap<String, Settings>,
 }
@@ -70,6 +73,7 @@ impl File {
             transaction_mode: self.transaction_mode,
             lock_timeout_seconds: self.lock_timeout_seconds,
             connect_timeout_seconds: self.connect_timeout_seconds,
+            lint_since: self.lint_since.clone(),
         }
     }
 }
@@ -132,6 +136,7 @@ impl Settings {
             transaction_mode: other.transaction_mode.or(self.transaction_mode),
             lock_timeout_seconds: other.lock_timeout_seconds.or(self.lock_timeout_seconds),
             connect_timeout_seconds: other.connect_timeout_seconds.or(self.connect_timeout_seconds),
+            lint_since: other.lint_since.or(self.lint_since),
         }
     }
 

@@ -12,8 +12,8 @@
 //! ```
 //!
 //! Exit codes: 0 done; 1 the command failed (the error is on standard error); 2 the command line
-//! is wrong; 3 `current --check-heads` found the database not at every head, or `check` found
-//! the models and the database different.
+//! is wrong; 3 `current --check-heads` found the database not at every head, `check` found the
+//! models and the database different, or `lint` found a dangerous migration.
 
 mod config;
 mod output;
@@ -63,6 +63,16 @@ struct Options {
     /// How to print results
     #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
     format: Format,
+}
+
+/// A database `lint` checks migrations for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum LintDatabase {
+    #[value(alias = "postgres", alias = "postgresql")]
+    Pg,
+    #[value(alias = "mariadb")]
+    Mysql,
+    Sqlite,
 }
 
 /// How results are printed.
@@ -150,6 +160,15 @@ enum Command {
     Check,
     /// Write one revision that replaces a line of them (`A:B`), for new databases to run
     Squash(NewSquash),
+    /// Find the migrations that would lock busy tables or lose data; exit 3 when any is found
+    Lint {
+        /// The databases to lint for [default: the configured database's kind, else all three]
+        #[arg(long = "database", value_enum)]
+        databases: Vec<LintDatabase>,
+        /// Lint only the revisions after this one [default: migrate.toml's `lint_since`]
+        #[arg(long, allow_hyphen_values = true)]
+        since: Option<String>,
+    },
     /// Write a revision that merges several (`heads`: every head)
     Merge(NewMerge),
     /// Move a branch onto another head, so history stays linear (refused where it is applied)
@@ -194,7 +213,7 @@ where
 /// What a command ends with, besides an error.
 enum Ending {
     Done,
-    /// `current --check-heads` or `check` found a difference (exit code 3).
+    /// `current --check-heads`, `check` or `lint` found something (exit code 3).
     Differs,
 }
 
@@ -362,6 +381,30 @@ impl Session<'_> {
                 let body = squashed_body(self.migrator, &range)?;
                 let (written, changed) = project.squash(&squash, &range, body).map_err(text)?;
                 output.squashed(&written, &range, &changed);
+            }
+            Command::Lint { databases, since } => {
+                let databases: Vec<Database> = if databases.is_empty() {
+                    match self.database() {
+                        Ok(database) => vec![database],
+                        Err(_) => vec![Database::Postgres, Database::MySql, Database::Sqlite],
+                    }
+                } else {
+                    databases
+                        .into_iter()
+                        .map(|database| match database {
+                            LintDatabase::Pg => Database::Postgres,
+                            LintDatabase::Mysql => Database::MySql,
+                            LintDatabase::Sqlite => Database::Sqlite,
+                        })
+                        .collect()
+                };
+                let since = since.or_else(|| self.settings.lint_since.clone());
+                let report = crate::lint(&crate::Migration::registered(), &databases, since.as_deref())
+                    .map_err(text)?;
+                output.lint(&report);
+                if !report.is_clean() {
+                    return Ok(Ending::Differs);
+                }
             }
             Command::Check => {
                 let migration = self.compare_models().await?.migration(&[]);
