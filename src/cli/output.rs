@@ -382,8 +382,9 @@ impl RunDisplay {
                     Direction::Upgrade => (parents.as_str(), step.revision.as_str()),
                     Direction::Downgrade => (step.revision.as_str(), parents.as_str()),
                 };
+                let message = if message.is_empty() { String::new() } else { format!(" {message}") };
                 let line = format!(
-                    "Running {} {from} -> {to}, {message} ({:.1} ms)",
+                    "Running {} {from} -> {to},{message} ({:.1} ms)",
                     step.direction.as_str(),
                     step.duration.as_secs_f64() * 1000.0
                 );
@@ -394,6 +395,10 @@ impl RunDisplay {
                 }
                 applied.inc(1);
                 applied.set_message(step.revision.clone());
+                // Gone before the run's last line is printed, which it would otherwise clear.
+                if applied.length().is_some_and(|length| applied.position() >= length) {
+                    applied.finish_and_clear();
+                }
             })
     }
 
