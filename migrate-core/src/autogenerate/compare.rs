@@ -610,7 +610,7 @@ impl Context<'_> {
             if *table != name || live.column(from).is_none() || live.column(to).is_some() {
                 continue;
             }
-            let mut alter = alter(&name, from);
+            let mut alter = AlterColumn::new(&name, from);
             alter.new_name = Some(to.clone());
             self.steps.push(
                 Step::new(
@@ -776,7 +776,7 @@ impl Context<'_> {
         read: &ColumnSchema,
         existing: &ColumnSchema,
     ) -> Option<Step> {
-        let mut alter = alter(table, &column.name);
+        let mut alter = AlterColumn::new(table, &column.name);
         let mut details = Vec::new();
         let mut notes = Vec::new();
         let mut irreversible = None;
@@ -843,21 +843,6 @@ impl Context<'_> {
             step.review = Some(format!("{}; {note}", step.review.unwrap_or_default()));
         }
         Some(step)
-    }
-}
-
-/// An alter of a column that changes nothing yet.
-fn alter(table: &str, column: &str) -> AlterColumn {
-    AlterColumn {
-        table: table.to_owned(),
-        column: column.to_owned(),
-        new_type: None,
-        new_nullable: None,
-        new_server_default: None,
-        new_name: None,
-        existing_type: None,
-        existing_nullable: None,
-        existing_server_default: None,
     }
 }
 
@@ -1098,12 +1083,12 @@ fn recreate_enum(live: &Schema, name: &str, from: &[String], to: &[String]) -> V
             let default = column.default.as_deref().map(|sql| server_default_of(sql, &new_type));
             // The old default is of the old type, which doesn't convert by itself.
             if default.is_some() {
-                let mut drop_default = alter(&table.name, &column.name);
+                let mut drop_default = AlterColumn::new(&table.name, &column.name);
                 drop_default.new_server_default = Some(None);
                 drop_default.existing_server_default = Some(default.clone());
                 operations.push(Operation::AlterColumn(drop_default));
             }
-            let mut convert = alter(&table.name, &column.name);
+            let mut convert = AlterColumn::new(&table.name, &column.name);
             convert.new_type = Some(new_type.clone());
             convert.existing_type = Some(old_type.clone());
             if default.is_some() {

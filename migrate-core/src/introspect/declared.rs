@@ -162,7 +162,7 @@ fn default_sql(default: &ServerDefault, column_type: &Type, database: Database) 
         }
         // A number given to a text column is text (SQLite keeps what was written).
         ServerDefault::Value(Value::Integer(number))
-            if !is_numeric(column_type) && database != Database::Sqlite =>
+            if !normalise::is_numeric(column_type) && database != Database::Sqlite =>
         {
             dialect::of(database).text_literal(&number.to_string())
         }
@@ -171,20 +171,6 @@ fn default_sql(default: &ServerDefault, column_type: &Type, database: Database) 
         ServerDefault::CurrentDate => "CURRENT_DATE".to_owned(),
         ServerDefault::Expression(sql) => format!("({sql})"),
     }
-}
-
-/// Whether a column of this type holds numbers (or booleans, which are numbers where read).
-fn is_numeric(column_type: &Type) -> bool {
-    matches!(
-        column_type,
-        Type::SmallInt
-            | Type::Integer
-            | Type::BigInt
-            | Type::Numeric { .. }
-            | Type::Float
-            | Type::Double
-            | Type::Boolean
-    )
 }
 
 /// The column, as an operation declares it, that reads back as `read` (`None` for a type with

@@ -46,18 +46,7 @@ fn spelled(text: String, column_type: &ColumnType) -> String {
         "true" | "false" => return lower,
         _ => {}
     }
-    let numeric = matches!(
-        column_type,
-        ColumnType::Portable(
-            Type::SmallInt
-                | Type::Integer
-                | Type::BigInt
-                | Type::Numeric { .. }
-                | Type::Float
-                | Type::Double
-                | Type::Boolean
-        )
-    );
+    let numeric = matches!(column_type, ColumnType::Portable(portable) if is_numeric(portable));
     if numeric
         && let Some(inner) = text.strip_prefix('\'').and_then(|rest| rest.strip_suffix('\''))
         && is_number(inner)
@@ -65,6 +54,20 @@ fn spelled(text: String, column_type: &ColumnType) -> String {
         return inner.to_owned();
     }
     text
+}
+
+/// Whether a column of this type holds numbers (or booleans, which are numbers where read).
+pub(super) fn is_numeric(column_type: &Type) -> bool {
+    matches!(
+        column_type,
+        Type::SmallInt
+            | Type::Integer
+            | Type::BigInt
+            | Type::Numeric { .. }
+            | Type::Float
+            | Type::Double
+            | Type::Boolean
+    )
 }
 
 /// A view's query in one spelling: whitespace collapsed, no trailing semicolon.

@@ -214,6 +214,21 @@ pub struct AlterColumn {
 }
 
 impl AlterColumn {
+    /// An alter of `table`'s `column` that changes nothing yet.
+    pub(crate) fn new(table: impl Into<String>, column: impl Into<String>) -> Self {
+        Self {
+            table: table.into(),
+            column: column.into(),
+            new_type: None,
+            new_nullable: None,
+            new_server_default: None,
+            new_name: None,
+            existing_type: None,
+            existing_nullable: None,
+            existing_server_default: None,
+        }
+    }
+
     /// Changes the column's type; existing values are converted.
     pub fn set_type(&mut self, column_type: Type) -> &mut Self {
         self.new_type = Some(column_type);

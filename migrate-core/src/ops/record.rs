@@ -106,20 +106,7 @@ impl Operations {
     /// Changes a column: say what with `set_type`, `set_nullable`, `set_server_default`,
     /// `drop_server_default` and `rename_to`.
     pub fn alter_column(&mut self, table: impl Into<String>, column: impl Into<String>) -> &mut AlterColumn {
-        record!(
-            self,
-            AlterColumn(AlterColumn {
-                table: table.into(),
-                column: column.into(),
-                new_type: None,
-                new_nullable: None,
-                new_server_default: None,
-                new_name: None,
-                existing_type: None,
-                existing_nullable: None,
-                existing_server_default: None,
-            })
-        )
+        record!(self, AlterColumn(AlterColumn::new(table, column)))
     }
 
     /// Creates an index on columns of a table.
