@@ -28,7 +28,26 @@ macro_rules! record {
     }};
 }
 
+/// The foreign key an `add_constraint` of one recorded, to set its actions on.
+fn foreign_key_of(added: &mut AddConstraint) -> &mut ForeignKey {
+    match &mut added.constraint {
+        Constraint::ForeignKey(foreign_key) => foreign_key,
+        // Invariant: the callers record a foreign key.
+        _ => unreachable!("the constraint just recorded is a foreign key"),
+    }
+}
+
 impl Operations {
+    /// Records a constraint added to `table`, checked against the existing rows unless `not_valid`.
+    fn add_constraint(
+        &mut self,
+        table: impl Into<String>,
+        constraint: Constraint,
+        not_valid: bool,
+    ) -> &mut AddConstraint {
+        record!(self, AddConstraint(AddConstraint { table: table.into(), constraint, not_valid }))
+    }
+
     /// An empty recorder.
     pub fn new() -> Self {
         Self::default()
@@ -143,11 +162,7 @@ impl Operations {
     ) -> &mut Self {
         let constraint =
             Constraint::Unique { name: name.into(), columns: columns.into_iter().map(Into::into).collect() };
-        self.recorded.push(Operation::AddConstraint(AddConstraint {
-            table: table.into(),
-            constraint,
-            not_valid: false,
-        }));
+        self.add_constraint(table, constraint, false);
         self
     }
 
@@ -163,13 +178,7 @@ impl Operations {
     ) -> &mut ForeignKey {
         let constraint =
             Constraint::ForeignKey(ForeignKey::new(name, columns, referenced_table, referenced_columns));
-        let added =
-            record!(self, AddConstraint(AddConstraint { table: table.into(), constraint, not_valid: false }));
-        match &mut added.constraint {
-            Constraint::ForeignKey(foreign_key) => foreign_key,
-            // Invariant: a foreign key was recorded on the line above.
-            _ => unreachable!("the constraint just recorded is a foreign key"),
-        }
+        foreign_key_of(self.add_constraint(table, constraint, false))
     }
 
     /// Adds a check constraint: `expression` is SQL every row must satisfy.
@@ -180,11 +189,7 @@ impl Operations {
         expression: impl Into<String>,
     ) -> &mut Self {
         let constraint = Constraint::Check { name: name.into(), expression: expression.into() };
-        self.recorded.push(Operation::AddConstraint(AddConstraint {
-            table: table.into(),
-            constraint,
-            not_valid: false,
-        }));
+        self.add_constraint(table, constraint, false);
         self
     }
 
@@ -199,19 +204,9 @@ impl Operations {
         referenced_table: impl Into<String>,
         referenced_columns: impl IntoIterator<Item = impl Into<String>>,
     ) -> &mut ForeignKey {
-        self.create_foreign_key(name, table, columns, referenced_table, referenced_columns);
-        match self.recorded.last_mut() {
-            Some(Operation::AddConstraint(added)) => {
-                added.not_valid = true;
-                match &mut added.constraint {
-                    Constraint::ForeignKey(foreign_key) => foreign_key,
-                    // Invariant: a foreign key was recorded on the line above.
-                    _ => unreachable!("the constraint just recorded is a foreign key"),
-                }
-            }
-            // Invariant: a constraint was recorded on the line above.
-            _ => unreachable!("the operation just recorded adds a constraint"),
-        }
+        let constraint =
+            Constraint::ForeignKey(ForeignKey::new(name, columns, referenced_table, referenced_columns));
+        foreign_key_of(self.add_constraint(table, constraint, true))
     }
 
     /// Adds a check constraint without checking the existing rows (PostgreSQL's `NOT VALID`);
@@ -224,11 +219,7 @@ impl Operations {
         expression: impl Into<String>,
     ) -> &mut Self {
         let constraint = Constraint::Check { name: name.into(), expression: expression.into() };
-        self.recorded.push(Operation::AddConstraint(AddConstraint {
-            table: table.into(),
-            constraint,
-            not_valid: true,
-        }));
+        self.add_constraint(table, constraint, true);
         self
     }
 
