@@ -41,8 +41,8 @@ pub use sqlx;
 /// Everything a migration module needs: `use migrate::prelude::*;`.
 pub mod prelude {
     pub use migrate_core::{
-        Connection, Constraint, Database, ForeignKey, Migration, Operations, ReferentialAction,
-        ServerDefault, Type, Value,
+        Connection, Constraint, Database, ForeignKey, Function, Migration, Operations, ReferentialAction,
+        ServerDefault, Trigger, TriggerEvent, TriggerTiming, Type, Value, View,
     };
     pub use migrate_macros::{Enum, Model, migration};
 }
