@@ -33,8 +33,8 @@ pub use direction::Direction;
 pub use error::{Error, MigrationFailure, Result};
 pub use graph::{Plan, Revision, RevisionGraph, RevisionSpec, Step};
 pub use introspect::{
-    ColumnSchema, ColumnType, EnumSchema, Schema, SchemaChange, SchemaDiff, SchemaDifference, TableSchema,
-    ViewSchema,
+    ColumnSchema, ColumnType, EnumSchema, FunctionSchema, Schema, SchemaChange, SchemaDiff, SchemaDifference,
+    TableSchema, TriggerSchema, ViewSchema,
 };
 pub use lint::{Finding, LintReport, Rule, lint, lint_registered};
 pub use ops::{BatchOperations, Operations};
@@ -62,7 +62,8 @@ pub mod operation {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::registry::{
-        Downgrade, Migration, MigrationFn, MigrationFuture, ModelRegistration, migration_result,
+        Downgrade, Migration, MigrationFn, MigrationFuture, ModelRegistration, SchemaObjectRegistration,
+        migration_result,
     };
     pub use crate::schema::{TextColumn, varchar};
     pub use inventory;
