@@ -38,11 +38,39 @@ pub use migrate_macros::test;
 pub use migrate_macros::{Enum, Model};
 pub use sqlx;
 
+/// Declares a view, function or trigger for autogenerate to compare: `$declare` names a function
+/// that returns a [`View`], [`Function`] or [`Trigger`] (or a [`SchemaObject`]), registered
+/// like a model and collected by [`SchemaObject::registered`].
+///
+/// ```
+/// use migrate::prelude::*;
+///
+/// fn active_users() -> View {
+///     View::new("active_users", "SELECT id, email FROM users WHERE active")
+/// }
+/// migrate::schema_object!(active_users);
+///
+/// assert!(migrate::SchemaObject::registered().iter().any(|object| object.name() == "active_users"));
+/// ```
+#[macro_export]
+macro_rules! schema_object {
+    ($declare:path) => {
+        const _: () = {
+            fn object() -> $crate::SchemaObject {
+                $crate::SchemaObject::from($declare())
+            }
+            $crate::__private::inventory::submit! {
+                $crate::__private::SchemaObjectRegistration { object }
+            }
+        };
+    };
+}
+
 /// Everything a migration module needs: `use migrate::prelude::*;`.
 pub mod prelude {
     pub use migrate_core::{
-        Connection, Constraint, Database, ForeignKey, Migration, Operations, ReferentialAction,
-        ServerDefault, Type, Value,
+        Connection, Constraint, Database, ForeignKey, Function, Migration, Operations, ReferentialAction,
+        ServerDefault, Trigger, TriggerEvent, TriggerTiming, Type, Value, View,
     };
     pub use migrate_macros::{Enum, Model, migration};
 }

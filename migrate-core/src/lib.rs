@@ -33,16 +33,17 @@ pub use direction::Direction;
 pub use error::{Error, MigrationFailure, Result};
 pub use graph::{Plan, Revision, RevisionGraph, RevisionSpec, Step};
 pub use introspect::{
-    ColumnSchema, ColumnType, EnumSchema, Schema, SchemaChange, SchemaDiff, SchemaDifference, TableSchema,
-    ViewSchema,
+    ColumnSchema, ColumnType, EnumSchema, FunctionSchema, Schema, SchemaChange, SchemaDiff, SchemaDifference,
+    TableSchema, TriggerSchema, ViewSchema,
 };
 pub use lint::{Finding, LintReport, Rule, lint, lint_registered};
 pub use ops::{BatchOperations, Operations};
 pub use registry::Migration;
 pub use runner::{Applied, Migrator, Report, upgrade_to_head, upgrade_to_heads};
 pub use schema::{
-    Column, Constraint, ConstraintKind, ForeignKey, Index, Model, ModelDefinition, Reference,
-    ReferentialAction, ServerDefault, SqlType, Table, Type, Value,
+    Column, Constraint, ConstraintKind, ForeignKey, Function, Index, Model, ModelDefinition, Reference,
+    ReferentialAction, SchemaObject, ServerDefault, SqlType, Table, Trigger, TriggerEvent, TriggerTiming,
+    Type, Value, View,
 };
 
 /// The operations a migration records, as data: what [`Operations`] builds, for tools that read
@@ -50,8 +51,9 @@ pub use schema::{
 pub mod operation {
     pub use crate::ops::{
         AddColumn, AddConstraint, AddEnumValue, AlterColumn, BatchAlterTable, BulkInsert, CreateEnum,
-        CreateIndex, CreateTable, DropColumn, DropConstraint, DropEnum, DropIndex, DropTable, ExecuteOn,
-        Operation, RenameTable, SetTimeout, Timeout, ValidateConstraint,
+        CreateFunction, CreateIndex, CreateTable, CreateTrigger, CreateView, DropColumn, DropConstraint,
+        DropEnum, DropFunction, DropIndex, DropTable, DropTrigger, DropView, ExecuteOn, Operation,
+        RenameTable, SetTimeout, Timeout, ValidateConstraint,
     };
 }
 
@@ -60,7 +62,8 @@ pub mod operation {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::registry::{
-        Downgrade, Migration, MigrationFn, MigrationFuture, ModelRegistration, migration_result,
+        Downgrade, Migration, MigrationFn, MigrationFuture, ModelRegistration, SchemaObjectRegistration,
+        migration_result,
     };
     pub use crate::schema::{TextColumn, varchar};
     pub use inventory;

@@ -8,7 +8,7 @@ use migrate_scaffold::{Body, Project};
 
 use super::{Session, config, migrator, renames, same_revisions, text};
 use crate::autogenerate::{self, Comparison};
-use crate::{DatabasePool, Direction, Migrator, Model};
+use crate::{DatabasePool, Direction, Migrator, Model, SchemaObject};
 
 impl Session<'_> {
     /// The registered models compared with the database, which must be at the heads (as
@@ -38,7 +38,8 @@ impl Session<'_> {
         };
         let schema = read.await;
         pool.close().await;
-        autogenerate::compare(&models, &schema?, database).map_err(text)
+        autogenerate::compare_with_objects(&models, &SchemaObject::registered(), &schema?, database)
+            .map_err(text)
     }
 
     /// Refuses to write from a build older than the source: the migrations it would follow and

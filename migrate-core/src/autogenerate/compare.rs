@@ -12,13 +12,16 @@ use crate::database::Database;
 use crate::dialect;
 use crate::direction::Direction;
 use crate::error::{Error, Result};
-use crate::introspect::{ColumnSchema, ColumnType, Schema, TableSchema, column_of, server_default_of};
-use crate::ops::{
-    AddColumn, AddConstraint, AddEnumValue, AlterColumn, BatchAlterTable, CreateEnum, CreateIndex,
-    CreateTable, DropColumn, DropConstraint, DropEnum, DropIndex, DropTable, ExecuteOn, Operation,
-    RenameTable,
+use crate::introspect::{
+    ColumnSchema, ColumnType, FunctionSchema, Schema, TableSchema, TriggerSchema, column_of, function_of,
+    server_default_of, trigger_of,
 };
-use crate::schema::{Column, Constraint, Index, Model, ServerDefault, Table, Type};
+use crate::ops::{
+    AddColumn, AddConstraint, AddEnumValue, AlterColumn, BatchAlterTable, CreateEnum, CreateFunction,
+    CreateIndex, CreateTable, CreateTrigger, CreateView, DropColumn, DropConstraint, DropEnum, DropFunction,
+    DropIndex, DropTable, DropTrigger, DropView, ExecuteOn, Operation, RenameTable,
+};
+use crate::schema::{Column, Constraint, Index, Model, SchemaObject, ServerDefault, Table, Type};
 
 /// Compares the models an app declares with a database's schema, read by `Schema::read` (or
 /// `Migrator::read_schema`) from a `database`. Refuses two models of one table and a model that
@@ -53,7 +56,57 @@ pub fn compare(models: &[Model], schema: &Schema, database: Database) -> Result<
     }
     let declared = Schema::declared(models, database);
     let possible_renames = possible_renames(&declared, schema, database);
-    Ok(Comparison { models: models.to_vec(), declared, live: schema.clone(), database, possible_renames })
+    Ok(Comparison {
+        models: models.to_vec(),
+        declared,
+        live: schema.clone(),
+        database,
+        possible_renames,
+        objects: Vec::new(),
+        declared_objects: Schema::default(),
+    })
+}
+
+/// Compares the models and the views, functions and triggers an app declares
+/// (`SchemaObject::registered`) with a database's schema, as [`compare`] does. Each kind is
+/// compared only when at least one of it is declared, so that an app that declares none keeps
+/// those its migrations create with raw SQL. Refuses an object declared twice or that no
+/// database could create, naming it.
+pub fn compare_with_objects(
+    models: &[Model],
+    objects: &[SchemaObject],
+    schema: &Schema,
+    database: Database,
+) -> Result<Comparison> {
+    let mut comparison = compare(models, schema, database)?;
+    let mut seen: HashSet<(&str, &str)> = HashSet::new();
+    for object in objects {
+        let origin = format!("{} \"{}\"", object.kind(), object.name());
+        if !seen.insert((object.kind(), object.name())) {
+            return Err(Error::InvalidModel { origin, reason: "it is declared twice".to_owned() });
+        }
+        create_object(object)
+            .validate()
+            .map_err(|error| Error::InvalidModel { origin, reason: error.to_string() })?;
+    }
+    comparison.objects = objects.to_vec();
+    comparison.declared_objects = Schema::declared_objects(objects, database);
+    Ok(comparison)
+}
+
+/// The operation that creates `object`.
+fn create_object(object: &SchemaObject) -> Operation {
+    match object {
+        SchemaObject::View(view) => {
+            Operation::CreateView(CreateView { view: view.clone(), or_replace: false })
+        }
+        SchemaObject::Function(function) => {
+            Operation::CreateFunction(CreateFunction { function: function.clone(), or_replace: false })
+        }
+        SchemaObject::Trigger(trigger) => {
+            Operation::CreateTrigger(CreateTrigger { trigger: trigger.clone() })
+        }
+    }
 }
 
 /// Columns lost and gained in a table with one type and nullability; tables lost and gained
@@ -107,6 +160,12 @@ fn same_type(live: &ColumnType, declared: &ColumnType, database: Database) -> bo
 /// When a step runs, relative to the others.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Phase {
+    /// Triggers dropped (before the tables and functions they use change).
+    DropTriggers,
+    /// Views dropped (before the tables they read change).
+    DropViews,
+    /// Functions dropped.
+    DropFunctions,
     /// Enum types created or changed (PostgreSQL).
     Enums,
     /// Tables renamed.
@@ -129,6 +188,12 @@ enum Phase {
     CreateTableItems,
     /// Foreign keys added to tables that stay (all databases but SQLite).
     AddForeignKeys,
+    /// Functions created or replaced.
+    CreateFunctions,
+    /// Views created, once the tables they read are as declared.
+    CreateViews,
+    /// Triggers created, once their tables and functions exist.
+    CreateTriggers,
     /// Tables dropped, referencing ones first.
     DropTables,
     /// Enum types dropped (PostgreSQL).
@@ -149,6 +214,9 @@ struct Step {
     review: Option<String>,
     /// A note on the downgrade's first operation.
     downgrade_review: Option<String>,
+    /// Whether its line is listed (the second half of a change made as a drop and a create
+    /// isn't).
+    listed: bool,
 }
 
 impl Step {
@@ -161,6 +229,7 @@ impl Step {
             change: PendingChange { action, object, detail: String::new() },
             review: None,
             downgrade_review: None,
+            listed: true,
         }
     }
 
@@ -224,6 +293,9 @@ pub(super) fn migration(comparison: &Comparison, renames: &[PossibleRename]) -> 
         }
     }
     context.tables_dropped();
+    context.views();
+    context.functions();
+    context.triggers();
     context.unanswered_renames(&renames);
     let mut steps = context.steps;
     if comparison.database == Database::Sqlite {
@@ -245,7 +317,9 @@ fn assemble(steps: Vec<Step>) -> Autogenerated {
             });
         }
         generated.upgrade.extend(step.upgrade.iter().cloned());
-        generated.changes.push(step.change.clone());
+        if step.listed {
+            generated.changes.push(step.change.clone());
+        }
     }
     let mut downgrade_notes: Vec<(Operation, String)> = Vec::new();
     for step in steps.iter().rev() {
@@ -417,6 +491,193 @@ impl Context<'_> {
                 quoted(&existing.name),
                 vec![drop],
             ));
+        }
+    }
+
+    /// Whether the app declares an object of `kind`: only then are that kind's objects compared.
+    fn compares(&self, kind: &str) -> bool {
+        self.comparison.objects.iter().any(|object| object.kind() == kind)
+    }
+
+    /// Views added, dropped, and (where the database keeps the query as written: SQLite)
+    /// changed, as a drop and a create.
+    fn views(&mut self) {
+        if !self.compares("view") {
+            return;
+        }
+        let live = self.comparison.live.clone();
+        let queries_comparable = self.database() == Database::Sqlite;
+        for object in &self.comparison.objects {
+            let SchemaObject::View(view) = object else { continue };
+            let create = Operation::CreateView(CreateView { view: view.clone(), or_replace: false });
+            let Some(declared) = self.comparison.declared_objects.view(&view.name) else { continue };
+            match live.view(&view.name) {
+                None => self.steps.push(Step::new(
+                    Phase::CreateViews,
+                    "add view",
+                    quoted(&view.name),
+                    vec![create],
+                )),
+                Some(existing) if !queries_comparable || existing.definition == declared.definition => {}
+                Some(existing) => {
+                    let drop = drop_view(&existing.name, &existing.definition);
+                    self.steps.push(
+                        Step::new(Phase::DropViews, "change view", quoted(&view.name), vec![drop])
+                            .detail(format!("{:?} -> {:?}", existing.definition, declared.definition))
+                            .review(format!(
+                                "recreates view \"{}\": views that read it must be dropped and created too",
+                                view.name
+                            )),
+                    );
+                    let mut create =
+                        Step::new(Phase::CreateViews, "change view", quoted(&view.name), vec![create]);
+                    create.listed = false;
+                    self.steps.push(create);
+                }
+            }
+        }
+        for existing in &live.views {
+            if self.comparison.declared_objects.view(&existing.name).is_none() {
+                self.steps.push(
+                    Step::new(
+                        Phase::DropViews,
+                        "drop view",
+                        quoted(&existing.name),
+                        vec![drop_view(&existing.name, &existing.definition)],
+                    )
+                    .review(format!("drops view \"{}\"", existing.name)),
+                );
+            }
+        }
+    }
+
+    /// Functions added, dropped, and changed: replaced in place when only the body or language
+    /// changes, else dropped and created.
+    fn functions(&mut self) {
+        if !self.compares("function") {
+            return;
+        }
+        let database = self.database();
+        let live = self.comparison.live.clone();
+        for object in &self.comparison.objects {
+            let SchemaObject::Function(function) = object else { continue };
+            let Some(declared) = self.comparison.declared_objects.function(&function.name) else { continue };
+            let name = quoted(&function.name);
+            let detail = format!("({}) -> {}", declared.arguments, declared.returns);
+            let create = |or_replace| {
+                Operation::CreateFunction(CreateFunction { function: function.clone(), or_replace })
+            };
+            match live.function(&function.name) {
+                None => self.steps.push(
+                    Step::new(Phase::CreateFunctions, "add function", name, vec![create(false)])
+                        .detail(detail),
+                ),
+                Some(existing) if existing == declared => {}
+                Some(existing)
+                    if existing.arguments == declared.arguments && existing.returns == declared.returns =>
+                {
+                    let mut step =
+                        Step::new(Phase::CreateFunctions, "change function", name, vec![create(true)])
+                            .detail(detail);
+                    step.downgrade = Some(vec![Operation::CreateFunction(CreateFunction {
+                        function: function_of(existing, database),
+                        or_replace: true,
+                    })]);
+                    step.downgrade_review = Some(format!(
+                        "puts back function \"{}\" as read, whitespace collapsed: check its string literals",
+                        function.name
+                    ));
+                    self.steps.push(step);
+                }
+                Some(existing) => {
+                    self.steps.push(
+                        Step::new(
+                            Phase::DropFunctions,
+                            "change function",
+                            name.clone(),
+                            vec![drop_function(existing, database)],
+                        )
+                        .detail(detail)
+                        .review(format!(
+                            "recreates function \"{}\" with a new signature: what calls it must follow",
+                            function.name
+                        )),
+                    );
+                    let mut create =
+                        Step::new(Phase::CreateFunctions, "change function", name, vec![create(false)]);
+                    create.listed = false;
+                    self.steps.push(create);
+                }
+            }
+        }
+        for existing in &live.functions {
+            if self.comparison.declared_objects.function(&existing.name).is_none() {
+                self.steps.push(
+                    Step::new(
+                        Phase::DropFunctions,
+                        "drop function",
+                        quoted(&existing.name),
+                        vec![drop_function(existing, database)],
+                    )
+                    .review(format!("drops function \"{}\"", existing.name)),
+                );
+            }
+        }
+    }
+
+    /// Triggers added, dropped, and changed (dropped and created).
+    fn triggers(&mut self) {
+        if !self.compares("trigger") {
+            return;
+        }
+        let database = self.database();
+        let live = self.comparison.live.clone();
+        for object in &self.comparison.objects {
+            let SchemaObject::Trigger(trigger) = object else { continue };
+            let Some(declared) = self.comparison.declared_objects.trigger(&trigger.name) else { continue };
+            let name = quoted(&trigger.name);
+            let detail = format!("{} {} ON {}", trigger.timing, trigger.event, quoted(&trigger.table));
+            let create = Operation::CreateTrigger(CreateTrigger { trigger: trigger.clone() });
+            match live.trigger(&trigger.name) {
+                None => self
+                    .steps
+                    .push(Step::new(Phase::CreateTriggers, "add trigger", name, vec![create]).detail(detail)),
+                Some(existing) if existing == declared => {}
+                Some(existing) => {
+                    self.steps.push(
+                        Step::new(
+                            Phase::DropTriggers,
+                            "change trigger",
+                            name.clone(),
+                            vec![drop_trigger(existing, database)],
+                        )
+                        .detail(detail),
+                    );
+                    let mut create = Step::new(Phase::CreateTriggers, "change trigger", name, vec![create]);
+                    create.listed = false;
+                    self.steps.push(create);
+                }
+            }
+        }
+        for existing in &live.triggers {
+            // A table dropped takes its triggers with it.
+            let table_stays = self.comparison.declared.table(&existing.table).is_some();
+            if self.comparison.declared_objects.trigger(&existing.name).is_none() && table_stays {
+                self.steps.push(
+                    Step::new(
+                        Phase::DropTriggers,
+                        "drop trigger",
+                        quoted(&existing.name),
+                        vec![drop_trigger(existing, database)],
+                    )
+                    .detail(format!(
+                        "{} {} ON {}",
+                        existing.timing,
+                        existing.event,
+                        quoted(&existing.table)
+                    )),
+                );
+            }
         }
     }
 
@@ -844,6 +1105,34 @@ impl Context<'_> {
         }
         Some(step)
     }
+}
+
+/// Drops a view as read, recording its query so that the downgrade creates it again.
+fn drop_view(name: &str, definition: &str) -> Operation {
+    Operation::DropView(DropView {
+        name: name.to_owned(),
+        if_exists: false,
+        definition: Some(definition.to_owned()),
+    })
+}
+
+/// Drops a function as read, recording it so that the downgrade creates it again.
+fn drop_function(read: &FunctionSchema, database: Database) -> Operation {
+    Operation::DropFunction(DropFunction {
+        name: read.name.clone(),
+        if_exists: false,
+        definition: Some(function_of(read, database)),
+    })
+}
+
+/// Drops a trigger as read, recording it so that the downgrade creates it again.
+fn drop_trigger(read: &TriggerSchema, database: Database) -> Operation {
+    Operation::DropTrigger(DropTrigger {
+        name: read.name.clone(),
+        table: read.table.clone(),
+        if_exists: false,
+        definition: Some(trigger_of(read, database)),
+    })
 }
 
 fn create_index(table: &str, index: &Index, action: &'static str) -> Step {

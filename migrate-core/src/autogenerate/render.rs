@@ -2,8 +2,11 @@
 //! recorder) that record exactly these operations, for the body of a migration function.
 //! Strings are written with Rust's own escapes (`{:?}`), so any name or SQL survives.
 
+use crate::database::Database;
 use crate::ops::{AlterColumn, Operation};
-use crate::schema::{Column, Constraint, ForeignKey, Index, ServerDefault, Table, Type, Value};
+use crate::schema::{
+    Column, Constraint, ForeignKey, Function, Index, ServerDefault, Table, Trigger, Type, Value,
+};
 
 /// One level of indentation.
 const INDENT: &str = "    ";
@@ -255,6 +258,63 @@ fn statement(operation: &Operation, recorder: &str, table: Option<&str>) -> Stri
             text.push_str(";\n");
             text
         }
+        Operation::CreateView(create) => {
+            let mut text = format!(
+                "{recorder}.create_view({}, {})",
+                literal(&create.view.name),
+                literal(&create.view.definition)
+            );
+            if create.or_replace {
+                text.push_str(".or_replace()");
+            }
+            text.push_str(";\n");
+            text
+        }
+        Operation::DropView(drop) => {
+            let mut text = format!("{recorder}.drop_view({})", literal(&drop.name));
+            if drop.if_exists {
+                text.push_str(".if_exists()");
+            }
+            if let Some(sql) = &drop.definition {
+                text.push_str(&format!(".definition({})", literal(sql)));
+            }
+            text.push_str(";\n");
+            text
+        }
+        Operation::CreateFunction(create) => {
+            let mut text = format!("{recorder}.create_function({})", function_expression(&create.function));
+            if create.or_replace {
+                text.push_str(".or_replace()");
+            }
+            text.push_str(";\n");
+            text
+        }
+        Operation::DropFunction(drop) => {
+            let mut text = format!("{recorder}.drop_function({})", literal(&drop.name));
+            if drop.if_exists {
+                text.push_str(".if_exists()");
+            }
+            if let Some(function) = &drop.definition {
+                text.push_str(&format!(".definition({})", function_expression(function)));
+            }
+            text.push_str(";\n");
+            text
+        }
+        Operation::CreateTrigger(create) => {
+            format!("{recorder}.create_trigger({});\n", trigger_expression(&create.trigger))
+        }
+        Operation::DropTrigger(drop) => {
+            let mut text =
+                format!("{recorder}.drop_trigger({}, {})", literal(&drop.name), literal(&drop.table));
+            if drop.if_exists {
+                text.push_str(".if_exists()");
+            }
+            if let Some(trigger) = &drop.definition {
+                text.push_str(&format!(".definition({})", trigger_expression(trigger)));
+            }
+            text.push_str(";\n");
+            text
+        }
         Operation::BatchAlterTable(batch) => {
             let mut text = format!("{recorder}.batch_alter_table({}, |batch| {{\n", literal(&batch.table));
             for change in &batch.operations {
@@ -264,6 +324,44 @@ fn statement(operation: &Operation, recorder: &str, table: Option<&str>) -> Stri
             text
         }
     }
+}
+
+/// `Function::new("f", "integer").arguments("x integer").on(Database::Postgres, "..")`, one call
+/// per line after the first.
+fn function_expression(function: &Function) -> String {
+    let mut text = format!("Function::new({}, {})", literal(&function.name), literal(&function.returns));
+    if !function.arguments.is_empty() {
+        text.push_str(&format!("\n{INDENT}.arguments({})", literal(&function.arguments)));
+    }
+    if function.language != "plpgsql" {
+        text.push_str(&format!("\n{INDENT}.language({})", literal(&function.language)));
+    }
+    text.push_str(&bodies(&function.bodies));
+    text
+}
+
+/// `Trigger::new("t", "users", TriggerTiming::Before, TriggerEvent::Update).execute_function(..)`.
+fn trigger_expression(trigger: &Trigger) -> String {
+    let mut text = format!(
+        "Trigger::new({}, {}, TriggerTiming::{:?}, TriggerEvent::{:?})",
+        literal(&trigger.name),
+        literal(&trigger.table),
+        trigger.timing,
+        trigger.event
+    );
+    if let Some(function) = &trigger.function {
+        text.push_str(&format!("\n{INDENT}.execute_function({})", literal(function)));
+    }
+    text.push_str(&bodies(&trigger.bodies));
+    text
+}
+
+/// `.on(Database::Postgres, "..")` for each body, one per line.
+fn bodies(bodies: &[(Database, String)]) -> String {
+    bodies
+        .iter()
+        .map(|(database, body)| format!("\n{INDENT}.on(Database::{database:?}, {})", literal(body)))
+        .collect()
 }
 
 /// The statements inside `create_table`'s closure (`t` the table).

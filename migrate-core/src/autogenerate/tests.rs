@@ -2,7 +2,10 @@
 
 use super::*;
 use crate::introspect::{ColumnSchema, ColumnType, EnumSchema, TableSchema};
-use crate::schema::{Constraint, ForeignKey, Index, ReferentialAction, ServerDefault, Table, Type, Value};
+use crate::ops::Operation;
+use crate::schema::{
+    Constraint, ForeignKey, Index, ReferentialAction, SchemaObject, ServerDefault, Table, Type, Value,
+};
 
 fn users() -> Table {
     let mut table = Table::new("users");
@@ -419,5 +422,79 @@ fn every_operation_renders_as_the_call_that_records_it() {
          batch.drop_unique(\"u\");\n        \
          batch.create_foreign_key(\"k\", [\"a\"], \"t\", [\"id\"]).on_update(ReferentialAction::Restrict);\n    \
          });\n"
+    );
+}
+
+fn objects() -> Vec<SchemaObject> {
+    use crate::schema::{Function, Trigger, TriggerEvent, TriggerTiming, View};
+    vec![
+        View::new("active_users", "SELECT id, email FROM users WHERE id > 0").into(),
+        Function::new("touch", "trigger")
+            .on(Database::Postgres, "BEGIN NEW.email := lower(NEW.email); RETURN NEW; END")
+            .on(Database::MySql, "RETURN 1")
+            .into(),
+        Trigger::new("users_touch", "users", TriggerTiming::Before, TriggerEvent::Update)
+            .execute_function("touch")
+            .on(Database::Sqlite, "BEGIN SELECT 1; END")
+            .on(Database::MySql, "SET NEW.email = lower(NEW.email)")
+            .into(),
+    ]
+}
+
+#[test]
+fn views_functions_and_triggers_are_created_after_their_tables_and_compare_equal_once_built() {
+    let models = [model(users())];
+    for database in [Database::Sqlite, Database::Postgres, Database::MySql] {
+        let comparison = compare_with_objects(&models, &objects(), &Schema::default(), database).unwrap();
+        let generated = comparison.migration(&[]);
+        let described: Vec<String> = generated.upgrade.iter().map(Operation::describe).collect();
+        let mut expected = vec!["create_table \"users\""];
+        if database != Database::Sqlite {
+            expected.push("create_function \"touch\"");
+        }
+        expected.extend(["create_view \"active_users\"", "create_trigger \"users_touch\" on \"users\""]);
+        assert_eq!(described, expected, "{database:?}");
+        let mut built = built(&models, database);
+        let declared = Schema::declared_objects(&objects(), database);
+        built.views = declared.views;
+        built.functions = declared.functions;
+        built.triggers = declared.triggers;
+        let again = compare_with_objects(&models, &objects(), &built, database).unwrap().migration(&[]);
+        assert!(again.is_empty(), "{database:?}: {again}");
+    }
+}
+
+#[test]
+fn a_changed_function_body_is_replaced_in_place_and_put_back_by_the_downgrade() {
+    let models = [model(users())];
+    let mut live = built(&models, Database::Postgres);
+    let mut old = Schema::declared_objects(&objects(), Database::Postgres);
+    old.functions[0].body = "BEGIN RETURN NEW; END".to_owned();
+    live.functions = old.functions;
+    live.views = old.views;
+    live.triggers = old.triggers;
+    let generated =
+        compare_with_objects(&models, &objects(), &live, Database::Postgres).unwrap().migration(&[]);
+    assert_eq!(generated.to_string(), "change function \"touch\" () -> trigger");
+    assert!(generated.render_upgrade().contains(".or_replace()"), "{}", generated.render_upgrade());
+    let Operation::CreateFunction(back) = &generated.downgrade[0] else {
+        panic!("{:?}", generated.downgrade)
+    };
+    assert_eq!(back.function.body_for(Database::Postgres), Some("BEGIN RETURN NEW; END"));
+}
+
+#[test]
+fn objects_of_a_kind_the_app_declares_none_of_are_left_alone() {
+    let models = [model(users())];
+    let mut live = built(&models, Database::Sqlite);
+    live.views.push(crate::introspect::ViewSchema::new("made_by_hand", "SELECT 1"));
+    assert!(compare_with_objects(&models, &[], &live, Database::Sqlite).unwrap().migration(&[]).is_empty());
+    let generated =
+        compare_with_objects(&models, &objects()[..1], &live, Database::Sqlite).unwrap().migration(&[]);
+    assert_eq!(generated.to_string(), "drop view \"made_by_hand\"\nadd view \"active_users\"");
+    assert_eq!(
+        generated.render_downgrade(),
+        "    op.drop_view(\"active_users\").definition(\"SELECT id, email FROM users WHERE id > 0\");\n    \
+         op.create_view(\"made_by_hand\", \"SELECT 1\");\n"
     );
 }

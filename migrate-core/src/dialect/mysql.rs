@@ -359,6 +359,36 @@ impl MySqlDialect {
                 let mut columns = BatchColumns::default();
                 standard::batch(self, batch, &mut |change| self.render_in_batch(change, live, &mut columns))?
             }
+            Operation::CreateView(op) => standard::create_view(self, op, true),
+            Operation::DropView(op) => vec![standard::drop_view(self, op)],
+            Operation::CreateFunction(op) => {
+                let function = &op.function;
+                let body = standard::function_body(self, operation, function)?;
+                let name = self.quote_identifier(&function.name);
+                let create = |or_replace: &str| {
+                    format!(
+                        "CREATE {or_replace}FUNCTION {name}({}) RETURNS {} {}",
+                        function.arguments.trim(),
+                        function.returns.trim(),
+                        body.trim()
+                    )
+                };
+                match (op.or_replace, self.native_conditionals()) {
+                    (true, true) => vec![create("OR REPLACE ")],
+                    // MySQL has no OR REPLACE for functions.
+                    (true, false) => vec![format!("DROP FUNCTION IF EXISTS {name}"), create("")],
+                    (false, _) => vec![create("")],
+                }
+            }
+            Operation::DropFunction(op) => vec![format!(
+                "DROP FUNCTION {}{}",
+                if op.if_exists { "IF EXISTS " } else { "" },
+                self.quote_identifier(&op.name)
+            )],
+            Operation::CreateTrigger(op) => {
+                vec![standard::create_trigger_with_body(self, operation, &op.trigger)?]
+            }
+            Operation::DropTrigger(op) => vec![standard::drop_trigger(self, op)],
             _ => standard::raw(self, operation),
         })
     }
@@ -516,6 +546,60 @@ mod tests {
             statements.extend(MySqlDialect::MARIADB.render(operation, live)?);
         }
         Ok(statements)
+    }
+
+    #[test]
+    fn functions_and_triggers_take_the_body_as_written_without_delimiters() {
+        use crate::schema::{Function, Trigger, TriggerEvent, TriggerTiming};
+        let record = |op: &mut Operations| {
+            op.create_function(
+                Function::new("add_one", "INT")
+                    .arguments("x INT")
+                    .on(Database::Postgres, "BEGIN RETURN x + 1; END")
+                    .on(Database::MySql, "RETURN x + 1"),
+            )
+            .or_replace();
+            op.create_trigger(
+                Trigger::new("users_touch", "users", TriggerTiming::Before, TriggerEvent::Update)
+                    .on(Database::MySql, "SET NEW.updated_at = NOW(6)"),
+            );
+            op.drop_trigger("users_touch", "users").if_exists();
+        };
+        assert_eq!(
+            render_with(record, None).unwrap(),
+            [
+                "CREATE OR REPLACE FUNCTION `add_one`(x INT) RETURNS INT RETURN x + 1",
+                "CREATE TRIGGER `users_touch` BEFORE UPDATE ON `users` FOR EACH ROW SET NEW.updated_at = NOW(6)",
+                "DROP TRIGGER IF EXISTS `users_touch`",
+            ]
+        );
+        let mut op = Operations::new();
+        record(&mut op);
+        let portable = MySqlDialect::PORTABLE.render(&op.recorded()[0], None).unwrap();
+        assert_eq!(
+            portable,
+            [
+                "DROP FUNCTION IF EXISTS `add_one`",
+                "CREATE FUNCTION `add_one`(x INT) RETURNS INT RETURN x + 1"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_function_without_a_body_for_mariadb_is_refused_saying_how_to_give_one() {
+        use crate::schema::Function;
+        let message = render_with(
+            |op| {
+                op.create_function(
+                    Function::new("f", "integer").on(Database::Postgres, "BEGIN RETURN 1; END"),
+                );
+            },
+            None,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(message.contains("no body for MySQL"), "{message}");
+        assert!(message.contains(".on(Database::MySql"), "{message}");
     }
 
     #[test]

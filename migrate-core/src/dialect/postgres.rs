@@ -190,8 +190,67 @@ impl Dialect for PostgresDialect {
             Operation::BatchAlterTable(batch) => {
                 standard::batch(self, batch, &mut |change| self.render_valid(change, None))?
             }
+            Operation::CreateView(op) => standard::create_view(self, op, true),
+            Operation::DropView(op) => vec![standard::drop_view(self, op)],
+            Operation::CreateFunction(op) => {
+                let function = &op.function;
+                let body = standard::function_body(self, operation, function)?;
+                let tag = dollar_quote_tag(body);
+                vec![format!(
+                    "CREATE {}FUNCTION {}({}) RETURNS {} LANGUAGE {} AS {tag}{body}{tag}",
+                    if op.or_replace { "OR REPLACE " } else { "" },
+                    self.quote_identifier(&function.name),
+                    function.arguments.trim(),
+                    function.returns.trim(),
+                    function.language.trim(),
+                )]
+            }
+            Operation::DropFunction(op) => vec![format!(
+                "DROP FUNCTION {}{}",
+                if op.if_exists { "IF EXISTS " } else { "" },
+                self.quote_identifier(&op.name)
+            )],
+            Operation::CreateTrigger(op) => {
+                let trigger = &op.trigger;
+                let Some(function) = &trigger.function else {
+                    return Err(Error::UnsupportedOperation {
+                        operation: operation.describe(),
+                        database: self.name(),
+                        reason: "PostgreSQL's triggers call a function: create one returning trigger \
+                                 (create_function) and name it with .execute_function(..)"
+                            .to_owned(),
+                    });
+                };
+                vec![format!(
+                    "CREATE TRIGGER {} {} {} ON {} FOR EACH ROW EXECUTE FUNCTION {}()",
+                    self.quote_identifier(&trigger.name),
+                    trigger.timing.sql(),
+                    trigger.event.sql(),
+                    table(&trigger.table),
+                    self.quote_identifier(function)
+                )]
+            }
+            Operation::DropTrigger(op) => vec![format!(
+                "DROP TRIGGER {}{} ON {}",
+                if op.if_exists { "IF EXISTS " } else { "" },
+                self.quote_identifier(&op.name),
+                table(&op.table)
+            )],
             _ => standard::raw(self, operation),
         })
+    }
+}
+
+/// A dollar-quote tag the body doesn't hold (`$migrate$`, `$migrate1$`, ...), so that the body
+/// is written as given.
+fn dollar_quote_tag(body: &str) -> String {
+    let mut number = 0_usize;
+    loop {
+        let tag = if number == 0 { "$migrate$".to_owned() } else { format!("$migrate{number}$") };
+        if !body.contains(&tag) {
+            return tag;
+        }
+        number += 1;
     }
 }
 
@@ -298,6 +357,66 @@ mod tests {
         let mut op = Operations::new();
         record(&mut op);
         op.recorded().iter().flat_map(|operation| PostgresDialect.render(operation, None).unwrap()).collect()
+    }
+
+    #[test]
+    fn a_function_is_written_between_dollar_quotes_its_body_does_not_hold() {
+        use crate::schema::Function;
+        let sql = render(|op| {
+            op.create_function(
+                Function::new("add_one", "integer")
+                    .arguments("x integer")
+                    .language("sql")
+                    .on(Database::Postgres, "SELECT x + 1 -- $migrate$")
+                    .on(Database::MySql, "RETURN x + 1"),
+            )
+            .or_replace();
+            op.drop_function("add_one").if_exists();
+        });
+        assert_eq!(
+            sql,
+            [
+                "CREATE OR REPLACE FUNCTION \"add_one\"(x integer) RETURNS integer LANGUAGE sql AS \
+                 $migrate1$SELECT x + 1 -- $migrate$$migrate1$",
+                "DROP FUNCTION IF EXISTS \"add_one\"",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_trigger_executes_its_function_for_each_row() {
+        use crate::schema::{Trigger, TriggerEvent, TriggerTiming};
+        let sql = render(|op| {
+            op.create_trigger(
+                Trigger::new("users_touch", "users", TriggerTiming::Before, TriggerEvent::Update)
+                    .execute_function("touch")
+                    .on(Database::Sqlite, "BEGIN SELECT 1; END"),
+            );
+            op.drop_trigger("users_touch", "users");
+            op.create_view("active", "SELECT id FROM users;").or_replace();
+            op.drop_view("active");
+        });
+        assert_eq!(
+            sql,
+            [
+                "CREATE TRIGGER \"users_touch\" BEFORE UPDATE ON \"users\" FOR EACH ROW EXECUTE FUNCTION \"touch\"()",
+                "DROP TRIGGER \"users_touch\" ON \"users\"",
+                "CREATE OR REPLACE VIEW \"active\" AS SELECT id FROM users",
+                "DROP VIEW \"active\"",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_trigger_without_a_function_is_refused_on_postgresql_saying_what_to_give() {
+        use crate::schema::{Trigger, TriggerEvent, TriggerTiming};
+        let mut op = Operations::new();
+        op.create_trigger(
+            Trigger::new("t", "users", TriggerTiming::After, TriggerEvent::Insert)
+                .on(Database::Sqlite, "BEGIN SELECT 1; END"),
+        );
+        let message = PostgresDialect.render(&op.recorded()[0], None).unwrap_err().to_string();
+        assert!(message.contains(".execute_function(..)"), "{message}");
     }
 
     #[test]

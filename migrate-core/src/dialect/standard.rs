@@ -4,9 +4,12 @@
 use std::collections::HashSet;
 
 use super::Dialect;
-use crate::error::Result;
-use crate::ops::{BatchAlterTable, BulkInsert, CreateIndex, CreateTable, DropTable, Operation, RenameTable};
-use crate::schema::{Column, Constraint, ForeignKey, ServerDefault};
+use crate::error::{Error, Result};
+use crate::ops::{
+    BatchAlterTable, BulkInsert, CreateIndex, CreateTable, CreateView, DropTable, DropTrigger, DropView,
+    Operation, RenameTable,
+};
+use crate::schema::{Column, Constraint, ForeignKey, Function, ServerDefault, Trigger};
 
 /// Rows per INSERT statement of a bulk insert: well under every database's limits.
 const ROWS_PER_INSERT: usize = 100;
@@ -258,5 +261,86 @@ pub(super) fn hex(bytes: &[u8]) -> String {
     bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut hex, byte| {
         let _ = write!(hex, "{byte:02x}");
         hex
+    })
+}
+
+/// `CREATE [OR REPLACE] VIEW "v" AS <query>`; on a database without `OR REPLACE`
+/// (`or_replace_native` false), `DROP VIEW IF EXISTS "v"` first.
+pub(super) fn create_view(
+    dialect: &dyn Dialect,
+    operation: &CreateView,
+    or_replace_native: bool,
+) -> Vec<String> {
+    let name = dialect.quote_identifier(&operation.view.name);
+    let query = operation.view.definition.trim().trim_end_matches(';').trim_end();
+    match (operation.or_replace, or_replace_native) {
+        (true, true) => vec![format!("CREATE OR REPLACE VIEW {name} AS {query}")],
+        (true, false) => {
+            vec![format!("DROP VIEW IF EXISTS {name}"), format!("CREATE VIEW {name} AS {query}")]
+        }
+        (false, _) => vec![format!("CREATE VIEW {name} AS {query}")],
+    }
+}
+
+/// `DROP VIEW [IF EXISTS] "v"`.
+pub(super) fn drop_view(dialect: &dyn Dialect, operation: &DropView) -> String {
+    format!(
+        "DROP VIEW {}{}",
+        if operation.if_exists { "IF EXISTS " } else { "" },
+        dialect.quote_identifier(&operation.name)
+    )
+}
+
+/// `CREATE TRIGGER "t" BEFORE UPDATE ON "users" FOR EACH ROW <body>`: SQLite's and MariaDB's
+/// trigger, whose body is the database's own SQL; refused where the trigger has no body.
+pub(super) fn create_trigger_with_body(
+    dialect: &dyn Dialect,
+    operation: &Operation,
+    trigger: &Trigger,
+) -> Result<String> {
+    let Some(body) = trigger.body_for(dialect.database()) else {
+        return Err(Error::UnsupportedOperation {
+            operation: operation.describe(),
+            database: dialect.name(),
+            reason: format!(
+                "the trigger has no body for {0}: give one with .on(Database::{1:?}, \"...\")",
+                dialect.name(),
+                dialect.database()
+            ),
+        });
+    };
+    Ok(format!(
+        "CREATE TRIGGER {} {} {} ON {} FOR EACH ROW {}",
+        dialect.quote_identifier(&trigger.name),
+        trigger.timing.sql(),
+        trigger.event.sql(),
+        dialect.quote_identifier(&trigger.table),
+        body.trim()
+    ))
+}
+
+/// `DROP TRIGGER [IF EXISTS] "t"` (SQLite and MariaDB name triggers per database).
+pub(super) fn drop_trigger(dialect: &dyn Dialect, operation: &DropTrigger) -> String {
+    format!(
+        "DROP TRIGGER {}{}",
+        if operation.if_exists { "IF EXISTS " } else { "" },
+        dialect.quote_identifier(&operation.name)
+    )
+}
+
+/// The body of a function on this database, or an error that says how to give one.
+pub(super) fn function_body<'f>(
+    dialect: &dyn Dialect,
+    operation: &Operation,
+    function: &'f Function,
+) -> Result<&'f str> {
+    function.body_for(dialect.database()).ok_or_else(|| Error::UnsupportedOperation {
+        operation: operation.describe(),
+        database: dialect.name(),
+        reason: format!(
+            "the function has no body for {0}: give one with .on(Database::{1:?}, \"...\")",
+            dialect.name(),
+            dialect.database()
+        ),
     })
 }

@@ -10,10 +10,15 @@
 //! it from what was read, so that autogenerate can put back what it drops.
 
 use super::normalise;
-use super::{ColumnSchema, ColumnType, EnumSchema, Schema, TableSchema};
+use super::{
+    ColumnSchema, ColumnType, EnumSchema, FunctionSchema, Schema, TableSchema, TriggerSchema, ViewSchema,
+};
 use crate::database::Database;
 use crate::dialect;
-use crate::schema::{Column, Constraint, Index, Model, ReferentialAction, ServerDefault, Table, Type, Value};
+use crate::schema::{
+    Column, Constraint, Function, Index, Model, ReferentialAction, SchemaObject, ServerDefault, Table,
+    Trigger, Type, Value,
+};
 
 impl Schema {
     /// The schema a reader would read from a `database` built from these models: what
@@ -218,6 +223,74 @@ pub(crate) fn server_default_of(read: &str, column_type: &Type) -> ServerDefault
         _ => None,
     };
     value.map_or_else(|| ServerDefault::Expression(read.to_owned()), ServerDefault::Value)
+}
+
+impl Schema {
+    /// The views, functions and triggers a reader would read from a `database` where `objects`
+    /// were created: only those the database has (a function with a body for it, a trigger with
+    /// something to run there). A view reads back as declared only on SQLite, which keeps the
+    /// query as written; PostgreSQL and MariaDB rewrite it in their own words.
+    pub fn declared_objects(objects: &[SchemaObject], database: Database) -> Schema {
+        let mut schema = Schema::default();
+        for object in objects {
+            match object {
+                SchemaObject::View(view) => schema
+                    .views
+                    .push(ViewSchema::new(&view.name, normalise::view_definition(&view.definition))),
+                SchemaObject::Function(function) => {
+                    if database == Database::Sqlite {
+                        continue;
+                    }
+                    let Some(body) = function.body_for(database) else { continue };
+                    schema.functions.push(FunctionSchema {
+                        name: function.name.clone(),
+                        arguments: normalise::signature(&function.arguments),
+                        returns: normalise::signature(&function.returns),
+                        language: match database {
+                            Database::Postgres => function.language.to_ascii_lowercase(),
+                            _ => String::new(),
+                        },
+                        body: normalise::body(body),
+                    });
+                }
+                SchemaObject::Trigger(trigger) => {
+                    let action = match database {
+                        Database::Postgres => trigger.function.clone(),
+                        other => trigger.body_for(other).map(normalise::body),
+                    };
+                    let Some(action) = action else { continue };
+                    schema.triggers.push(TriggerSchema {
+                        name: trigger.name.clone(),
+                        table: trigger.table.clone(),
+                        timing: trigger.timing,
+                        event: trigger.event,
+                        action,
+                    });
+                }
+            }
+        }
+        schema.sort();
+        schema
+    }
+}
+
+/// The function, as an operation declares it, that reads back as `read` on `database`.
+pub(crate) fn function_of(read: &FunctionSchema, database: Database) -> Function {
+    let mut function =
+        Function::new(&read.name, &read.returns).arguments(&read.arguments).on(database, &read.body);
+    if database == Database::Postgres {
+        function = function.language(&read.language);
+    }
+    function
+}
+
+/// The trigger, as an operation declares it, that reads back as `read` on `database`.
+pub(crate) fn trigger_of(read: &TriggerSchema, database: Database) -> Trigger {
+    let trigger = Trigger::new(&read.name, &read.table, read.timing, read.event);
+    match database {
+        Database::Postgres => trigger.execute_function(&read.action),
+        other => trigger.on(other, &read.action),
+    }
 }
 
 #[cfg(test)]

@@ -2,14 +2,17 @@
 
 use std::fmt;
 
-use super::{ColumnSchema, EnumSchema, Schema, TableSchema, ViewSchema, variant_list};
+use super::{
+    ColumnSchema, EnumSchema, FunctionSchema, Schema, TableSchema, TriggerSchema, ViewSchema, variant_list,
+};
 use crate::schema::{Constraint, Index};
 
 /// How one schema differs from another: empty when they are equal.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SchemaDiff {
-    /// The differences, tables first (in name order), then views, then enum types.
+    /// The differences, tables first (in name order), then views, functions, triggers, then enum
+    /// types.
     pub differences: Vec<SchemaDifference>,
 }
 
@@ -128,6 +131,30 @@ pub(super) fn schemas(expected: &Schema, found: &Schema) -> SchemaDiff {
         |view| format!("view {}", quoted(&view.name)),
         |differences, object, expected: &ViewSchema, found: &ViewSchema| {
             differences.changed(object, "definition", expected.definition.clone(), found.definition.clone())
+        },
+    );
+    differences.pair(
+        &expected.functions,
+        &found.functions,
+        |function| function.name.clone(),
+        |function| format!("function {}", quoted(&function.name)),
+        |differences, object, expected: &FunctionSchema, found: &FunctionSchema| {
+            differences.changed(object, "arguments", expected.arguments.clone(), found.arguments.clone());
+            differences.changed(object, "returns", expected.returns.clone(), found.returns.clone());
+            differences.changed(object, "language", expected.language.clone(), found.language.clone());
+            differences.changed(object, "body", expected.body.clone(), found.body.clone());
+        },
+    );
+    differences.pair(
+        &expected.triggers,
+        &found.triggers,
+        |trigger| trigger.name.clone(),
+        |trigger| format!("trigger {}", quoted(&trigger.name)),
+        |differences, object, expected: &TriggerSchema, found: &TriggerSchema| {
+            differences.changed(object, "table", expected.table.clone(), found.table.clone());
+            differences.changed(object, "timing", expected.timing.to_string(), found.timing.to_string());
+            differences.changed(object, "event", expected.event.to_string(), found.event.to_string());
+            differences.changed(object, "action", expected.action.clone(), found.action.clone());
         },
     );
     differences.pair(

@@ -14,7 +14,7 @@ mod sqlite;
 
 pub use diff::{SchemaChange, SchemaDiff, SchemaDifference};
 
-pub(crate) use declared::{column_of, server_default_of};
+pub(crate) use declared::{column_of, function_of, server_default_of, trigger_of};
 
 use std::fmt;
 
@@ -22,9 +22,10 @@ use crate::connection::{Connection, MigratePool};
 use crate::database::Database;
 use crate::dialect::DEFAULT_VERSION_TABLE;
 use crate::error::{Error, Result};
-use crate::schema::{Constraint, Index, Type};
+use crate::schema::{Constraint, Index, TriggerEvent, TriggerTiming, Type};
 
-/// A database's schema as read from the database: its tables, views and enum types.
+/// A database's schema as read from the database: its tables, views, functions, triggers and
+/// enum types.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Schema {
@@ -32,6 +33,11 @@ pub struct Schema {
     pub tables: Vec<TableSchema>,
     /// The views, sorted by name.
     pub views: Vec<ViewSchema>,
+    /// The stored functions, sorted by name (PostgreSQL's of the current schema that no
+    /// extension owns, MariaDB's; SQLite has none).
+    pub functions: Vec<FunctionSchema>,
+    /// The triggers, sorted by name (PostgreSQL's internal ones, behind foreign keys, left out).
+    pub triggers: Vec<TriggerSchema>,
     /// The enum types, sorted by name: PostgreSQL's, which are types of their own (elsewhere an
     /// enum is its column's type, and this is empty).
     pub enums: Vec<EnumSchema>,
@@ -112,6 +118,40 @@ pub struct ViewSchema {
     pub definition: String,
 }
 
+/// A stored function as read from the database, each part in the one spelling of
+/// `normalise.rs`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct FunctionSchema {
+    /// The function's name.
+    pub name: String,
+    /// The parameters (`x integer, y integer`), lowercase, with one name per type.
+    pub arguments: String,
+    /// The type it returns, lowercase.
+    pub returns: String,
+    /// The body's language, lowercase (PostgreSQL; empty elsewhere).
+    pub language: String,
+    /// The body, whitespace collapsed.
+    pub body: String,
+}
+
+/// A trigger as read from the database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TriggerSchema {
+    /// The trigger's name.
+    pub name: String,
+    /// The table it watches.
+    pub table: String,
+    /// Before or after the change.
+    pub timing: TriggerTiming,
+    /// The change it fires on.
+    pub event: TriggerEvent,
+    /// What it runs: the function's name on PostgreSQL, the body (whitespace collapsed)
+    /// elsewhere.
+    pub action: String,
+}
+
 impl Schema {
     /// Reads the schema of the database `connection` is to (PostgreSQL: the current schema;
     /// MariaDB: the connection's database), leaving out the version tables of a migrator with
@@ -142,6 +182,7 @@ impl Schema {
             cause: source,
         })?;
         schema.tables.retain(|table| !is_version_table(&table.name, version_table));
+        schema.triggers.retain(|trigger| !is_version_table(&trigger.table, version_table));
         schema.sort();
         Ok(schema)
     }
@@ -154,6 +195,16 @@ impl Schema {
     /// The view named `name`, if there is one.
     pub fn view(&self, name: &str) -> Option<&ViewSchema> {
         self.views.iter().find(|view| view.name == name)
+    }
+
+    /// The function named `name`, if there is one.
+    pub fn function(&self, name: &str) -> Option<&FunctionSchema> {
+        self.functions.iter().find(|function| function.name == name)
+    }
+
+    /// The trigger named `name`, if there is one.
+    pub fn trigger(&self, name: &str) -> Option<&TriggerSchema> {
+        self.triggers.iter().find(|trigger| trigger.name == name)
     }
 
     /// The table named `name`, to fill in as a reader finds its parts.
@@ -187,6 +238,8 @@ impl Schema {
     fn sort(&mut self) {
         self.tables.sort_by(|a, b| a.name.cmp(&b.name));
         self.views.sort_by(|a, b| a.name.cmp(&b.name));
+        self.functions.sort_by(|a, b| a.name.cmp(&b.name));
+        self.triggers.sort_by(|a, b| a.name.cmp(&b.name));
         self.enums.sort_by(|a, b| a.name.cmp(&b.name));
         for table in &mut self.tables {
             table.constraints.sort_by(|a, b| {

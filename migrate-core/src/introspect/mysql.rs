@@ -3,7 +3,9 @@
 //! for a foreign key, the check behind a JSON column, the database's name in view queries.
 
 use super::normalise::{self, split_type_name};
-use super::{ColumnSchema, ColumnType, Schema, TableSchema, ViewSchema, texts};
+use super::{
+    ColumnSchema, ColumnType, FunctionSchema, Schema, TableSchema, TriggerSchema, ViewSchema, texts,
+};
 use crate::connection::Connection;
 use crate::dialect::definition::{TokenKind, tokenize};
 use crate::dialect::{Dialect, MySqlDialect};
@@ -130,6 +132,43 @@ pub(super) async fn read(connection: &mut Connection) -> Result<Schema, sqlx::Er
         // Two databases built alike differ in name only: the name is not part of the query.
         let definition = definition.replace(&qualifier, "");
         schema.views.push(ViewSchema { name, definition: normalise::view_definition(&definition) });
+    }
+
+    let functions = connection
+        .fetch_texts(
+            "SELECT r.ROUTINE_NAME, (SELECT GROUP_CONCAT(CONCAT(p.PARAMETER_NAME, ' ', p.DTD_IDENTIFIER) \
+             ORDER BY p.ORDINAL_POSITION SEPARATOR ', ') FROM information_schema.PARAMETERS p \
+             WHERE p.SPECIFIC_SCHEMA = r.ROUTINE_SCHEMA AND p.SPECIFIC_NAME = r.ROUTINE_NAME \
+             AND p.ROUTINE_TYPE = 'FUNCTION' AND p.ORDINAL_POSITION > 0), \
+             r.DTD_IDENTIFIER, r.ROUTINE_DEFINITION FROM information_schema.ROUTINES r \
+             WHERE r.ROUTINE_SCHEMA = DATABASE() AND r.ROUTINE_TYPE = 'FUNCTION' ORDER BY 1",
+        )
+        .await?;
+    for row in functions {
+        let [name, arguments, returns, body] = texts(row);
+        schema.functions.push(FunctionSchema {
+            name,
+            arguments: normalise::signature(&arguments),
+            returns: normalise::signature(&returns),
+            language: String::new(),
+            body: normalise::body(&body),
+        });
+    }
+
+    let triggers = connection
+        .fetch_texts(
+            "SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION, ACTION_STATEMENT \
+             FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() ORDER BY 1",
+        )
+        .await?;
+    for row in triggers {
+        let [name, table, timing, event, body] = texts(row);
+        let (Some(timing), Some(event)) =
+            (normalise::trigger_timing(&timing), normalise::trigger_event(&event))
+        else {
+            continue;
+        };
+        schema.triggers.push(TriggerSchema { name, table, timing, event, action: normalise::body(&body) });
     }
     Ok(schema)
 }

@@ -3,7 +3,7 @@
 //! out, and the type names each database gives a portable type.
 
 use crate::dialect::definition::{Token, TokenKind, tokenize};
-use crate::schema::Type;
+use crate::schema::{TriggerEvent, TriggerTiming, Type};
 
 use super::ColumnType;
 
@@ -73,6 +73,65 @@ pub(super) fn is_numeric(column_type: &Type) -> bool {
 /// A view's query in one spelling: whitespace collapsed, no trailing semicolon.
 pub(super) fn view_definition(sql: &str) -> String {
     collapse_whitespace(sql.trim().trim_end_matches(';').trim_end())
+}
+
+/// A function's or trigger's body in one spelling: whitespace collapsed, no trailing semicolon.
+pub(super) fn body(sql: &str) -> String {
+    view_definition(sql)
+}
+
+/// A function's parameters or return type in one spelling: lowercase, one space between words,
+/// none inside parentheses or before commas, display widths dropped (MariaDB's `int(11)`), and
+/// each type's one name (`int4` and `int` are `integer`).
+pub(super) fn signature(sql: &str) -> String {
+    let lower = sql.to_ascii_lowercase();
+    let spaced = lower.replace('(', " ( ").replace(')', " ) ").replace(',', " , ");
+    let words: Vec<&str> = spaced.split_whitespace().collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut at = 0;
+    while at < words.len() {
+        let word = words[at];
+        let display_width =
+            matches!(word, "int" | "integer" | "bigint" | "smallint" | "tinyint" | "mediumint")
+                && words.get(at + 1) == Some(&"(")
+                && words.get(at + 3) == Some(&")")
+                && words.get(at + 2).is_some_and(|width| width.bytes().all(|b| b.is_ascii_digit()));
+        out.push(
+            match word {
+                "int" | "int4" => "integer",
+                "int8" => "bigint",
+                "int2" => "smallint",
+                "bool" => "boolean",
+                "float8" => "double precision",
+                "float4" => "real",
+                "varchar" => "character varying",
+                "timestamptz" => "timestamp with time zone",
+                other => other,
+            }
+            .to_owned(),
+        );
+        at += if display_width { 4 } else { 1 };
+    }
+    out.join(" ").replace(" ( ", "(").replace("( ", "(").replace(" )", ")").replace(" ,", ",")
+}
+
+/// `BEFORE` or `AFTER`, in any case.
+pub(super) fn trigger_timing(word: &str) -> Option<TriggerTiming> {
+    match word.to_ascii_uppercase().as_str() {
+        "BEFORE" => Some(TriggerTiming::Before),
+        "AFTER" => Some(TriggerTiming::After),
+        _ => None,
+    }
+}
+
+/// `INSERT`, `UPDATE` or `DELETE`, in any case.
+pub(super) fn trigger_event(word: &str) -> Option<TriggerEvent> {
+    match word.to_ascii_uppercase().as_str() {
+        "INSERT" => Some(TriggerEvent::Insert),
+        "UPDATE" => Some(TriggerEvent::Update),
+        "DELETE" => Some(TriggerEvent::Delete),
+        _ => None,
+    }
 }
 
 /// Runs of whitespace as one space.
@@ -325,6 +384,13 @@ mod tests {
             Some(("timestamp with time zone".to_owned(), vec![]))
         );
         assert_eq!(split_type_name("enum('a','b')"), None);
+    }
+
+    #[test]
+    fn signatures_read_alike_from_every_database() {
+        assert_eq!(signature("x INT, y int(11)"), "x integer, y integer");
+        assert_eq!(signature("x int4, name VARCHAR( 20 )"), "x integer, name character varying(20)");
+        assert_eq!(signature("TRIGGER"), "trigger");
     }
 
     #[test]

@@ -1,9 +1,13 @@
-//! PostgreSQL's schema, through `pg_catalog`: the tables and views of the current schema.
+//! PostgreSQL's schema, through `pg_catalog`: the tables, views, functions and triggers of the
+//! current schema.
 
 use super::normalise::{self, split_type_name};
-use super::{ColumnSchema, ColumnType, EnumSchema, Schema, TableSchema, ViewSchema, list, texts};
+use super::{
+    ColumnSchema, ColumnType, EnumSchema, FunctionSchema, Schema, TableSchema, TriggerSchema, ViewSchema,
+    list, texts,
+};
 use crate::connection::Connection;
-use crate::schema::{Constraint, ForeignKey, Index, ReferentialAction, Type};
+use crate::schema::{Constraint, ForeignKey, Index, ReferentialAction, TriggerEvent, TriggerTiming, Type};
 
 /// The tables of the current schema (a partitioned table, not its partitions).
 const IN_SCHEMA: &str =
@@ -167,6 +171,50 @@ pub(super) async fn read(connection: &mut Connection) -> Result<Schema, sqlx::Er
     for row in views {
         let [name, definition] = texts(row);
         schema.views.push(ViewSchema { name, definition: normalise::view_definition(&definition) });
+    }
+
+    // Functions no extension owns (an extension's functions are its own to create and drop).
+    let functions = connection
+        .fetch_texts(
+            "SELECT p.proname::text, pg_get_function_arguments(p.oid), pg_get_function_result(p.oid), \
+             l.lanname::text, p.prosrc FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang \
+             WHERE p.pronamespace = current_schema()::regnamespace AND p.prokind = 'f' \
+             AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass \
+             AND d.objid = p.oid AND d.deptype = 'e') ORDER BY 1",
+        )
+        .await?;
+    for row in functions {
+        let [name, arguments, returns, language, body] = texts(row);
+        schema.functions.push(FunctionSchema {
+            name,
+            arguments: normalise::signature(&arguments),
+            returns: normalise::signature(&returns),
+            language: language.to_ascii_lowercase(),
+            body: normalise::body(&body),
+        });
+    }
+
+    // Internal triggers are the ones behind foreign keys.
+    let triggers = connection
+        .fetch_texts(
+            "SELECT t.tgname::text, c.relname::text, t.tgtype::text, p.proname::text \
+             FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid \
+             WHERE c.relnamespace = current_schema()::regnamespace AND NOT t.tgisinternal ORDER BY 1",
+        )
+        .await?;
+    for row in triggers {
+        let [name, table, kind, function] = texts(row);
+        // pg_trigger's tgtype bits: 2 BEFORE, 4 INSERT, 8 DELETE, 16 UPDATE.
+        let kind: u32 = kind.parse().unwrap_or_default();
+        let timing = if kind & 2 != 0 { TriggerTiming::Before } else { TriggerTiming::After };
+        let event = if kind & 4 != 0 {
+            TriggerEvent::Insert
+        } else if kind & 8 != 0 {
+            TriggerEvent::Delete
+        } else {
+            TriggerEvent::Update
+        };
+        schema.triggers.push(TriggerSchema { name, table, timing, event, action: function });
     }
     Ok(schema)
 }

@@ -2,11 +2,11 @@
 //! expressions live only in the `CREATE TABLE` text, which is read for them.
 
 use super::normalise::{self, split_type_name};
-use super::{ColumnSchema, ColumnType, Schema, TableSchema, ViewSchema, texts};
+use super::{ColumnSchema, ColumnType, Schema, TableSchema, TriggerSchema, ViewSchema, texts};
 use crate::connection::Connection;
 use crate::dialect::definition::{TokenKind, split_column, split_table, table_constraint, tokenize};
 use crate::dialect::{Dialect, SQLITE_CLAUSE_STARTS as CLAUSE_STARTS, SqliteDialect};
-use crate::schema::{Constraint, ForeignKey, Index, ReferentialAction, Type};
+use crate::schema::{Constraint, ForeignKey, Index, ReferentialAction, TriggerEvent, TriggerTiming, Type};
 
 /// Reads every table (but SQLite's own) and view.
 pub(super) async fn read(connection: &mut Connection) -> Result<Schema, sqlx::Error> {
@@ -26,7 +26,46 @@ pub(super) async fn read(connection: &mut Connection) -> Result<Schema, sqlx::Er
             schema.tables.push(table);
         }
     }
+    let triggers = connection
+        .fetch_texts("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
+        .await?;
+    for row in triggers {
+        let [name, table, sql] = texts(row);
+        if let Some((timing, event, action)) = trigger_definition(&sql) {
+            schema.triggers.push(TriggerSchema { name, table, timing, event, action });
+        }
+    }
     Ok(schema)
+}
+
+/// The timing, event and body of a `CREATE TRIGGER` statement: the body is what follows
+/// `FOR EACH ROW` (what migrate writes before it), or else the table's name; `None` for an
+/// `INSTEAD OF` trigger (on a view), which migrate doesn't declare.
+fn trigger_definition(sql: &str) -> Option<(TriggerTiming, TriggerEvent, String)> {
+    let tokens = tokenize(sql);
+    let words: Vec<String> =
+        tokens
+            .iter()
+            .map(|token| {
+                if token.kind == TokenKind::Word {
+                    token.text(sql).to_ascii_uppercase()
+                } else {
+                    String::new()
+                }
+            })
+            .collect();
+    let timing = words.iter().find_map(|word| normalise::trigger_timing(word))?;
+    let event_at = words.iter().position(|word| normalise::trigger_event(word).is_some())?;
+    let event = normalise::trigger_event(&words[event_at])?;
+    let on = event_at + words[event_at..].iter().position(|word| word == "ON")?;
+    let for_each_row = (on..words.len().saturating_sub(2))
+        .find(|&at| words[at] == "FOR" && words[at + 1] == "EACH" && words[at + 2] == "ROW");
+    let body_at = match for_each_row {
+        Some(at) => at + 3,
+        None => on + 2,
+    };
+    let body = tokens.get(body_at).map_or("", |token| &sql[token.start..]);
+    Some((timing, event, normalise::body(body)))
 }
 
 async fn read_table(connection: &mut Connection, name: &str, sql: &str) -> Result<TableSchema, sqlx::Error> {
@@ -417,5 +456,11 @@ mod tests {
             Some(vec!["lower(name)".to_owned(), "id".to_owned()])
         );
         assert_eq!(view_definition("CREATE VIEW v AS\n  SELECT a FROM t"), "SELECT a FROM t");
+        assert_eq!(
+            trigger_definition(
+                "CREATE TRIGGER \"t\" AFTER UPDATE ON \"users\" FOR EACH ROW BEGIN\n  SELECT 1;\nEND"
+            ),
+            Some((TriggerTiming::After, TriggerEvent::Update, "BEGIN SELECT 1; END".to_owned()))
+        );
     }
 }

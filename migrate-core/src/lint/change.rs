@@ -81,6 +81,18 @@ pub(super) enum Change {
     Rebuild {
         table: String,
     },
+    /// A view or function created or dropped: the catalog only, no table locked; `guarded` when
+    /// running it again does no harm (`or_replace`, `if_exists`).
+    ViewOrFunction {
+        guarded: bool,
+    },
+    /// A trigger created or dropped: its table is locked against writes meanwhile (PostgreSQL
+    /// takes SHARE ROW EXCLUSIVE to create one, ACCESS EXCLUSIVE to drop one); `guarded` for
+    /// `if_exists`.
+    Trigger {
+        table: String,
+        guarded: bool,
+    },
     /// Any other DDL (enum types, raw statements the rules have nothing to say about).
     OtherDdl,
 }
@@ -123,13 +135,15 @@ impl Change {
             | Change::ValidateConstraint { table, .. }
             | Change::DropConstraint { table, .. }
             | Change::TableCopy { table }
-            | Change::Rebuild { table } => Some(table),
+            | Change::Rebuild { table }
+            | Change::Trigger { table, .. } => Some(table),
             Change::AddColumn(column) => Some(&column.table),
             Change::RenameTable { from } => Some(from),
             Change::DropIndex { table, .. } | Change::Data { table } => table.as_deref(),
             Change::CreateTable { .. }
             | Change::LockTimeout
             | Change::ForeignKeyChecksOff
+            | Change::ViewOrFunction { .. }
             | Change::OtherDdl => None,
         }
     }
@@ -150,6 +164,7 @@ impl Change {
             | Change::LockTimeout
             | Change::ForeignKeyChecksOff
             | Change::OtherDdl
+            | Change::ViewOrFunction { .. }
             | Change::Rebuild { .. } => false,
             _ => true,
         }
@@ -259,6 +274,16 @@ fn of_operation(operation: &Operation, database: Database, changes: &mut Vec<Loc
         Operation::SetTimeout(_) => {}
         Operation::CreateEnum(_) | Operation::AddEnumValue(_) | Operation::DropEnum(_) => {
             push(Change::OtherDdl)
+        }
+        Operation::CreateView(op) => push(Change::ViewOrFunction { guarded: op.or_replace }),
+        Operation::CreateFunction(op) => push(Change::ViewOrFunction { guarded: op.or_replace }),
+        Operation::DropView(op) => push(Change::ViewOrFunction { guarded: op.if_exists }),
+        Operation::DropFunction(op) => push(Change::ViewOrFunction { guarded: op.if_exists }),
+        Operation::CreateTrigger(op) => {
+            push(Change::Trigger { table: op.trigger.table.clone(), guarded: false })
+        }
+        Operation::DropTrigger(op) => {
+            push(Change::Trigger { table: op.table.clone(), guarded: op.if_exists })
         }
     }
 }

@@ -184,6 +184,7 @@ fn check_idempotent(change: &Change, what: &str, found: &mut Found) {
         | Change::DropColumn { if_exists, .. }
         | Change::DropIndex { if_exists, .. }
         | Change::DropConstraint { if_exists, .. } => *if_exists,
+        Change::ViewOrFunction { guarded } | Change::Trigger { guarded, .. } => *guarded,
         _ => true,
     };
     if !guarded {

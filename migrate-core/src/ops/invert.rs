@@ -3,9 +3,11 @@
 //! `change`).
 
 use super::{
-    AddColumn, AddConstraint, AlterColumn, BatchAlterTable, CreateEnum, CreateIndex, CreateTable, DropColumn,
-    DropConstraint, DropEnum, DropIndex, DropTable, Operation, RenameTable,
+    AddColumn, AddConstraint, AlterColumn, BatchAlterTable, CreateEnum, CreateFunction, CreateIndex,
+    CreateTable, CreateTrigger, CreateView, DropColumn, DropConstraint, DropEnum, DropFunction, DropIndex,
+    DropTable, DropTrigger, DropView, Operation, RenameTable,
 };
+use crate::schema::View;
 use crate::schema::{Column, Constraint, ConstraintKind, Table};
 
 impl Operation {
@@ -136,6 +138,53 @@ impl Operation {
             )),
             Operation::AddEnumValue(_) => Err(format!(
                 "{} can't be reverted: PostgreSQL can't drop a value of an enum type (recreate the type instead)",
+                describe()
+            )),
+            Operation::CreateView(CreateView { view, or_replace: false }) => Ok(Operation::DropView(DropView {
+                name: view.name.clone(),
+                if_exists: false,
+                definition: Some(view.definition.clone()),
+            })),
+            Operation::DropView(DropView { name, definition: Some(sql), if_exists: false }) => {
+                Ok(Operation::CreateView(CreateView { view: View::new(name, sql), or_replace: false }))
+            }
+            Operation::DropView(DropView { definition: None, .. }) => Err(format!(
+                "{} doesn't record the view's query; give it with `.definition(\"SELECT ...\")`",
+                describe()
+            )),
+            Operation::CreateFunction(CreateFunction { function, or_replace: false }) => {
+                Ok(Operation::DropFunction(DropFunction {
+                    name: function.name.clone(),
+                    if_exists: false,
+                    definition: Some(function.clone()),
+                }))
+            }
+            Operation::DropFunction(DropFunction { definition: Some(function), if_exists: false, .. }) => {
+                Ok(Operation::CreateFunction(CreateFunction { function: function.clone(), or_replace: false }))
+            }
+            Operation::DropFunction(DropFunction { definition: None, .. }) => Err(format!(
+                "{} doesn't record the function; give it with `.definition(Function::new(..))`",
+                describe()
+            )),
+            Operation::CreateTrigger(CreateTrigger { trigger }) => Ok(Operation::DropTrigger(DropTrigger {
+                name: trigger.name.clone(),
+                table: trigger.table.clone(),
+                if_exists: false,
+                definition: Some(trigger.clone()),
+            })),
+            Operation::DropTrigger(DropTrigger { definition: Some(trigger), if_exists: false, .. }) => {
+                Ok(Operation::CreateTrigger(CreateTrigger { trigger: trigger.clone() }))
+            }
+            Operation::DropTrigger(DropTrigger { definition: None, .. }) => Err(format!(
+                "{} doesn't record the trigger; give it with `.definition(Trigger::new(..))`",
+                describe()
+            )),
+            Operation::CreateView(_) | Operation::CreateFunction(_) => Err(format!(
+                "{} is an `or_replace` form, which can't tell what it replaced: write a downgrade",
+                describe()
+            )),
+            Operation::DropView(_) | Operation::DropFunction(_) | Operation::DropTrigger(_) => Err(format!(
+                "{} is an `if_exists` form, which can't tell whether it changed anything",
                 describe()
             )),
             // One batch of the inverses, last first: SQLite still rebuilds the table once.
@@ -358,6 +407,38 @@ mod tests {
         let Operation::AlterColumn(back) = &inverse[1] else { panic!("{:?}", inverse[1]) };
         assert_eq!((back.column.as_str(), back.new_name.as_deref()), ("d", Some("c")));
         assert_eq!(back.new_type, Some(Type::Text));
+    }
+
+    #[test]
+    fn views_functions_and_triggers_invert_to_drops_that_record_them_and_back() {
+        use crate::database::Database;
+        use crate::schema::{Function, Trigger, TriggerEvent, TriggerTiming};
+        let operations = recorded(|op| {
+            op.create_view("active", "SELECT id FROM users");
+            op.create_function(
+                Function::new("touch", "trigger").on(Database::Postgres, "BEGIN RETURN NEW; END"),
+            );
+            op.create_trigger(
+                Trigger::new("users_touch", "users", TriggerTiming::Before, TriggerEvent::Update)
+                    .execute_function("touch"),
+            );
+        });
+        let inverse = Operation::invert_all(&operations).unwrap();
+        assert_eq!(
+            described(&inverse),
+            ["drop_trigger \"users_touch\" on \"users\"", "drop_function \"touch\"", "drop_view \"active\""]
+        );
+        assert_eq!(Operation::invert_all(&inverse).unwrap(), operations);
+    }
+
+    #[test]
+    fn a_replaced_view_and_an_unrecorded_drop_have_no_inverse() {
+        let operations = recorded(|op| {
+            op.create_view("active", "SELECT 1").or_replace();
+            op.drop_view("old");
+        });
+        assert!(operations[0].inverse().unwrap_err().contains("or_replace"));
+        assert!(operations[1].inverse().unwrap_err().contains(".definition("));
     }
 
     /// What each operation of a downgrade is, in order: `drop_table "posts"`, ...

@@ -10,7 +10,9 @@ pub(crate) use invert::order_for_every_database;
 pub use record::{BatchOperations, Operations};
 
 use crate::database::Database;
-use crate::schema::{Column, Constraint, ConstraintKind, Index, ServerDefault, Table, Type, Value};
+use crate::schema::{
+    Column, Constraint, ConstraintKind, Function, Index, ServerDefault, Table, Trigger, Type, Value, View,
+};
 
 /// One schema or data change recorded by a migration.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,6 +56,18 @@ pub enum Operation {
     AddEnumValue(AddEnumValue),
     /// Drops an enum type (PostgreSQL; nothing elsewhere, where enums live in their columns).
     DropEnum(DropEnum),
+    /// Creates a view.
+    CreateView(CreateView),
+    /// Drops a view.
+    DropView(DropView),
+    /// Creates a stored function (PostgreSQL, MariaDB).
+    CreateFunction(CreateFunction),
+    /// Drops a stored function.
+    DropFunction(DropFunction),
+    /// Creates a trigger on a table.
+    CreateTrigger(CreateTrigger),
+    /// Drops a trigger.
+    DropTrigger(DropTrigger),
     /// Several changes to one table, made together (Alembic's `batch_alter_table`): SQLite
     /// rebuilds the table once for all of them.
     BatchAlterTable(BatchAlterTable),
@@ -513,4 +527,128 @@ pub struct BatchAlterTable {
     pub table: String,
     /// The changes, each an operation on `table`.
     pub operations: Vec<Operation>,
+}
+
+/// Creates a view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CreateView {
+    /// The view.
+    pub view: View,
+    /// Replaces a view of that name (SQLite, which has no `OR REPLACE`, drops it first).
+    pub or_replace: bool,
+}
+
+impl CreateView {
+    /// Replaces a view of that name, if there is one.
+    pub fn or_replace(&mut self) -> &mut Self {
+        self.or_replace = true;
+        self
+    }
+}
+
+/// Drops a view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DropView {
+    /// The view's name.
+    pub name: String,
+    /// Does nothing when there is no such view.
+    pub if_exists: bool,
+    /// The view's query, when recorded: what it takes to create it again.
+    pub definition: Option<String>,
+}
+
+impl DropView {
+    /// Does nothing when there is no such view.
+    pub fn if_exists(&mut self) -> &mut Self {
+        self.if_exists = true;
+        self
+    }
+
+    /// Records the dropped view's query, so the drop can be inverted.
+    pub fn definition(&mut self, sql: impl Into<String>) -> &mut Self {
+        self.definition = Some(sql.into());
+        self
+    }
+}
+
+/// Creates a stored function.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CreateFunction {
+    /// The function.
+    pub function: Function,
+    /// Replaces a function of that name (MySQL, which has no `OR REPLACE`, drops it first).
+    pub or_replace: bool,
+}
+
+impl CreateFunction {
+    /// Replaces a function of that name, if there is one.
+    pub fn or_replace(&mut self) -> &mut Self {
+        self.or_replace = true;
+        self
+    }
+}
+
+/// Drops a stored function.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DropFunction {
+    /// The function's name.
+    pub name: String,
+    /// Does nothing when there is no such function.
+    pub if_exists: bool,
+    /// The function, when recorded: what it takes to create it again.
+    pub definition: Option<Function>,
+}
+
+impl DropFunction {
+    /// Does nothing when there is no such function.
+    pub fn if_exists(&mut self) -> &mut Self {
+        self.if_exists = true;
+        self
+    }
+
+    /// Records the dropped function, so the drop can be inverted.
+    pub fn definition(&mut self, function: Function) -> &mut Self {
+        self.definition = Some(function);
+        self
+    }
+}
+
+/// Creates a trigger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CreateTrigger {
+    /// The trigger.
+    pub trigger: Trigger,
+}
+
+/// Drops a trigger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DropTrigger {
+    /// The trigger's name.
+    pub name: String,
+    /// Its table (PostgreSQL names triggers per table).
+    pub table: String,
+    /// Does nothing when there is no such trigger.
+    pub if_exists: bool,
+    /// The trigger, when recorded: what it takes to create it again.
+    pub definition: Option<Trigger>,
+}
+
+impl DropTrigger {
+    /// Does nothing when there is no such trigger.
+    pub fn if_exists(&mut self) -> &mut Self {
+        self.if_exists = true;
+        self
+    }
+
+    /// Records the dropped trigger, so the drop can be inverted.
+    pub fn definition(&mut self, trigger: Trigger) -> &mut Self {
+        self.definition = Some(trigger);
+        self
+    }
 }

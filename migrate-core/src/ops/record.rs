@@ -3,11 +3,14 @@
 
 use super::{
     AddColumn, AddConstraint, AddEnumValue, AlterColumn, BatchAlterTable, BulkInsert, CreateEnum,
-    CreateIndex, CreateTable, DropColumn, DropConstraint, DropEnum, DropIndex, DropTable, ExecuteOn,
-    Operation, RenameTable, SetTimeout, Timeout, ValidateConstraint,
+    CreateFunction, CreateIndex, CreateTable, CreateTrigger, CreateView, DropColumn, DropConstraint,
+    DropEnum, DropFunction, DropIndex, DropTable, DropTrigger, DropView, ExecuteOn, Operation, RenameTable,
+    SetTimeout, Timeout, ValidateConstraint,
 };
 use crate::database::Database;
-use crate::schema::{Column, Constraint, ConstraintKind, ForeignKey, Index, Table, Type, Value};
+use crate::schema::{
+    Column, Constraint, ConstraintKind, ForeignKey, Function, Index, Table, Trigger, Type, Value, View,
+};
 use std::time::Duration;
 
 /// The recorder handed to a migration function (Alembic's `op`).
@@ -311,6 +314,47 @@ impl Operations {
     /// elsewhere, where an enum changes with `alter_column(..).set_type(..)`).
     pub fn add_enum_value(&mut self, name: impl Into<String>, value: impl Into<String>) -> &mut AddEnumValue {
         record!(self, AddEnumValue(AddEnumValue { name: name.into(), value: value.into(), before: None }))
+    }
+
+    /// Creates a view of `sql`, a query every database takes (`.or_replace()` replaces one of
+    /// that name).
+    pub fn create_view(&mut self, name: impl Into<String>, sql: impl Into<String>) -> &mut CreateView {
+        record!(self, CreateView(CreateView { view: View::new(name, sql), or_replace: false }))
+    }
+
+    /// Drops a view; `.definition(sql)` records its query, so the drop can be inverted.
+    pub fn drop_view(&mut self, name: impl Into<String>) -> &mut DropView {
+        record!(self, DropView(DropView { name: name.into(), if_exists: false, definition: None }))
+    }
+
+    /// Creates a stored function, with a body for each database it is for (PostgreSQL,
+    /// MariaDB; SQLite has none): `Function::new("f", "integer").on(Database::Postgres, ..)`.
+    pub fn create_function(&mut self, function: Function) -> &mut CreateFunction {
+        record!(self, CreateFunction(CreateFunction { function, or_replace: false }))
+    }
+
+    /// Drops a stored function; `.definition(..)` records it, so the drop can be inverted.
+    pub fn drop_function(&mut self, name: impl Into<String>) -> &mut DropFunction {
+        record!(self, DropFunction(DropFunction { name: name.into(), if_exists: false, definition: None }))
+    }
+
+    /// Creates a row trigger: `Trigger::new("t", "users", TriggerTiming::Before,
+    /// TriggerEvent::Update)` with a function for PostgreSQL and a body for SQLite and MariaDB.
+    pub fn create_trigger(&mut self, trigger: Trigger) -> &mut CreateTrigger {
+        record!(self, CreateTrigger(CreateTrigger { trigger }))
+    }
+
+    /// Drops a trigger of `table`; `.definition(..)` records it, so the drop can be inverted.
+    pub fn drop_trigger(&mut self, name: impl Into<String>, table: impl Into<String>) -> &mut DropTrigger {
+        record!(
+            self,
+            DropTrigger(DropTrigger {
+                name: name.into(),
+                table: table.into(),
+                if_exists: false,
+                definition: None
+            })
+        )
     }
 
     /// Records several changes to one table, described by `changes`, to be made together: SQLite

@@ -4,8 +4,9 @@
 use std::collections::HashSet;
 
 use super::{BatchAlterTable, Operation};
+use crate::database::Database;
 use crate::error::{Error, Result};
-use crate::schema::{Column, Constraint, ServerDefault, Table};
+use crate::schema::{Column, Constraint, Function, ServerDefault, Table, Trigger};
 
 impl Operation {
     /// The operation as messages name it: `alter_column "users"."email"`.
@@ -51,6 +52,14 @@ impl Operation {
             Operation::DropEnum(op) => format!("drop_enum \"{}\"", op.name),
             Operation::CreateEnum(op) => format!("create_enum \"{}\"", op.name),
             Operation::AddEnumValue(op) => format!("add_enum_value \"{}\" to \"{}\"", op.value, op.name),
+            Operation::CreateView(op) => format!("create_view \"{}\"", op.view.name),
+            Operation::DropView(op) => format!("drop_view \"{}\"", op.name),
+            Operation::CreateFunction(op) => format!("create_function \"{}\"", op.function.name),
+            Operation::DropFunction(op) => format!("drop_function \"{}\"", op.name),
+            Operation::CreateTrigger(op) => {
+                format!("create_trigger \"{}\" on \"{}\"", op.trigger.name, op.trigger.table)
+            }
+            Operation::DropTrigger(op) => format!("drop_trigger \"{}\" on \"{}\"", op.name, op.table),
         }
     }
 
@@ -62,7 +71,13 @@ impl Operation {
             | Operation::DropEnum(_)
             | Operation::CreateEnum(_)
             | Operation::AddEnumValue(_)
+            | Operation::CreateView(_)
+            | Operation::DropView(_)
+            | Operation::CreateFunction(_)
+            | Operation::DropFunction(_)
             | Operation::SetTimeout(_) => None,
+            Operation::CreateTrigger(op) => Some(&op.trigger.table),
+            Operation::DropTrigger(op) => Some(&op.table),
             Operation::ValidateConstraint(op) => Some(&op.table),
             Operation::CreateTable(op) => Some(&op.table.name),
             Operation::DropTable(op) => Some(&op.name),
@@ -169,6 +184,17 @@ impl Operation {
                     .then(|| format!("value '{}' can't go before itself", op.value))
             }),
             Operation::BatchAlterTable(op) => named("table", &op.table).or_else(|| batch_problem(op)),
+            Operation::CreateView(op) => view_problem(&op.view.name, &op.view.definition),
+            Operation::DropView(op) => named("view", &op.name)
+                .or_else(|| op.definition.as_ref().and_then(|sql| view_problem(&op.name, sql))),
+            Operation::CreateFunction(op) => function_problem(&op.function),
+            Operation::DropFunction(op) => {
+                named("function", &op.name).or_else(|| op.definition.as_ref().and_then(function_problem))
+            }
+            Operation::CreateTrigger(op) => trigger_problem(&op.trigger),
+            Operation::DropTrigger(op) => named("trigger", &op.name)
+                .or_else(|| named("table", &op.table))
+                .or_else(|| op.definition.as_ref().and_then(trigger_problem)),
         }
     }
 }
@@ -208,6 +234,73 @@ fn batch_problem(batch: &BatchAlterTable) -> Option<String> {
         }
         operation.problem().map(|reason| format!("{describe}: {reason}"))
     })
+}
+
+fn view_problem(name: &str, sql: &str) -> Option<String> {
+    named("view", name)
+        .or_else(|| sql.trim().is_empty().then(|| format!("view \"{name}\" has an empty query")))
+}
+
+/// What is wrong with a function: no body, a body for SQLite (which has no stored functions),
+/// an empty body or return type.
+fn function_problem(function: &Function) -> Option<String> {
+    let name = &function.name;
+    named("function", name)
+        .or_else(|| {
+            function.returns.trim().is_empty().then(|| {
+                format!("function \"{name}\" returns nothing: say what with Function::new(name, \"integer\")")
+            })
+        })
+        .or_else(|| {
+            function.bodies.is_empty().then(|| {
+                format!(
+                    "function \"{name}\" has no body: give one per database with .on(Database::Postgres, ..) \
+                     and .on(Database::MySql, ..)"
+                )
+            })
+        })
+        .or_else(|| {
+            function.body_for(Database::Sqlite).map(|_| {
+                format!(
+                    "function \"{name}\" has a body for SQLite, which has no stored functions: write the \
+                     logic in a trigger's body there (Trigger::on(Database::Sqlite, ..))"
+                )
+            })
+        })
+        .or_else(|| empty_body("function", name, &function.bodies))
+}
+
+/// What is wrong with a trigger: nothing to run, a body for PostgreSQL (whose triggers call a
+/// function), an empty body.
+fn trigger_problem(trigger: &Trigger) -> Option<String> {
+    let name = &trigger.name;
+    named("trigger", name)
+        .or_else(|| named("table", &trigger.table))
+        .or_else(|| {
+            (trigger.function.is_none() && trigger.bodies.is_empty()).then(|| {
+                format!(
+                    "trigger \"{name}\" runs nothing: name a function with .execute_function(..) for \
+                     PostgreSQL, give a body with .on(Database::Sqlite, ..) or .on(Database::MySql, ..)"
+                )
+            })
+        })
+        .or_else(|| trigger.function.as_deref().and_then(|function| named("function", function)))
+        .or_else(|| {
+            trigger.body_for(Database::Postgres).map(|_| {
+                format!(
+                    "trigger \"{name}\" has a body for PostgreSQL, whose triggers call a function: create \
+                     one returning trigger and name it with .execute_function(..)"
+                )
+            })
+        })
+        .or_else(|| empty_body("trigger", name, &trigger.bodies))
+}
+
+fn empty_body(what: &str, name: &str, bodies: &[(Database, String)]) -> Option<String> {
+    bodies
+        .iter()
+        .find(|(_, body)| body.trim().is_empty())
+        .map(|(database, _)| format!("{what} \"{name}\" has an empty body for {}", database.name()))
 }
 
 /// The longest name every database keeps whole: PostgreSQL cuts longer ones short (so that a later
@@ -372,6 +465,25 @@ mod tests {
             Err(error) => error.to_string(),
             Ok(()) => panic!("expected a validation error"),
         }
+    }
+
+    #[test]
+    fn a_function_with_a_sqlite_body_is_refused_saying_sqlite_has_none() {
+        use crate::database::Database;
+        use crate::schema::Function;
+        let message = problem(|op| {
+            op.create_function(Function::new("f", "integer").on(Database::Sqlite, "SELECT 1"));
+        });
+        assert!(message.contains("SQLite, which has no stored functions"), "{message}");
+    }
+
+    #[test]
+    fn a_trigger_that_runs_nothing_is_refused() {
+        use crate::schema::{Trigger, TriggerEvent, TriggerTiming};
+        let message = problem(|op| {
+            op.create_trigger(Trigger::new("t", "users", TriggerTiming::Before, TriggerEvent::Insert));
+        });
+        assert!(message.contains("trigger \"t\" runs nothing"), "{message}");
     }
 
     #[test]

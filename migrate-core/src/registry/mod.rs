@@ -3,8 +3,10 @@
 //! type submits one `ModelRegistration` (`model.rs`), which `Model::registered` collects.
 
 mod model;
+mod object;
 
 pub use model::ModelRegistration;
+pub use object::SchemaObjectRegistration;
 
 use std::future::Future;
 use std::pin::Pin;

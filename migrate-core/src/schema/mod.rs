@@ -3,12 +3,14 @@
 //! into each database's SQL.
 
 mod model;
+mod object;
 mod sql_type;
 mod table;
 mod types;
 mod value;
 
 pub use model::{Model, ModelDefinition};
+pub use object::{Function, SchemaObject, Trigger, TriggerEvent, TriggerTiming, View};
 pub use sql_type::{SqlType, TextColumn, varchar};
 pub use table::{
     Column, Constraint, ConstraintKind, ForeignKey, Index, Reference, ReferentialAction, ServerDefault, Table,

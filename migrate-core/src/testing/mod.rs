@@ -85,14 +85,16 @@ pub fn check_graph(migrator: &Migrator, expected_heads: &[&str]) -> Result<(), F
 }
 
 /// Checks that the migrations build what the models declare: upgrades the database to the heads,
-/// reads it, and compares it with every registered model (`#[derive(Model)]`), as the `check`
-/// command does; the failure lists what a migration would still have to do.
+/// reads it, and compares it with every registered model (`#[derive(Model)]`) and view, function
+/// and trigger (`schema_object!`), as the `check` command does; the failure lists what a
+/// migration would still have to do.
 pub async fn check_models(migrator: &Migrator, pool: &impl MigratePool) -> Result<(), Failure> {
     migrator.upgrade(pool, "heads").await?;
     let database = pool.migrate_connection().await?.database();
     let schema = migrator.read_schema(pool).await?;
+    let (models, objects) = (crate::Model::registered(), crate::SchemaObject::registered());
     let migration =
-        crate::autogenerate::compare(&crate::Model::registered(), &schema, database)?.migration(&[]);
+        crate::autogenerate::compare_with_objects(&models, &objects, &schema, database)?.migration(&[]);
     if migration.is_empty() { Ok(()) } else { Err(Failure::ModelsDiffer { changes: migration.to_string() }) }
 }
 

@@ -129,6 +129,22 @@ impl Dialect for SqliteDialect {
                 }
                 statements
             }
+            Operation::CreateView(op) => standard::create_view(self, op, false),
+            Operation::DropView(op) => vec![standard::drop_view(self, op)],
+            Operation::CreateFunction(_) | Operation::DropFunction(_) => {
+                return Err(Error::UnsupportedOperation {
+                    operation: operation.describe(),
+                    database: self.name(),
+                    reason: "SQLite has no stored functions: write the logic in a trigger's body \
+                             (Trigger::on(Database::Sqlite, ..)), or record the function only in \
+                             migrations for PostgreSQL and MariaDB"
+                        .to_owned(),
+                });
+            }
+            Operation::CreateTrigger(op) => {
+                vec![standard::create_trigger_with_body(self, operation, &op.trigger)?]
+            }
+            Operation::DropTrigger(op) => vec![standard::drop_trigger(self, op)],
             _ => standard::raw(self, operation),
         })
     }
@@ -290,6 +306,36 @@ mod tests {
         let mut op = Operations::new();
         record(&mut op);
         op.recorded().iter().flat_map(|operation| SqliteDialect.render(operation, None).unwrap()).collect()
+    }
+
+    #[test]
+    fn a_view_is_replaced_by_dropping_it_first_and_a_trigger_takes_its_body() {
+        use crate::schema::{Trigger, TriggerEvent, TriggerTiming};
+        let sql = render(|op| {
+            op.create_view("active", "SELECT id FROM users").or_replace();
+            op.create_trigger(
+                Trigger::new("users_touch", "users", TriggerTiming::After, TriggerEvent::Update)
+                    .execute_function("touch")
+                    .on(Database::Sqlite, "BEGIN UPDATE users SET n = n + 1 WHERE id = NEW.id; END"),
+            );
+        });
+        assert_eq!(
+            sql,
+            [
+                "DROP VIEW IF EXISTS \"active\"",
+                "CREATE VIEW \"active\" AS SELECT id FROM users",
+                "CREATE TRIGGER \"users_touch\" AFTER UPDATE ON \"users\" FOR EACH ROW BEGIN UPDATE users SET n = n + 1 WHERE id = NEW.id; END",
+            ]
+        );
+    }
+
+    #[test]
+    fn creating_a_function_on_sqlite_is_refused_saying_it_has_none() {
+        use crate::schema::Function;
+        let mut op = Operations::new();
+        op.create_function(Function::new("f", "integer").on(Database::Postgres, "BEGIN RETURN 1; END"));
+        let message = SqliteDialect.render(&op.recorded()[0], None).unwrap_err().to_string();
+        assert!(message.contains("SQLite has no stored functions"), "{message}");
     }
 
     #[test]
