@@ -209,6 +209,12 @@ pub enum Error {
         migrations.join(", ")
     )]
     ChecksumMismatch { migrations: Vec<String> },
+    /// A version-table or schema name that no database can hold as given.
+    #[error(
+        "can't use {name:?} as the {what} name: {reason}; choose another with `Migrator::{}`",
+        if what.contains("schema") { "schema" } else { "version_table" }
+    )]
+    InvalidVersionTable { what: &'static str, name: String, reason: String },
     /// The version tables were written by a newer release of migrate.
     #[error(
         "the version tables have layout '{found}' (in {table}), which this release of migrate doesn't know: upgrade migrate"
