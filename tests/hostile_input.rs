@@ -178,6 +178,36 @@ async fn a_version_table_name_the_database_cannot_hold_is_refused_before_anythin
     }
 }
 
+async fn a_hostile_version_table_schema_is_just_a_name(db: Arc<TestDatabase>) {
+    let schema = "s\"`'\\; DROP TABLE x; --";
+    db.execute(&format!("CREATE SCHEMA {}", db.quote(schema))).await;
+    let migrator = migrator("hostile").schema(schema).version_table(HOSTILE_VERSION_TABLES[0]);
+    migrator.upgrade(&db.pool, "head").await.unwrap();
+    assert_eq!(migrator.current(&db.pool).await.unwrap(), ["hostile2"]);
+    let in_schema = db
+        .integer(&format!(
+            "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = {}",
+            common::schema::string(schema)
+        ))
+        .await;
+    assert_eq!(in_schema, 3, "the version table, its log and its state are in the schema");
+    assert!(db.has_table(SENTINEL).await);
+    migrator.downgrade(&db.pool, "base").await.unwrap();
+    db.execute(&migrator.upgrade_sql(Database::Postgres, "head").unwrap()).await;
+    assert_eq!(migrator.current(&db.pool).await.unwrap(), ["hostile2"], "offline");
+}
+
+mod postgres_only {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_hostile_version_table_schema_is_just_a_name() {
+        crate::common::run(
+            crate::common::Kind::Postgres,
+            super::a_hostile_version_table_schema_is_just_a_name,
+        )
+        .await
+    }
+}
+
 on_every_database!(
     hostile_names_are_created_read_back_altered_and_dropped_as_names,
     hostile_names_in_offline_sql_build_what_an_online_run_builds,
