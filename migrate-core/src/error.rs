@@ -209,6 +209,12 @@ pub enum Error {
         migrations.join(", ")
     )]
     ChecksumMismatch { migrations: Vec<String> },
+    /// A version-table or schema name that no database can hold as given.
+    #[error(
+        "can't use {name:?} as the {what} name: {reason}; choose another with `Migrator::{}`",
+        if what.contains("schema") { "schema" } else { "version_table" }
+    )]
+    InvalidVersionTable { what: &'static str, name: String, reason: String },
     /// The version tables were written by a newer release of migrate.
     #[error(
         "the version tables have layout '{found}' (in {table}), which this release of migrate doesn't know: upgrade migrate"
@@ -261,6 +267,10 @@ impl Error {
 pub(crate) fn describe(error: &sqlx::Error) -> String {
     match error {
         sqlx::Error::Database(database) => describe_database(database.as_ref()),
+        sqlx::Error::Io(io) if connection_lost(io.kind()) => format!(
+            "the connection to the database was lost ({io}): the server closed it, restarted, or \
+             the session was killed"
+        ),
         sqlx::Error::Io(io) => io.to_string(),
         sqlx::Error::Tls(tls) => format!("TLS: {tls}"),
         sqlx::Error::Configuration(configuration) => {
@@ -269,6 +279,20 @@ pub(crate) fn describe(error: &sqlx::Error) -> String {
         sqlx::Error::PoolTimedOut => "no connection came free in time (the pool timed out)".to_owned(),
         other => other.to_string(),
     }
+}
+
+/// An I/O error that means the server is gone from the other end of the connection (a killed
+/// session reads as an early end of the stream).
+fn connection_lost(kind: std::io::ErrorKind) -> bool {
+    use std::io::ErrorKind;
+    matches!(
+        kind,
+        ErrorKind::UnexpectedEof
+            | ErrorKind::ConnectionReset
+            | ErrorKind::ConnectionAborted
+            | ErrorKind::BrokenPipe
+            | ErrorKind::NotConnected
+    )
 }
 
 fn describe_database(error: &dyn sqlx::error::DatabaseError) -> String {

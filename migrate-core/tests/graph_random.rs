@@ -1,9 +1,12 @@
 //! Robustness: many random small graphs (valid and broken) and targets never make the graph panic,
 //! and every plan it returns is valid, checked against a model computed here independently.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
-use migrate_core::{Direction, Plan, RevisionGraph, RevisionSpec};
+use migrate_core::{RevisionGraph, RevisionSpec};
+
+mod graph_model;
+use graph_model::Model;
 
 /// A small deterministic generator (64-bit LCG), so a failure reproduces from its seed.
 struct Lcg(u64);
@@ -105,72 +108,6 @@ fn targets(graph: &RevisionGraph, rng: &mut Lcg) -> Vec<String> {
         }
     }
     targets
-}
-
-/// The graph as this test sees it: what each revision requires.
-struct Model {
-    requires: HashMap<String, Vec<String>>,
-}
-
-impl Model {
-    fn of(graph: &RevisionGraph) -> Self {
-        let requires = graph
-            .revisions()
-            .map(|r| {
-                let mut needs: Vec<String> = r.down_revisions().to_vec();
-                needs.extend(r.depends_on().iter().cloned());
-                (r.id().to_owned(), needs)
-            })
-            .collect();
-        Model { requires }
-    }
-
-    /// Everything the given revisions require, themselves included.
-    fn closure(&self, ids: &[String]) -> BTreeSet<String> {
-        let mut seen = BTreeSet::new();
-        let mut stack: Vec<String> = ids.to_vec();
-        while let Some(id) = stack.pop() {
-            if seen.insert(id.clone()) {
-                stack.extend(self.requires[&id].iter().cloned());
-            }
-        }
-        seen
-    }
-
-    /// The applied revisions nothing applied requires.
-    fn heads(&self, applied: &BTreeSet<String>) -> BTreeSet<String> {
-        let required: BTreeSet<&String> = applied.iter().flat_map(|id| self.requires[id].iter()).collect();
-        applied.iter().filter(|id| !required.contains(id)).cloned().collect()
-    }
-
-    /// Replays a plan from `current`, checking every step; returns the final applied set.
-    fn replay(&self, current: &[String], plan: &Plan, context: &str) -> BTreeSet<String> {
-        let mut applied = self.closure(current);
-        for step in &plan.steps {
-            let id = &step.revision;
-            match step.direction {
-                Direction::Upgrade => {
-                    for needed in &self.requires[id] {
-                        assert!(applied.contains(needed), "{context}: {id} applied before {needed}");
-                    }
-                    assert!(applied.insert(id.clone()), "{context}: {id} applied twice");
-                }
-                Direction::Downgrade => {
-                    assert!(applied.remove(id), "{context}: {id} reverted but not applied");
-                    for other in &applied {
-                        assert!(
-                            !self.requires[other].contains(id),
-                            "{context}: {id} reverted while {other} still needs it"
-                        );
-                    }
-                }
-            }
-            let recorded: BTreeSet<String> = step.heads_after.iter().cloned().collect();
-            assert_eq!(recorded.len(), step.heads_after.len(), "{context}: duplicate heads");
-            assert_eq!(recorded, self.heads(&applied), "{context}: heads after {id}");
-        }
-        applied
-    }
 }
 
 #[test]

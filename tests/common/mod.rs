@@ -139,6 +139,9 @@ impl TestDatabase {
 
     /// Whether a table exists in the test database.
     pub async fn has_table(&self, table: &str) -> bool {
+        // MySQL reads a backslash in a string literal as an escape.
+        let escaped = if self.kind == Kind::MySql { table.replace('\\', "\\\\") } else { table.to_owned() };
+        let table = escaped.replace('\'', "''");
         let sql = match self.kind {
             Kind::Sqlite => {
                 format!("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '{table}'")

@@ -77,8 +77,9 @@ impl Dialect for MySqlDialect {
     fn run_lock(&self, key: &str) -> RunLock {
         // GET_LOCK names are per server, so the database name is part of the lock name; hashed,
         // because MySQL refuses lock names longer than 64 characters.
-        let name =
-            format!("CONCAT('migrate:', SHA1(CONCAT(DATABASE(), ':', '{}')))", key.replace('\'', "''"));
+        // The key is written as the dialect writes any text, so a quote or a backslash in it
+        // stays part of the name.
+        let name = format!("CONCAT('migrate:', SHA1(CONCAT(DATABASE(), ':', {})))", self.text_literal(key));
         RunLock::Session {
             try_acquire: format!("SELECT CAST(COALESCE(GET_LOCK({name}, 0), 0) AS SIGNED)"),
             release: format!("SELECT RELEASE_LOCK({name})"),

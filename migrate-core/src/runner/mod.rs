@@ -186,7 +186,7 @@ impl Migrator {
 
     /// The heads the database is at. A read: it doesn't wait for a run in progress.
     pub async fn current(&self, pool: &impl MigratePool) -> Result<Vec<String>> {
-        let mut run = Run::new(self, pool.migrate_connection().await?);
+        let mut run = Run::new(self, pool.migrate_connection().await?)?;
         let Ok(heads) = run.read_heads().await else {
             // No version table yet (or a read error): the locked path creates it or says why.
             drop(run);
@@ -226,7 +226,7 @@ impl Migrator {
     }
 
     async fn run(&self, pool: &impl MigratePool, action: Action<'_>) -> Result<Report> {
-        Run::new(self, pool.migrate_connection().await?).carry_out(action).await
+        Run::new(self, pool.migrate_connection().await?)?.carry_out(action).await
     }
 
     /// The operations `revision` runs in `direction` (a downgrade written without a function is

@@ -26,7 +26,7 @@ impl Migrator {
         };
         let heads = self.offline_start(range, start)?;
         let plan = self.graph.upgrade_plan(&heads, target)?;
-        Script::new(self, database).render(range, start.is_none(), &heads, &plan)
+        Script::new(self, database)?.render(range, start.is_none(), &heads, &plan)
     }
 
     /// The SQL of a downgrade, for `database`, from a database at `start` to `target`:
@@ -40,7 +40,7 @@ impl Migrator {
         };
         let heads = self.offline_start(range, Some(start))?;
         let plan = self.graph.downgrade_plan(&heads, target)?;
-        Script::new(self, database).render(range, false, &heads, &plan)
+        Script::new(self, database)?.render(range, false, &heads, &plan)
     }
 
     /// The SQL of a stamp, for `database`: `target` records it in a new database's version tables
@@ -53,7 +53,7 @@ impl Migrator {
         };
         let heads = self.offline_start(range, start)?;
         let stamped = self.graph.stamp_heads(&heads, target)?;
-        let mut script = Script::new(self, database);
+        let mut script = Script::new(self, database)?;
         script.open(range, start.is_none());
         for statement in script.table.move_heads(&heads, &stamped) {
             script.statement(&statement);
@@ -85,11 +85,11 @@ struct Script<'m> {
 }
 
 impl<'m> Script<'m> {
-    fn new(migrator: &'m Migrator, database: Database) -> Self {
+    fn new(migrator: &'m Migrator, database: Database) -> Result<Self> {
         let dialect = dialect::of(database);
         let settings = &migrator.settings;
-        let table = VersionTable::new(dialect, settings.schema.as_deref(), &settings.version_table);
-        Self { migrator, dialect, table, sql: String::new() }
+        let table = VersionTable::new(dialect, settings.schema.as_deref(), &settings.version_table)?;
+        Ok(Self { migrator, dialect, table, sql: String::new() })
     }
 
     fn line(&mut self, statement: &str) {

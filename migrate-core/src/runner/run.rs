@@ -59,18 +59,18 @@ pub(super) struct Run<'m> {
 }
 
 impl<'m> Run<'m> {
-    pub(super) fn new(migrator: &'m Migrator, connection: Connection) -> Self {
+    pub(super) fn new(migrator: &'m Migrator, connection: Connection) -> Result<Self> {
         let dialect = dialect::of(connection.database());
         let settings = &migrator.settings;
-        Self {
+        Ok(Self {
             migrator,
-            table: VersionTable::new(dialect, settings.schema.as_deref(), &settings.version_table),
+            table: VersionTable::new(dialect, settings.schema.as_deref(), &settings.version_table)?,
             lock: dialect.run_lock(&settings.version_table),
             connection,
             dialect,
             suspended_foreign_keys: None,
             failed_step_undone: false,
-        }
+        })
     }
 
     /// The heads the version table holds, read without the lock.

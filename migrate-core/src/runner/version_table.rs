@@ -23,6 +23,29 @@ pub(crate) struct VersionTable {
     state: String,
 }
 
+/// The longest suffix of the tables named after the version table.
+const LONGEST_SUFFIX: &str = "_state";
+
+/// The longest name every database keeps whole: PostgreSQL cuts longer ones short, which would
+/// give the version table and its log and state tables one name; MySQL refuses them.
+const LONGEST_NAME: usize = 63;
+
+/// Refuses a name no database can hold as given: empty, with a NUL (which PostgreSQL refuses in
+/// any text), or longer than [`LONGEST_NAME`] bytes once suffixed (`longest` is that length).
+/// Quotes of any kind are fine: names are always quoted.
+fn check_name(what: &'static str, name: &str, longest: usize) -> Result<()> {
+    let reason = if name.is_empty() {
+        "it is empty".to_owned()
+    } else if name.contains('\0') {
+        "it contains a NUL character".to_owned()
+    } else if longest > LONGEST_NAME {
+        format!("it makes a {longest}-byte table name, and PostgreSQL keeps only {LONGEST_NAME} bytes")
+    } else {
+        return Ok(());
+    };
+    Err(Error::InvalidVersionTable { what, name: name.to_owned(), reason })
+}
+
 /// What the version tables hold, read in one query.
 pub(super) struct State {
     pub(super) layout: String,
@@ -31,13 +54,18 @@ pub(super) struct State {
 }
 
 impl VersionTable {
-    /// The tables of the version table `name`, in `schema` when one is given.
-    pub(crate) fn new(dialect: &dyn Dialect, schema: Option<&str>, name: &str) -> Self {
-        Self {
+    /// The tables of the version table `name`, in `schema` when one is given; names a database
+    /// can't hold as given are refused.
+    pub(crate) fn new(dialect: &dyn Dialect, schema: Option<&str>, name: &str) -> Result<Self> {
+        check_name("version table", name, name.len() + LONGEST_SUFFIX.len())?;
+        if let Some(schema) = schema {
+            check_name("version tables' schema", schema, schema.len())?;
+        }
+        Ok(Self {
             heads: dialect.qualified(schema, name),
             log: dialect.qualified(schema, &format!("{name}_log")),
             state: dialect.qualified(schema, &format!("{name}_state")),
-        }
+        })
     }
 
     /// Creates the tables where they are missing.
