@@ -177,6 +177,8 @@ fn no_tracing_event_carries_a_password_whether_connecting_fails_or_a_run_follows
                 connection.execute(&format!("DROP DATABASE {database}")).await.unwrap();
                 connection.execute("DROP USER IF EXISTS 'pw_test'@'%'").await.unwrap();
             }
+            // `close` waits for every connection to come back to the pool.
+            drop(connection);
             admin.close().await;
         });
     }
