@@ -69,14 +69,13 @@ impl Function {
 
     /// Gives the body on `database`.
     pub fn on(mut self, database: Database, body: impl Into<String>) -> Self {
-        self.bodies.retain(|(named, _)| *named != database);
-        self.bodies.push((database, body.into()));
+        set_body(&mut self.bodies, database, body.into());
         self
     }
 
     /// The body on `database`, if the function has one there.
     pub fn body_for(&self, database: Database) -> Option<&str> {
-        self.bodies.iter().find(|(named, _)| *named == database).map(|(_, body)| body.as_str())
+        body_on(&self.bodies, database)
     }
 }
 
@@ -162,14 +161,13 @@ impl Trigger {
 
     /// Runs `body` on `database` (SQLite or MariaDB).
     pub fn on(mut self, database: Database, body: impl Into<String>) -> Self {
-        self.bodies.retain(|(named, _)| *named != database);
-        self.bodies.push((database, body.into()));
+        set_body(&mut self.bodies, database, body.into());
         self
     }
 
     /// The body on `database`, if the trigger has one there.
     pub fn body_for(&self, database: Database) -> Option<&str> {
-        self.bodies.iter().find(|(named, _)| *named == database).map(|(_, body)| body.as_str())
+        body_on(&self.bodies, database)
     }
 
     /// Whether the trigger has something to run on `database`.
@@ -241,4 +239,15 @@ impl fmt::Display for TriggerEvent {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.sql())
     }
+}
+
+/// Sets the body on `database`, replacing one given before.
+fn set_body(bodies: &mut Vec<(Database, String)>, database: Database, body: String) {
+    bodies.retain(|(named, _)| *named != database);
+    bodies.push((database, body));
+}
+
+/// The body on `database`, if one was given.
+fn body_on(bodies: &[(Database, String)], database: Database) -> Option<&str> {
+    bodies.iter().find(|(named, _)| *named == database).map(|(_, body)| body.as_str())
 }
