@@ -27,8 +27,8 @@ use std::fmt;
 use crate::database::Database;
 use crate::error::Result;
 use crate::graph::RevisionGraph;
-use crate::ops::{Operation, Operations};
-use crate::registry::{Downgrade, Migration, MigrationFn};
+use crate::ops::Operation;
+use crate::registry::{Downgrade, Migration};
 use crate::schema::Constraint;
 
 /// One rule a migration trips on one database.
@@ -93,11 +93,11 @@ pub fn lint(
         None => migrations.to_vec(),
     };
     let every_operation: Vec<Operation> =
-        migrations.iter().filter_map(|migration| recorded(migration)).flatten().collect();
+        migrations.iter().filter_map(|migration| migration.upgrade_operations()).flatten().collect();
     let not_null_checks = not_null_checks(every_operation.iter());
     let mut report = LintReport { findings: Vec::new(), linted: linted.len() };
     for migration in linted {
-        let operations = recorded(migration);
+        let operations = migration.upgrade_operations();
         for &database in databases {
             let changes = operations.as_deref().map(|operations| change::of_operations(operations, database));
             let subject = check::Subject {
@@ -131,14 +131,6 @@ pub fn lint(
 /// `migrate::testing::lint` run.
 pub fn lint_registered(databases: &[Database], since: Option<&str>) -> Result<LintReport> {
     lint(&Migration::registered(), databases, since)
-}
-
-/// The operations a migration's upgrade records; `None` for an async one.
-fn recorded(migration: &Migration) -> Option<Vec<Operation>> {
-    let MigrationFn::Sync(record) = migration.upgrade else { return None };
-    let mut operations = Operations::new();
-    record(&mut operations);
-    Some(operations.into_recorded())
 }
 
 /// The `(table, column)` pairs a check constraint `<column> IS NOT NULL` covers, lowercase.

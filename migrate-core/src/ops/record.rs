@@ -384,6 +384,13 @@ impl Operations {
         &self.recorded
     }
 
+    /// What `record` records on a new recorder: a sync migration function's operations.
+    pub(crate) fn of(record: fn(&mut Operations)) -> Vec<Operation> {
+        let mut operations = Operations::new();
+        record(&mut operations);
+        operations.into_recorded()
+    }
+
     /// Takes the recorded operations, leaving the recorder empty.
     pub fn into_recorded(self) -> Vec<Operation> {
         self.recorded

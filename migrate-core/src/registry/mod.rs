@@ -132,6 +132,14 @@ impl Migration {
         self.branch_labels
     }
 
+    /// The operations its upgrade records; `None` for an async function, which records none.
+    pub(crate) fn upgrade_operations(&self) -> Option<Vec<crate::ops::Operation>> {
+        match self.upgrade {
+            MigrationFn::Sync(record) => Some(Operations::of(record)),
+            MigrationFn::Async(_) => None,
+        }
+    }
+
     /// Whether a function was written for its downgrade (`downgrade = function`); without one,
     /// the downgrade is its upgrade's inverse, or refused if it is `irreversible`.
     pub fn has_downgrade_function(&self) -> bool {

@@ -58,22 +58,16 @@ pub(super) fn plan_code<'m>(
 
 fn function_code(function: MigrationFn) -> StepCode {
     match function {
-        MigrationFn::Sync(record) => StepCode::Operations(recorded(record)),
+        MigrationFn::Sync(record) => StepCode::Operations(Operations::of(record)),
         MigrationFn::Async(function) => StepCode::Async(function),
     }
-}
-
-fn recorded(record: fn(&mut Operations)) -> Vec<Operation> {
-    let mut operations = Operations::new();
-    record(&mut operations);
-    operations.into_recorded()
 }
 
 /// The downgrade of a migration written without one: the inverse of each operation its upgrade
 /// records, last first; `Err` says why there is none.
 fn derived_downgrade(migration: &Migration) -> Result<Vec<Operation>, String> {
-    let MigrationFn::Sync(record) = migration.upgrade else {
+    let Some(operations) = migration.upgrade_operations() else {
         return Err("its upgrade is an async fn, whose changes aren't recorded".to_owned());
     };
-    Operation::invert_all(&recorded(record))
+    Operation::invert_all(&operations)
 }
