@@ -39,6 +39,7 @@ pub(super) async fn operation(
         if let Err(source) = connection.run_sql(&statement).await {
             return Err(Failed { statement, message: describe(&source) });
         }
+        tracing::debug!(%statement, "statement ran");
         ran.push(statement);
     }
     Ok(())

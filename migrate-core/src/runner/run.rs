@@ -485,6 +485,7 @@ impl<'m> Run<'m> {
             let committed = if rolls_back { Vec::new() } else { ran };
             return Err(failure(statement, message, rolled_back, committed));
         }
+        tracing::debug!(revision = %step.revision, direction = ?step.direction, "migration ran; recording it");
         let transactional_ddl = self.dialect.transactional_ddl();
         let own = transaction.bookkeeping_in_own_transaction(transactional_ddl);
         let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
