@@ -215,6 +215,11 @@ pub enum Error {
         if what.contains("schema") { "schema" } else { "version_table" }
     )]
     InvalidVersionTable { what: &'static str, name: String, reason: String },
+    /// A migration that commits as it goes stopped part way, and this run can't resume it.
+    #[error(
+        "{half}: {reason}; `migrate repair` shows it and settles it (`--mark-applied` once it is finished by hand, `--undo` to revert what it did, `--forget` once that is reverted by hand)"
+    )]
+    HalfApplied { half: Box<crate::runner::HalfApplied>, reason: String },
     /// The version tables were written by a newer release of migrate.
     #[error(
         "the version tables have layout '{found}' (in {table}), which this release of migrate doesn't know: upgrade migrate"
@@ -323,6 +328,20 @@ fn describe_database(error: &dyn sqlx::error::DatabaseError) -> String {
     statement.as_ref().map(|sql| format!(" on statement `{sql}`")).unwrap_or_default(),
     if *rolled_back {
         "; its changes were rolled back and the version table still shows the last migration that succeeded".to_owned()
+    } else if *resumable && statement.is_none() {
+        "; what it did before failing took effect (MySQL commits DDL as it runs; a `transaction = false` migration has no transaction), and an async migration can't be resumed part way: undo it by hand and run `migrate repair --forget`, or finish it by hand and run `migrate repair --mark-applied`; the version table still shows the last migration that succeeded".to_owned()
+    } else if *resumable {
+        format!(
+            "; it ran without a transaction that could undo it (MySQL commits DDL as it runs; a `transaction = false` migration has none), so check that the failing statement left nothing behind; {}once the cause is fixed, the next run resumes at the failing statement (`migrate repair` shows what ran, `migrate repair --undo` reverts it); the version table still shows the last migration that succeeded",
+            if committed.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "the statements of it before that one took effect and are recorded as done ({}); ",
+                    committed.iter().map(|sql| format!("`{sql}`")).collect::<Vec<_>>().join(", ")
+                )
+            }
+        )
     } else if committed.is_empty() {
         "; it ran without a transaction that could undo it (MySQL commits DDL as it runs; a `transaction = false` migration has none), so check that the failing statement left nothing behind before running it again; the version table still shows the last migration that succeeded".to_owned()
     } else {
@@ -347,8 +366,11 @@ pub struct MigrationFailure {
     /// DDL and the migration ran in a transaction, or where nothing of it ran).
     pub rolled_back: bool,
     /// Statements of the failed migration that took effect anyway (MySQL's implicit commits, or a
-    /// migration run outside a transaction).
+    /// migration run outside a transaction), in this run.
     pub committed: Vec<String>,
+    /// Its progress is recorded (it commits as it goes): the next run resumes it at the statement
+    /// that failed, and `Migrator::repair` can settle it instead.
+    pub resumable: bool,
 }
 
 impl From<sqlx::Error> for Error {

@@ -39,7 +39,7 @@ pub use introspect::{
 pub use lint::{Finding, LintReport, Rule, lint, lint_registered};
 pub use ops::{BatchOperations, Operations};
 pub use registry::Migration;
-pub use runner::{Applied, Migrator, Report, upgrade_to_head, upgrade_to_heads};
+pub use runner::{Applied, HalfApplied, Migrator, Repair, Report, upgrade_to_head, upgrade_to_heads};
 pub use schema::{
     Column, Constraint, ConstraintKind, ForeignKey, Function, Index, Model, ModelDefinition, Reference,
     ReferentialAction, SchemaObject, ServerDefault, SqlType, Table, Trigger, TriggerEvent, TriggerTiming,

@@ -28,7 +28,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use migrate_scaffold::{Body, NewMerge, NewRevision, NewSquash, Rebase};
 
-use crate::{Database, DatabasePool, Error, Migrator, TransactionMode};
+use crate::{Database, DatabasePool, Error, Migrator, Repair, TransactionMode};
 use config::{Settings, TransactionModeSetting};
 use output::{Output, RunDisplay};
 
@@ -148,6 +148,18 @@ enum Command {
     },
     /// Create the version tables if they are missing
     EnsureVersion,
+    /// Show a migration that stopped part way (MySQL's DDL, `transaction = false`), and settle it
+    Repair {
+        /// It was finished by hand: record it as applied
+        #[arg(long, group = "settle")]
+        mark_applied: bool,
+        /// Revert what it did (the inverse of each of its operations done), back to the revision before
+        #[arg(long, group = "settle")]
+        undo: bool,
+        /// It was reverted by hand: forget it, so the next run runs it from its beginning
+        #[arg(long, group = "settle")]
+        forget: bool,
+    },
     /// Write a new migration that follows the head, into the crate's migrations folder
     Revision {
         #[command(flatten)]
@@ -350,6 +362,24 @@ impl Session<'_> {
                 pool.close().await;
                 current?;
                 output.line("the version tables are ready");
+            }
+            Command::Repair { mark_applied, undo, forget } => {
+                let repair =
+                    [(mark_applied, Repair::MarkApplied), (undo, Repair::Undo), (forget, Repair::Forget)]
+                        .into_iter()
+                        .find_map(|(chosen, repair)| chosen.then_some(repair));
+                let pool = self.connect().await?;
+                let half = match repair {
+                    Some(repair) => self.migrator.repair(&pool, repair).await,
+                    None => self.migrator.half_applied(&pool).await,
+                }
+                .map_err(text);
+                pool.close().await;
+                let half = half?;
+                output.repair(half.as_ref(), repair);
+                if repair.is_none() && half.is_some() {
+                    return Ok(Ending::Differs);
+                }
             }
             Command::Revision { new, autogenerate: false } => {
                 output.written(&self.project()?.revision(&new).map_err(text)?)

@@ -88,6 +88,41 @@ impl Output {
         }
     }
 
+    /// What `repair` found, and what it did with it.
+    pub(super) fn repair(&self, half: Option<&crate::HalfApplied>, repair: Option<crate::Repair>) {
+        let done = match repair {
+            None => "",
+            Some(crate::Repair::MarkApplied) => "marked applied",
+            Some(crate::Repair::Undo) => "undone",
+            Some(crate::Repair::Forget) => "forgotten",
+        };
+        match (self.format, half) {
+            (Format::Json, None) => self.json(json!({ "half_applied": null })),
+            (Format::Json, Some(half)) => self.json(json!({
+                "half_applied": {
+                    "revision": half.revision,
+                    "direction": half.direction.as_str(),
+                    "origin": half.origin,
+                    "edited": half.edited,
+                    "done": half.done,
+                    "failed": half.failed.as_ref().map(|(statement, message)| json!({ "statement": statement, "message": message })),
+                },
+                "settled": (!done.is_empty()).then_some(done),
+            })),
+            (Format::Text, None) => self.print("No migration stopped part way: nothing to repair"),
+            (Format::Text, Some(half)) if done.is_empty() => {
+                self.print(&format!("Stopped part way: {half}"));
+                self.print(
+                    "Settle it with one of: `repair --undo` (revert what it did), `repair --mark-applied` (it was finished by hand), `repair --forget` (it was reverted by hand); or fix the cause and run again to resume it",
+                );
+            }
+            (Format::Text, Some(half)) => {
+                let verb = half.direction.as_str();
+                self.print(&format!("Repaired: the {verb} of {} is {done}", half.revision));
+            }
+        }
+    }
+
     /// A revision written by `revision` or `merge`: `Generating <file> ... done (a -> b)`.
     pub(super) fn written(&self, written: &migrate_scaffold::Written) {
         match self.format {

@@ -88,6 +88,53 @@ async fn every_command_says_what_it_did_and_exits_with_its_code(db: std::sync::A
     assert_eq!(stdout(&quickstart(&url, &["current"])), "53fffde5ad5a (head)\n");
 }
 
+/// On MariaDB, whose DDL commits as it runs, a migration that failed part way is shown by
+/// `repair` (exit 3) and settled by it; until then a run refuses to go on past it.
+async fn repair_shows_and_settles_a_migration_that_failed_part_way(db: std::sync::Arc<TestDatabase>) {
+    let url = url(&db);
+    assert!(quickstart(&url, &["upgrade", "1975ea83b712"]).status.success());
+    // Someone added the column by hand: the migration that adds it fails.
+    db.execute("ALTER TABLE users ADD COLUMN email LONGTEXT").await;
+    let failed = quickstart(&url, &["upgrade", "27c6a30d7c24"]);
+    assert_eq!(failed.status.code(), Some(1));
+    assert!(stderr(&failed).contains("Duplicate column name 'email'"), "{}", stderr(&failed));
+    assert!(stderr(&failed).contains("the next run resumes at the failing statement"), "{}", stderr(&failed));
+
+    let shown = quickstart(&url, &["repair"]);
+    assert_eq!(shown.status.code(), Some(3), "{}", stderr(&shown));
+    let text = stdout(&shown);
+    assert!(text.starts_with("Stopped part way: the upgrade of '27c6a30d7c24' ("), "{text}");
+    assert!(
+        text.contains("failed part way; none of its statements is recorded as done; failed: `ALTER TABLE"),
+        "{text}"
+    );
+    assert!(text.contains("repair --mark-applied"), "{text}");
+    // A run stops at it again (resumed, its statement fails again; or another branch first is
+    // refused), and says what to do.
+    let refused = quickstart(&url, &["upgrade", "heads"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr(&refused).contains("`migrate repair`"), "{}", stderr(&refused));
+
+    // The column is what the migration makes: it counts as applied.
+    let marked = quickstart(&url, &["repair", "--mark-applied"]);
+    assert_eq!(
+        stdout(&marked),
+        "Repaired: the upgrade of 27c6a30d7c24 is marked applied\n",
+        "{}",
+        stderr(&marked)
+    );
+    assert_eq!(stdout(&quickstart(&url, &["current"])), "27c6a30d7c24\n");
+    assert_eq!(quickstart(&url, &["repair"]).status.code(), Some(0));
+    let finished = quickstart(&url, &["upgrade", "heads"]);
+    assert!(finished.status.success(), "{}", stderr(&finished));
+    assert_eq!(stdout(&quickstart(&url, &["current"])), "53fffde5ad5a (head)\n");
+}
+
+#[tokio::test]
+async fn repair_on_mariadb() {
+    common::run(Kind::MySql, repair_shows_and_settles_a_migration_that_failed_part_way).await;
+}
+
 /// `check` says whether the models match a database at the heads (exit 3 when they don't), and
 /// `revision --autogenerate` writes the migration that makes them match, into the crate.
 async fn check_and_autogenerate_compare_the_models_with_the_database(db: std::sync::Arc<TestDatabase>) {

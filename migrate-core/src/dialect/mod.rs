@@ -216,6 +216,16 @@ pub(crate) trait Dialect: Send + Sync + std::fmt::Debug {
         Vec::new()
     }
 
+    /// Whether `error`, from a statement run again after a run was interrupted right after it,
+    /// says that the statement had already taken effect (the table it creates exists, the column
+    /// it drops is gone). Where each DDL statement is atomic and commits as it runs (MySQL,
+    /// MariaDB), that settles the one statement a kill leaves in doubt; elsewhere it is never
+    /// assumed.
+    fn already_applied(&self, error: &sqlx::Error) -> bool {
+        let _ = error;
+        false
+    }
+
     /// How a run suspends foreign-key enforcement, where rendering may rebuild tables.
     fn foreign_key_switch(&self) -> Option<ForeignKeySwitch> {
         None

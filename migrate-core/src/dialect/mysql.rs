@@ -27,6 +27,13 @@ const CLAUSE_STARTS: &[&str] = &[
     "INVISIBLE",
 ];
 
+/// The errors a DDL statement run a second time gives, once it has taken effect: table exists
+/// (1050), unknown table (1051), unknown column (1054), duplicate column (1060), duplicate key
+/// name (1061), multiple primary keys (1068), can't drop a column or key that isn't there (1091),
+/// no such table (1146), duplicate foreign-key name (1826).
+#[cfg(feature = "mysql")]
+const ALREADY_APPLIED: &[u16] = &[1050, 1051, 1054, 1060, 1061, 1068, 1091, 1146, 1826];
+
 /// The columns a batch has added and renamed so far.
 #[derive(Debug, Default)]
 struct BatchColumns {
@@ -154,6 +161,17 @@ impl Dialect for MySqlDialect {
     fn server_specific(&self, operation: &Operation) -> bool {
         self.condition(operation).is_some()
             || matches!(operation, Operation::SetTimeout(timeout) if timeout.kind == Timeout::Statement)
+    }
+
+    fn already_applied(&self, error: &sqlx::Error) -> bool {
+        #[cfg(feature = "mysql")]
+        if let Some(error) = error.as_database_error()
+            && let Some(error) = error.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>()
+        {
+            return ALREADY_APPLIED.contains(&error.number());
+        }
+        let _ = error;
+        false
     }
 
     fn live_table_needed<'o>(&self, operation: &'o Operation) -> Option<&'o str> {

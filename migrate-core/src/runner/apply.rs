@@ -1,6 +1,7 @@
-//! Runs a migration's recorded operations on the run's connection: each is rendered by the
+//! A migration's recorded operations on the run's connection: each is rendered by the
 //! connection's dialect, after reading the live table where the dialect needs it (SQLite's batch
-//! mode, MariaDB's `MODIFY COLUMN`), and its statements run one by one.
+//! mode, MariaDB's `MODIFY COLUMN`), for the run to execute statement by statement; and SQLite's
+//! foreign-key enforcement, suspended around table rebuilds.
 
 use crate::connection::Connection;
 use crate::dialect::{Dialect, ForeignKeySwitch, LivePart, LiveTable};
@@ -13,13 +14,13 @@ pub(super) struct Failed {
     pub message: String,
 }
 
-/// Runs one operation, adding each statement that succeeded to `ran`.
-pub(super) async fn operation(
+/// The statements of one operation, rendered by the dialect after reading the live table where
+/// it needs one.
+pub(super) async fn render(
     connection: &mut Connection,
     dialect: &dyn Dialect,
     operation: &Operation,
-    ran: &mut Vec<String>,
-) -> Result<(), Failed> {
+) -> Result<Vec<String>, Failed> {
     let live = match dialect.live_table_needed(operation) {
         Some(table) => {
             refuse_rebuild_with_foreign_keys_enforced(connection, dialect, operation).await?;
@@ -27,22 +28,14 @@ pub(super) async fn operation(
         }
         None => None,
     };
-    let statements = dialect.render(operation, live.as_ref()).map_err(|error| Failed {
+    dialect.render(operation, live.as_ref()).map_err(|error| Failed {
         statement: operation.describe(),
         message: match error {
             Error::InvalidOperation { reason, .. } => reason,
             Error::UnsupportedOperation { database, reason, .. } => format!("not on {database}: {reason}"),
             other => other.to_string(),
         },
-    })?;
-    for statement in statements {
-        if let Err(source) = connection.run_sql(&statement).await {
-            return Err(Failed { statement, message: describe(&source) });
-        }
-        tracing::debug!(%statement, "statement ran");
-        ran.push(statement);
-    }
-    Ok(())
+    })
 }
 
 /// A table rebuilt (SQLite's batch mode) while foreign keys are enforced would delete or orphan

@@ -10,6 +10,7 @@
 mod apply;
 mod code;
 mod offline;
+mod progress;
 mod run;
 mod version_table;
 
@@ -24,6 +25,7 @@ use crate::graph::{Plan, Revision, RevisionGraph};
 use crate::introspect::Schema;
 use crate::registry::Migration;
 
+pub use progress::{HalfApplied, Repair};
 use run::{Action, Run};
 
 /// One migration run by a call.
@@ -198,6 +200,20 @@ impl Migrator {
             }
             _ => Ok(heads),
         }
+    }
+
+    /// The migration that stopped part way in this database, if one did: one that commits as
+    /// it goes (MySQL's DDL, or `transaction = false`) and failed or was interrupted after some
+    /// of its statements took effect. A run resumes it; [`Migrator::repair`] settles it instead.
+    /// Read under the run lock, so it waits for a run in progress.
+    pub async fn half_applied(&self, pool: &impl MigratePool) -> Result<Option<HalfApplied>> {
+        Run::new(self, pool.migrate_connection().await?)?.settle(None).await
+    }
+
+    /// Settles the migration that stopped part way as `repair` says, and returns it; `None` when
+    /// there was none. Like `migrate repair`.
+    pub async fn repair(&self, pool: &impl MigratePool, repair: Repair) -> Result<Option<HalfApplied>> {
+        Run::new(self, pool.migrate_connection().await?)?.settle(Some(repair)).await
     }
 
     /// The database's schema, this migrator's version tables left out: what its migrations made.

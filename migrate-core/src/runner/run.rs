@@ -10,11 +10,14 @@ use std::time::Instant;
 
 use super::apply;
 use super::code::{StepCode, plan_code};
-use super::version_table::{LAYOUT, LogEntry, State, VersionTable};
+use super::progress::{HalfApplied, Repair, Resume, statement_checksum};
+use super::version_table::{
+    LAYOUT, LAYOUT_WITHOUT_PROGRESS, LogEntry, Outcome, ProgressRow, State, VersionTable,
+};
 use super::{Applied, Migrator, Report};
 use crate::connection::{Connection, Wrapping};
 use crate::dialect::{self, Dialect, ForeignKeySwitch, RunLock, StepTransaction, TransactionMode};
-use crate::error::{Error, MigrationFailure, Result};
+use crate::error::{Error, MigrationFailure, Result, describe};
 use crate::graph::{Plan, Step};
 use crate::ops::Operation;
 use crate::sql::Statement;
@@ -97,15 +100,38 @@ impl<'m> Run<'m> {
         {
             Ok(()) => {
                 let outcome = self.locked(action, prepared).await;
-                let keep = outcome.is_ok() || self.failed_step_undone;
-                let released = self.lock.release(&mut self.connection, keep).await;
-                // The run's own error is what the user needs first.
-                outcome.and_then(|report| released.map(|()| report))
+                self.release(outcome).await
             }
             Err(error) => Err(error),
         };
         apply::restore_foreign_keys(&mut self.connection, self.suspended_foreign_keys).await;
         outcome
+    }
+
+    /// Settles a half-applied migration as `repair` says, or with `None` only reads it, under the
+    /// lock; what the progress table held, `None` when nothing was half-applied.
+    pub(super) async fn settle(mut self, repair: Option<Repair>) -> Result<Option<HalfApplied>> {
+        self.lock.acquire(&mut self.connection, self.migrator.settings.lock_timeout).await?;
+        let outcome = self.settle_locked(repair).await;
+        self.release(outcome).await
+    }
+
+    async fn settle_locked(&mut self, repair: Option<Repair>) -> Result<Option<HalfApplied>> {
+        let State { heads, .. } = self.check_state().await?;
+        let progress = self.table.read_progress(&mut self.connection).await?;
+        let Some(half) = self.half_applied(&progress) else { return Ok(None) };
+        if let Some(repair) = repair {
+            self.repair(repair, &heads, &progress, &half).await?;
+        }
+        Ok(Some(half))
+    }
+
+    /// Lets the lock go after the work done under it, whose outcome it passes on: its error
+    /// first, which is what the user needs.
+    async fn release<T>(&mut self, outcome: Result<T>) -> Result<T> {
+        let keep = outcome.is_ok() || self.failed_step_undone;
+        let released = self.lock.release(&mut self.connection, keep).await;
+        outcome.and_then(|value| released.map(|()| value))
     }
 
     /// One read without the lock. An upgrade whose database is at the target with no edited
@@ -169,6 +195,16 @@ impl<'m> Run<'m> {
     /// The run under the lock.
     async fn locked(&mut self, action: Action<'_>, prepared: Option<Prepared>) -> Result<Report> {
         let State { digest, heads, .. } = self.check_state().await?;
+        let progress = match action {
+            Action::Current | Action::Stamp { .. } => Vec::new(),
+            _ => self.table.read_progress(&mut self.connection).await?,
+        };
+        if let Some(half) = self.half_applied(&progress)
+            && heads.iter().any(|head| self.migrator.graph.squash_of(head).is_some())
+        {
+            let reason = "the database is inside a squashed range, which a run finishes with the range's migrations first";
+            return Err(Error::HalfApplied { half: Box::new(half), reason: reason.to_owned() });
+        }
         let (heads, finished) = self.finish_squashes(action, heads).await?;
         let migrator = self.migrator;
         if let Action::Stamp { target, purge: true } = action {
@@ -200,6 +236,7 @@ impl<'m> Run<'m> {
                 Prepared { heads, plan, code }
             }
         };
+        let resume = self.resume(&progress, &plan, &code)?;
         if plan.is_empty() {
             tracing::info!(heads = ?heads, "database is at the target; nothing to run");
             // After a failed run or a repair, the digest lets the next start skip the log again.
@@ -215,7 +252,7 @@ impl<'m> Run<'m> {
         if digest.is_some() {
             self.execute_bookkeeping(&[self.table.set_digest(None)]).await?;
         }
-        let mut report = self.run_plan(&plan, code, heads).await?;
+        let mut report = self.run_plan(&plan, code, heads, resume).await?;
         let digest = migrator.applied_digest(&report.heads);
         self.execute_bookkeeping(&[self.table.set_digest(digest.as_deref())]).await?;
         report.applied.splice(0..0, finished);
@@ -279,7 +316,7 @@ impl<'m> Run<'m> {
                     steps = plan.len(),
                     "finishing a squashed range with its old migrations"
                 );
-                finished.extend(self.run_plan(&plan, code, heads.clone()).await?.applied);
+                finished.extend(self.run_plan(&plan, code, heads.clone(), None).await?.applied);
             }
             let squashed: Vec<String> =
                 after.iter().map(|h| if *h == last { squash.to_owned() } else { h.clone() }).collect();
@@ -316,6 +353,8 @@ impl<'m> Run<'m> {
     async fn stamp(&mut self, heads: &[String], stamped: Vec<String>) -> Result<Report> {
         let mut statements = self.table.move_heads(heads, &stamped);
         statements.push(self.table.set_digest(self.migrator.applied_digest(&stamped).as_deref()));
+        // A stamp says where the database is: a half-applied migration's progress is void.
+        statements.push(self.table.clear_progress());
         self.execute_bookkeeping(&statements).await?;
         Ok(Report { applied: Vec::new(), heads: stamped })
     }
@@ -344,6 +383,10 @@ impl<'m> Run<'m> {
                 State { layout: LAYOUT.to_owned(), digest: None, heads }
             }
         };
+        if state.layout == LAYOUT_WITHOUT_PROGRESS {
+            self.execute_bookkeeping(&self.table.add_progress()).await?;
+            return Ok(State { layout: LAYOUT.to_owned(), ..state });
+        }
         if state.layout != LAYOUT {
             return Err(Error::UnsupportedLayout {
                 table: self.table.state_table().to_owned(),
@@ -382,8 +425,15 @@ impl<'m> Run<'m> {
         Ok(())
     }
 
-    /// Runs the plan's steps, each wrapped as its [`StepTransaction`] says.
-    async fn run_plan(&mut self, plan: &Plan, code: Vec<StepCode>, heads: Vec<String>) -> Result<Report> {
+    /// Runs the plan's steps, each wrapped as its [`StepTransaction`] says; the first resumed
+    /// where `resume` says.
+    async fn run_plan(
+        &mut self,
+        plan: &Plan,
+        code: Vec<StepCode>,
+        heads: Vec<String>,
+        mut resume: Option<Resume>,
+    ) -> Result<Report> {
         let mode = self.migrator.settings.transaction_mode;
         // One transaction for the run, unless the lock already is one (SQLite).
         let run_transaction = mode == TransactionMode::WholeRun && !self.lock.holds_transaction();
@@ -401,9 +451,12 @@ impl<'m> Run<'m> {
             let transaction =
                 StepTransaction::choose(self.lock.holds_transaction(), mode, migration.transactional);
             let started = Instant::now();
-            let outcome = self.run_step(step, code, transaction, &report.heads).await;
-            if let Err(error) = outcome {
+            let outcome = self.run_step(step, code, transaction, &report.heads, resume.take()).await;
+            if let Err(mut error) = outcome {
                 self.undo_step(transaction, run_transaction).await;
+                if !transaction.rolls_back(self.dialect.transactional_ddl()) {
+                    self.record_failure(step, &mut error).await;
+                }
                 return Err(error);
             }
             let duration = started.elapsed();
@@ -437,20 +490,39 @@ impl<'m> Run<'m> {
     }
 
     /// Runs one migration in its transaction, then records its heads and log row; with foreign
-    /// keys suspended, checks them before.
+    /// keys suspended, checks them before. A step that commits as it goes (no transaction that
+    /// rolls its DDL back) records its progress: a row as it begins, and one per statement done.
     async fn run_step(
         &mut self,
         step: &Step,
         code: StepCode,
         transaction: StepTransaction,
         heads_before: &[String],
+        resume: Option<Resume>,
     ) -> Result<()> {
         let migration = self.migrator.migration(&step.revision)?;
         let started = Instant::now();
-        if let Some(begin) = transaction.begin() {
-            self.run_statement(&Statement::new(begin), "beginning the migration's transaction").await?;
+        let transactional_ddl = self.dialect.transactional_ddl();
+        let rolls_back = transaction.rolls_back(transactional_ddl);
+        let tracking = (!rolls_back).then_some(Tracking {
+            step,
+            checksum: migration.checksum,
+            // Within a transaction, each record commits with its statement, and a new one begins.
+            reopen: matches!(transaction, StepTransaction::Own | StepTransaction::Run),
+            resume,
+        });
+        let mut begin: Vec<Statement> = transaction.begin().map(Statement::new).into_iter().collect();
+        match &tracking {
+            Some(Tracking { resume: Some(_), .. }) => begin.push(self.table.clear_failures()),
+            Some(tracking) => begin.push(self.table.record_progress(&tracking.row(
+                0,
+                0,
+                Outcome::Begun,
+                &step.heads_after.join(" "),
+            ))),
+            None => {}
         }
-        let rolls_back = transaction.rolls_back(self.dialect.transactional_ddl());
+        self.execute_together(&begin, "beginning the migration's transaction").await?;
         let failure = |statement, message, rolled_back, committed| {
             Error::MigrationFailed(Box::new(MigrationFailure {
                 revision: step.revision.clone(),
@@ -460,6 +532,7 @@ impl<'m> Run<'m> {
                 message,
                 rolled_back,
                 committed,
+                resumable: false,
             }))
         };
         self.connection.wrapping = match (transaction, migration.transactional) {
@@ -472,7 +545,7 @@ impl<'m> Run<'m> {
             StepCode::Async(function) => {
                 function(&mut self.connection).await.map_err(|error| (None, error.to_string()))
             }
-            StepCode::Operations(operations) => self.apply(operations, &mut ran).await,
+            StepCode::Operations(operations) => self.apply(operations, &mut ran, tracking.as_ref()).await,
         };
         self.connection.wrapping = Wrapping::Nothing;
         if let Err((statement, message)) = outcome {
@@ -480,13 +553,11 @@ impl<'m> Run<'m> {
             // says that some of it took effect where it wasn't rolled back.
             // Where DDL commits as it runs, even a first statement that failed may have done part
             // of its work (several statements in one `execute`), so nothing is promised there.
-            let transactional_ddl = self.dialect.transactional_ddl();
             let rolled_back = rolls_back || (transactional_ddl && statement.is_some() && ran.is_empty());
             let committed = if rolls_back { Vec::new() } else { ran };
             return Err(failure(statement, message, rolled_back, committed));
         }
         tracing::debug!(revision = %step.revision, direction = ?step.direction, "migration ran; recording it");
-        let transactional_ddl = self.dialect.transactional_ddl();
         let own = transaction.bookkeeping_in_own_transaction(transactional_ddl);
         let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
         let mut statements = self.table.move_heads(heads_before, &step.heads_after);
@@ -496,6 +567,9 @@ impl<'m> Run<'m> {
             migration.checksum,
             duration_ms,
         )));
+        if tracking.is_some() {
+            statements.push(self.table.clear_progress());
+        }
         if own {
             statements.insert(0, Statement::new("BEGIN"));
             statements.push(Statement::new("COMMIT"));
@@ -504,20 +578,68 @@ impl<'m> Run<'m> {
         if sets_timeouts(&code) {
             statements.extend(self.dialect.reset_timeouts().into_iter().map(Statement::new));
         }
-        self.execute_bookkeeping(&statements).await
+        if tracking.is_some() {
+            // In one round trip: a kill can't land between the version table and the progress.
+            self.execute_together(&statements, "writing the version table").await
+        } else {
+            self.execute_bookkeeping(&statements).await
+        }
     }
 
     /// Runs operations, each statement that succeeded added to `ran`; on failure, the statement
-    /// that failed and the database's message.
+    /// that failed and the database's message. With `tracking`, each statement done is recorded,
+    /// and a resumed migration skips the statements its progress records as done.
     async fn apply(
         &mut self,
         operations: &[Operation],
         ran: &mut Vec<String>,
+        tracking: Option<&Tracking<'_>>,
     ) -> Result<(), (Option<String>, String)> {
-        for operation in operations {
-            apply::operation(&mut self.connection, self.dialect, operation, ran)
+        let resume = tracking.and_then(|tracking| tracking.resume.as_ref());
+        let mut position = 0;
+        for (index, operation) in operations.iter().enumerate() {
+            if let Some(resume) = resume
+                && resume.last_operation().is_some_and(|last| index < last)
+            {
+                // Done entirely: the stopped run went on to a later operation.
+                position += resume.done_in(index);
+                continue;
+            }
+            let statements = apply::render(&mut self.connection, self.dialect, operation)
                 .await
                 .map_err(|apply::Failed { statement, message }| (Some(statement), message))?;
+            for statement in statements {
+                position += 1;
+                if let Some((done_in, checksum, recorded)) =
+                    resume.and_then(|resume| resume.done.get(position - 1))
+                {
+                    if *done_in != index || *checksum != statement_checksum(&statement) {
+                        let message = format!(
+                            "the stopped run recorded statement {position} of this migration as done as `{recorded}`, which the migration doesn't render now; `migrate repair` settles it"
+                        );
+                        return Err((Some(statement), message));
+                    }
+                    continue;
+                }
+                let in_doubt =
+                    resume.is_some_and(|resume| resume.interrupted && position == resume.done.len() + 1);
+                match self.connection.run_sql(&statement).await {
+                    Ok(()) => {}
+                    Err(source) if in_doubt && self.dialect.already_applied(&source) => tracing::warn!(
+                        %statement,
+                        error = %describe(&source),
+                        "the interrupted run had run this statement without recording it: counted as done"
+                    ),
+                    Err(source) => return Err((Some(statement), describe(&source))),
+                }
+                tracing::debug!(%statement, "statement ran");
+                if let Some(tracking) = tracking {
+                    self.record_done(tracking, position, index, &statement).await.map_err(|error| {
+                        (None, format!("`{statement}` ran, but recording it as done failed: {error}"))
+                    })?;
+                }
+                ran.push(statement);
+            }
         }
         if let Some(switch) = &self.suspended_foreign_keys {
             apply::check_foreign_keys(&mut self.connection, switch)
@@ -525,6 +647,201 @@ impl<'m> Run<'m> {
                 .map_err(|apply::Failed { statement, message }| (Some(statement), message))?;
         }
         Ok(())
+    }
+
+    /// Records a statement of a tracked step as done: with a statement of a transaction (DML), in
+    /// it, so the two commit together; after DDL, which commits as it runs, right after it.
+    async fn record_done(
+        &mut self,
+        tracking: &Tracking<'_>,
+        position: usize,
+        operation: usize,
+        statement: &str,
+    ) -> Result<()> {
+        let position = i64::try_from(position).unwrap_or(i64::MAX);
+        let operation = i64::try_from(operation).unwrap_or(i64::MAX);
+        let mut statements =
+            vec![self.table.record_progress(&tracking.row(position, operation, Outcome::Done, statement))];
+        if tracking.reopen {
+            statements.extend([Statement::new("COMMIT"), Statement::new("BEGIN")]);
+        }
+        self.execute_together(&statements, "recording the statement as done").await
+    }
+
+    /// Records why a tracked step failed, where its progress shows it began (nothing of it was
+    /// committed otherwise); the failure then says the next run resumes it.
+    async fn record_failure(&mut self, step: &Step, error: &mut Error) {
+        let Error::MigrationFailed(failure) = error else { return };
+        let rows = match self.table.read_progress(&mut self.connection).await {
+            Ok(rows) => rows,
+            Err(error) => return tracing::error!(%error, "reading the progress of the failed migration"),
+        };
+        if rows.is_empty() {
+            return;
+        }
+        let Some(migration) = self.migrator.migrations.get(step.revision.as_str()) else { return };
+        let row = ProgressRow {
+            revision: step.revision.clone(),
+            direction: step.direction.as_str().to_owned(),
+            checksum: migration.checksum.to_owned(),
+            position: i64::try_from(rows.len()).unwrap_or(i64::MAX),
+            operation: 0,
+            outcome: Outcome::Failed,
+            statement_checksum: String::new(),
+            statement: failure.statement.clone().unwrap_or_default(),
+            message: Some(failure.message.clone()),
+        };
+        match self.execute_together(&[self.table.record_progress(&row)], "recording the failure").await {
+            Ok(()) => failure.resumable = true,
+            Err(error) => tracing::error!(%error, "recording the failure of the migration"),
+        }
+    }
+
+    /// The half-applied migration the progress rows describe, if any.
+    fn half_applied(&self, progress: &[ProgressRow]) -> Option<HalfApplied> {
+        HalfApplied::from_rows(progress, |revision| {
+            self.migrator.migrations.get(revision).map(|migration| (migration.origin(), migration.checksum))
+        })
+    }
+
+    /// Where the plan's first step resumes a half-applied migration; refused when the plan
+    /// doesn't begin with it, or it can't be resumed.
+    fn resume(&self, progress: &[ProgressRow], plan: &Plan, code: &[StepCode]) -> Result<Option<Resume>> {
+        let Some(half) = self.half_applied(progress) else { return Ok(None) };
+        let reason = match (plan.steps.first(), code.first()) {
+            _ if half.edited => {
+                "its code changed since it ran, so the statements recorded as done may not be its statements any more"
+            }
+            (Some(step), Some(code))
+                if step.revision == half.revision && step.direction == half.direction =>
+            {
+                match code {
+                    StepCode::Operations(_) => {
+                        tracing::info!(revision = %half.revision, done = half.done.len(), "resuming a migration that stopped part way");
+                        return Ok(Some(Resume::from_rows(progress)));
+                    }
+                    StepCode::Async(_) => {
+                        "it is an async fn, whose statements aren't recorded one by one, so where to resume it is unknown"
+                    }
+                }
+            }
+            (None, _) => "this run has nothing to run, yet the database is between two revisions",
+            _ => {
+                "this run would begin with another migration; finish this one first, with the command that began it"
+            }
+        };
+        Err(Error::HalfApplied { half: Box::new(half), reason: reason.to_owned() })
+    }
+
+    /// Settles the half-applied migration `half` (read from `progress`) at `heads` as `repair` says.
+    async fn repair(
+        &mut self,
+        repair: Repair,
+        heads: &[String],
+        progress: &[ProgressRow],
+        half: &HalfApplied,
+    ) -> Result<()> {
+        let refused = |reason: String| Error::HalfApplied { half: Box::new(half.clone()), reason };
+        let mut statements = vec![Statement::new("BEGIN")];
+        match repair {
+            Repair::Forget => {}
+            Repair::MarkApplied => {
+                let Some(begun) = progress.iter().find(|row| row.outcome == Outcome::Begun) else {
+                    return Err(refused("its first row, which says where it leads, is missing".to_owned()));
+                };
+                let after: Vec<String> = begun.statement.split_whitespace().map(str::to_owned).collect();
+                let checksum = self
+                    .migrator
+                    .migrations
+                    .get(half.revision.as_str())
+                    .map_or(begun.checksum.as_str(), |migration| migration.checksum);
+                statements.extend(self.table.move_heads(heads, &after));
+                statements.push(self.table.log(LogEntry {
+                    revision: &half.revision,
+                    direction: half.direction.as_str(),
+                    checksum,
+                    duration_ms: 0,
+                }));
+            }
+            Repair::Undo => self.undo_half_applied(progress, half).await.map_err(refused)?,
+        }
+        statements.push(self.table.clear_progress());
+        // The next start checks the applied checksums in the log again.
+        statements.push(self.table.set_digest(None));
+        statements.push(Statement::new("COMMIT"));
+        tracing::warn!(revision = %half.revision, ?repair, "settled a migration that stopped part way");
+        self.execute_together(&statements, "recording the repair").await
+    }
+
+    /// Reverts the operations of a half-applied migration recorded as done, with their inverses,
+    /// last first; why not, when it can't.
+    async fn undo_half_applied(
+        &mut self,
+        progress: &[ProgressRow],
+        half: &HalfApplied,
+    ) -> Result<(), String> {
+        if half.edited {
+            return Err("its code changed since it ran, so what it did can't be derived from it".to_owned());
+        }
+        let step =
+            Step { revision: half.revision.clone(), direction: half.direction, heads_after: Vec::new() };
+        let code = plan_code(&Plan { steps: vec![step] }, |revision| self.migrator.migration(revision))
+            .map_err(|error| error.to_string())?;
+        let Some(operations) = code.first().and_then(StepCode::operations) else {
+            return Err("it is an async fn, whose changes aren't recorded: undo them by hand, then `migrate repair --forget`".to_owned());
+        };
+        let resume = Resume::from_rows(progress);
+        let done = match resume.last_operation() {
+            None => 0,
+            Some(last) => {
+                let operation = operations
+                    .get(last)
+                    .ok_or_else(|| "its progress names an operation it doesn't have".to_owned())?;
+                let rendered = apply::render(&mut self.connection, self.dialect, operation)
+                    .await
+                    .map_err(|apply::Failed { statement, message }| format!("{statement}: {message}"))?;
+                if rendered.len() != resume.done_in(last) {
+                    return Err(format!(
+                        "its operation {} ({}) was only partly done: undo it by hand, then `migrate repair --forget`",
+                        last + 1,
+                        operation.describe()
+                    ));
+                }
+                last + 1
+            }
+        };
+        let inverse = Operation::invert_all(operations.get(..done).unwrap_or_default())?;
+        for operation in &inverse {
+            let statements = apply::render(&mut self.connection, self.dialect, operation).await.map_err(
+                |apply::Failed { statement, message }| {
+                    format!("undoing it failed on `{statement}`: {message}")
+                },
+            )?;
+            for statement in statements {
+                self.connection
+                    .run_sql(&statement)
+                    .await
+                    .map_err(|source| format!("undoing it failed on `{statement}`: {}", describe(&source)))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs statements of migrate's own (with literals) in one round trip; one statement alone
+    /// runs with its arguments bound.
+    async fn execute_together(&mut self, statements: &[Statement], doing: &str) -> Result<()> {
+        match statements {
+            [] => Ok(()),
+            [statement] => self.run_statement(statement, doing).await,
+            statements => {
+                let sql: Vec<String> =
+                    statements.iter().map(|statement| self.dialect.inline(statement)).collect();
+                self.connection
+                    .run_sql(&sql.join(";\n"))
+                    .await
+                    .map_err(|source| Error::Database { doing: doing.to_owned(), cause: source })
+            }
+        }
     }
 
     /// Runs statements on migrate's own tables.
@@ -551,6 +868,33 @@ impl<'m> Run<'m> {
 #[cfg(feature = "testing")]
 fn same_heads(a: &[String], b: &[String]) -> bool {
     a.len() == b.len() && a.iter().all(|head| b.contains(head))
+}
+
+/// A step that commits as it goes, whose progress is recorded.
+struct Tracking<'s> {
+    step: &'s Step,
+    /// The migration's checksum.
+    checksum: &'static str,
+    /// The step has a transaction to commit with each record and begin again.
+    reopen: bool,
+    /// Where a half-applied migration resumes.
+    resume: Option<Resume>,
+}
+
+impl Tracking<'_> {
+    fn row(&self, position: i64, operation: i64, outcome: Outcome, statement: &str) -> ProgressRow {
+        ProgressRow {
+            revision: self.step.revision.clone(),
+            direction: self.step.direction.as_str().to_owned(),
+            checksum: self.checksum.to_owned(),
+            position,
+            operation,
+            outcome,
+            statement_checksum: statement_checksum(statement),
+            statement: statement.to_owned(),
+            message: None,
+        }
+    }
 }
 
 /// What the look without the lock found.

@@ -10,21 +10,26 @@ use crate::direction::Direction;
 use crate::error::{Error, Result};
 use crate::sql::Statement;
 
-/// The layout of the version tables this release writes.
-pub(super) const LAYOUT: &str = "1";
+/// The layout of the version tables this release writes: "2" added the progress table.
+pub(super) const LAYOUT: &str = "2";
+
+/// The layout before the progress table, which a locked run brings to [`LAYOUT`].
+pub(super) const LAYOUT_WITHOUT_PROGRESS: &str = "1";
 
 /// The version table (the applied heads, like `alembic_version`), its log (a row per step run,
-/// stamped or repaired) and its state (the layout, and a digest of the applied checksums so that a
-/// start at head needn't read the log), named from the version table's name and schema.
+/// stamped or repaired), its state (the layout, and a digest of the applied checksums so that a
+/// start at head needn't read the log) and its progress (the statements done of a migration that
+/// commits as it goes, until it is recorded), named from the version table's name and schema.
 #[derive(Debug, Clone)]
 pub(crate) struct VersionTable {
     heads: String,
     log: String,
     state: String,
+    progress: String,
 }
 
 /// The longest suffix of the tables named after the version table.
-const LONGEST_SUFFIX: &str = "_state";
+const LONGEST_SUFFIX: &str = "_progress";
 
 /// The longest name every database keeps whole: PostgreSQL cuts longer ones short, which would
 /// give the version table and its log and state tables one name; MySQL refuses them.
@@ -65,12 +70,13 @@ impl VersionTable {
             heads: dialect.qualified(schema, name),
             log: dialect.qualified(schema, &format!("{name}_log")),
             state: dialect.qualified(schema, &format!("{name}_state")),
+            progress: dialect.qualified(schema, &format!("{name}_progress")),
         })
     }
 
     /// Creates the tables where they are missing.
     pub(super) fn create(&self, dialect: &dyn Dialect) -> Vec<Statement> {
-        let Self { heads, log, state } = self;
+        let Self { heads, log, state, .. } = self;
         vec![
             Statement::new(format!(
                 "CREATE TABLE IF NOT EXISTS {heads} (version_num VARCHAR(255) NOT NULL PRIMARY KEY)"
@@ -85,7 +91,80 @@ impl VersionTable {
             Statement::new(format!(
                 "CREATE TABLE IF NOT EXISTS {state} (layout VARCHAR(16) NOT NULL, applied_digest VARCHAR(32))"
             )),
+            self.create_progress(),
         ]
+    }
+
+    /// Creates the progress table: a row when a migration that commits as it goes begins
+    /// (`position` 0, with the heads it leads to as its `statement`), one per statement done
+    /// (its position in the migration, and the index of the operation it belongs to), and one for
+    /// a statement that failed; emptied when the migration is recorded.
+    pub(super) fn create_progress(&self) -> Statement {
+        Statement::new(format!(
+            "CREATE TABLE IF NOT EXISTS {} (revision VARCHAR(255) NOT NULL, direction VARCHAR(16) NOT NULL, \
+             checksum VARCHAR(64) NOT NULL, position INTEGER NOT NULL, operation INTEGER NOT NULL, \
+             outcome VARCHAR(16) NOT NULL, statement_checksum VARCHAR(32) NOT NULL, statement TEXT NOT NULL, \
+             message TEXT)",
+            self.progress
+        ))
+    }
+
+    /// Brings tables of [`LAYOUT_WITHOUT_PROGRESS`] to [`LAYOUT`].
+    pub(super) fn add_progress(&self) -> Vec<Statement> {
+        vec![
+            self.create_progress(),
+            Statement::new(format!("UPDATE {} SET layout = ", self.state)).argument(LAYOUT),
+        ]
+    }
+
+    /// Records a row of a migration's progress.
+    pub(super) fn record_progress(&self, row: &ProgressRow) -> Statement {
+        Statement::new(format!(
+            "INSERT INTO {} (revision, direction, checksum, position, operation, outcome, statement_checksum, statement, message) VALUES (",
+            self.progress
+        ))
+        .argument(row.revision.as_str())
+        .sql(", ")
+        .argument(row.direction.as_str())
+        .sql(", ")
+        .argument(row.checksum.as_str())
+        .sql(", ")
+        .argument(row.position)
+        .sql(", ")
+        .argument(row.operation)
+        .sql(", ")
+        .argument(row.outcome.as_str())
+        .sql(", ")
+        .argument(row.statement_checksum.as_str())
+        .sql(", ")
+        .argument(row.statement.as_str())
+        .sql(", ")
+        .argument(row.message.as_deref())
+        .sql(")")
+    }
+
+    /// Forgets a failure recorded in the progress table, as the migration is resumed.
+    pub(super) fn clear_failures(&self) -> Statement {
+        Statement::new(format!("DELETE FROM {} WHERE outcome = ", self.progress))
+            .argument(Outcome::Failed.as_str())
+    }
+
+    /// Empties the progress table: the migration it followed is recorded, or given up.
+    pub(super) fn clear_progress(&self) -> Statement {
+        Statement::new(format!("DELETE FROM {}", self.progress))
+    }
+
+    /// The progress rows, in the order they were written.
+    pub(super) async fn read_progress(&self, connection: &mut Connection) -> Result<Vec<ProgressRow>> {
+        let rows = connection
+            .fetch_texts(&format!(
+                "SELECT revision, direction, checksum, CAST(position AS CHAR(12)), CAST(operation AS CHAR(12)), \
+                 outcome, statement_checksum, statement, message FROM {} ORDER BY position, outcome",
+                self.progress
+            ))
+            .await
+            .map_err(|cause| Error::Database { doing: "reading the progress table".to_owned(), cause })?;
+        Ok(rows.into_iter().filter_map(ProgressRow::from_texts).collect())
     }
 
     /// Records the layout of new tables.
@@ -180,6 +259,72 @@ impl VersionTable {
     /// The state table's name, for messages.
     pub(super) fn state_table(&self) -> &str {
         &self.state
+    }
+}
+
+/// One row of the progress table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct ProgressRow {
+    pub(super) revision: String,
+    pub(super) direction: String,
+    /// The migration's checksum when it ran.
+    pub(super) checksum: String,
+    /// 0 for the migration's beginning, then the statement's 1-based position in the migration.
+    pub(super) position: i64,
+    /// The 0-based index of the operation the statement belongs to (0 for the beginning).
+    pub(super) operation: i64,
+    pub(super) outcome: Outcome,
+    pub(super) statement_checksum: String,
+    pub(super) statement: String,
+    /// The database's message, for a statement that failed.
+    pub(super) message: Option<String>,
+}
+
+impl ProgressRow {
+    fn from_texts(row: Vec<Option<String>>) -> Option<Self> {
+        let mut row = row.into_iter();
+        let mut next = || row.next().flatten();
+        Some(Self {
+            revision: next()?,
+            direction: next()?,
+            checksum: next()?,
+            position: next()?.trim().parse().ok()?,
+            operation: next()?.trim().parse().ok()?,
+            outcome: Outcome::parse(&next()?)?,
+            statement_checksum: next()?,
+            statement: next()?,
+            message: next(),
+        })
+    }
+}
+
+/// What a progress row records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Outcome {
+    /// The migration began.
+    Begun,
+    /// The statement took effect.
+    Done,
+    /// The statement failed, with the message.
+    Failed,
+}
+
+impl Outcome {
+    pub(super) fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Begun => "begun",
+            Outcome::Done => "done",
+            Outcome::Failed => "failed",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Self> {
+        match text {
+            "begun" => Some(Outcome::Begun),
+            "done" => Some(Outcome::Done),
+            "failed" => Some(Outcome::Failed),
+            _ => None,
+        }
     }
 }
 
