@@ -190,7 +190,7 @@ async fn a_hostile_version_table_schema_is_just_a_name(db: Arc<TestDatabase>) {
             common::schema::string(schema)
         ))
         .await;
-    assert_eq!(in_schema, 3, "the version table, its log and its state are in the schema");
+    assert_eq!(in_schema, 4, "the version table, its log, its state and its progress are in the schema");
     assert!(db.has_table(SENTINEL).await);
     migrator.downgrade(&db.pool, "base").await.unwrap();
     db.execute(&migrator.upgrade_sql(Database::Postgres, "head").unwrap()).await;

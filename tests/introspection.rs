@@ -596,7 +596,7 @@ async fn version_tables_named_in_the_settings_are_left_out(db: Arc<TestDatabase>
     let names: Vec<&str> = with_defaults.tables.iter().map(|table| table.name.as_str()).collect();
     assert_eq!(
         names,
-        ["app_version", "app_version_log", "app_version_state", "notes"],
+        ["app_version", "app_version_log", "app_version_progress", "app_version_state", "notes"],
         "other names are tables like any"
     );
 }

@@ -226,6 +226,13 @@ pub(crate) trait Dialect: Send + Sync + std::fmt::Debug {
         false
     }
 
+    /// Whether `statement` commits the transaction it runs in and itself (MySQL's DDL): read from
+    /// its first word, as the database's documentation lists them.
+    fn commits_implicitly(&self, statement: &str) -> bool {
+        let _ = statement;
+        false
+    }
+
     /// How a run suspends foreign-key enforcement, where rendering may rebuild tables.
     fn foreign_key_switch(&self) -> Option<ForeignKeySwitch> {
         None

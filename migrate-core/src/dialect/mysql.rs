@@ -34,6 +34,25 @@ const CLAUSE_STARTS: &[&str] = &[
 #[cfg(feature = "mysql")]
 const ALREADY_APPLIED: &[u16] = &[1050, 1051, 1054, 1060, 1061, 1068, 1091, 1146, 1826];
 
+/// The first words of the statements that commit implicitly (MySQL's "Statements That Cause an
+/// Implicit Commit": DDL, account management, table locks and maintenance).
+const IMPLICIT_COMMITS: &[&str] = &[
+    "ALTER",
+    "CREATE",
+    "DROP",
+    "RENAME",
+    "TRUNCATE",
+    "GRANT",
+    "REVOKE",
+    "LOCK",
+    "UNLOCK",
+    "ANALYZE",
+    "OPTIMIZE",
+    "REPAIR",
+    "INSTALL",
+    "UNINSTALL",
+];
+
 /// The columns a batch has added and renamed so far.
 #[derive(Debug, Default)]
 struct BatchColumns {
@@ -172,6 +191,12 @@ impl Dialect for MySqlDialect {
         }
         let _ = error;
         false
+    }
+
+    fn commits_implicitly(&self, statement: &str) -> bool {
+        let first =
+            statement.trim_start().split(|c: char| !c.is_ascii_alphabetic()).next().unwrap_or_default();
+        IMPLICIT_COMMITS.iter().any(|word| first.eq_ignore_ascii_case(word))
     }
 
     fn live_table_needed<'o>(&self, operation: &'o Operation) -> Option<&'o str> {

@@ -45,7 +45,7 @@ impl HalfApplied {
         };
         let (origin, edited) = match migration(&first.revision) {
             Some((origin, checksum)) => (origin, checksum != first.checksum),
-            None => (String::new(), true),
+            None => (String::new(), false),
         };
         Some(Self {
             revision: first.revision.clone(),

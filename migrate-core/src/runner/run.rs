@@ -507,7 +507,7 @@ impl<'m> Run<'m> {
         let tracking = (!rolls_back).then_some(Tracking {
             step,
             checksum: migration.checksum,
-            // Within a transaction, each record commits with its statement, and a new one begins.
+            // Within a transaction, one begins again after each statement that commits it.
             reopen: matches!(transaction, StepTransaction::Own | StepTransaction::Run),
             resume,
         });
@@ -649,8 +649,10 @@ impl<'m> Run<'m> {
         Ok(())
     }
 
-    /// Records a statement of a tracked step as done: with a statement of a transaction (DML), in
-    /// it, so the two commit together; after DDL, which commits as it runs, right after it.
+    /// Records a statement of a tracked step as done, in the transaction the statement ran in: a
+    /// data statement's record commits (or rolls back) with it; after DDL, which commits the
+    /// transaction and itself, the record commits alone and, in a step with a transaction, a new
+    /// one begins for the statements after it.
     async fn record_done(
         &mut self,
         tracking: &Tracking<'_>,
@@ -662,8 +664,8 @@ impl<'m> Run<'m> {
         let operation = i64::try_from(operation).unwrap_or(i64::MAX);
         let mut statements =
             vec![self.table.record_progress(&tracking.row(position, operation, Outcome::Done, statement))];
-        if tracking.reopen {
-            statements.extend([Statement::new("COMMIT"), Statement::new("BEGIN")]);
+        if tracking.reopen && self.dialect.commits_implicitly(statement) {
+            statements.push(Statement::new("BEGIN"));
         }
         self.execute_together(&statements, "recording the statement as done").await
     }
@@ -709,9 +711,8 @@ impl<'m> Run<'m> {
     fn resume(&self, progress: &[ProgressRow], plan: &Plan, code: &[StepCode]) -> Result<Option<Resume>> {
         let Some(half) = self.half_applied(progress) else { return Ok(None) };
         let reason = match (plan.steps.first(), code.first()) {
-            _ if half.edited => {
-                "its code changed since it ran, so the statements recorded as done may not be its statements any more"
-            }
+            _ if half.origin.is_empty() => "this program doesn't have that migration",
+            _ if half.edited => "so the statements recorded as done may not be its statements any more",
             (Some(step), Some(code))
                 if step.revision == half.revision && step.direction == half.direction =>
             {
@@ -780,8 +781,11 @@ impl<'m> Run<'m> {
         progress: &[ProgressRow],
         half: &HalfApplied,
     ) -> Result<(), String> {
-        if half.edited {
-            return Err("its code changed since it ran, so what it did can't be derived from it".to_owned());
+        if half.edited || half.origin.is_empty() {
+            return Err(
+                "what it did can't be derived from its code, which this program doesn't have as it ran"
+                    .to_owned(),
+            );
         }
         let step =
             Step { revision: half.revision.clone(), direction: half.direction, heads_after: Vec::new() };
@@ -875,7 +879,7 @@ struct Tracking<'s> {
     step: &'s Step,
     /// The migration's checksum.
     checksum: &'static str,
-    /// The step has a transaction to commit with each record and begin again.
+    /// The step has a transaction, to begin again after a statement that commits it.
     reopen: bool,
     /// Where a half-applied migration resumes.
     resume: Option<Resume>,
