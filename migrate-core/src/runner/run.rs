@@ -608,8 +608,10 @@ impl<'m> Run<'m> {
             let statements = apply::render(&mut self.connection, self.dialect, operation)
                 .await
                 .map_err(|apply::Failed { statement, message }| (Some(statement), message))?;
-            for statement in statements {
+            let count = statements.len();
+            for (number, statement) in statements.into_iter().enumerate() {
                 position += 1;
+                let last = index + 1 == operations.len() && number + 1 == count;
                 if let Some((done_in, checksum, recorded)) =
                     resume.and_then(|resume| resume.done.get(position - 1))
                 {
@@ -633,7 +635,13 @@ impl<'m> Run<'m> {
                     Err(source) => return Err((Some(statement), describe(&source))),
                 }
                 tracing::debug!(%statement, "statement ran");
-                if let Some(tracking) = tracking {
+                // The step's last statement, where it commits implicitly (MySQL's DDL), is recorded
+                // by the step's bookkeeping, next: a kill before that leaves it in doubt, which a
+                // re-run settles there.
+                let recorded_next = last && self.dialect.commits_implicitly(&statement);
+                if let Some(tracking) = tracking
+                    && !recorded_next
+                {
                     self.record_done(tracking, position, index, &statement).await.map_err(|error| {
                         (None, format!("`{statement}` ran, but recording it as done failed: {error}"))
                     })?;
