@@ -1,0 +1,64 @@
+//! A kill at a named moment: a `tracing` layer that counts the events with one message and, at
+//! the `n`th, sends SIGKILL to its own process. The signal is sent from inside the event, so
+//! nothing of the run happens between the moment and the kill.
+
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use tracing::field::{Field, Visit};
+use tracing::{Event, Subscriber};
+use tracing_subscriber::layer::{Context, Layer, SubscriberExt as _};
+
+/// Installs the layer for `at`, written `<event message>:<n>` (n counted from 1).
+pub fn install(at: &str) -> Result<(), String> {
+    let (message, n) = at
+        .rsplit_once(':')
+        .ok_or_else(|| format!("'{at}' isn't `<event message>:<n>`"))?;
+    let n: u64 = n.parse().map_err(|_| format!("'{n}' in '{at}' isn't a positive number"))?;
+    if n == 0 {
+        return Err(format!("'{at}': events are counted from 1"));
+    }
+    let layer = KillAt { message: message.to_owned(), n, seen: AtomicU64::new(0) };
+    tracing::subscriber::set_global_default(tracing_subscriber::registry().with(layer))
+        .map_err(|error| format!("can't install the kill: {error}"))
+}
+
+/// Kills the process at the `n`th event whose message is `message`.
+struct KillAt {
+    message: String,
+    n: u64,
+    seen: AtomicU64,
+}
+
+impl<S: Subscriber> Layer<S> for KillAt {
+    fn on_event(&self, event: &Event<'_>, _context: Context<'_, S>) {
+        let mut message = MessageIs { wanted: &self.message, matches: false };
+        event.record(&mut message);
+        if message.matches && self.seen.fetch_add(1, Ordering::SeqCst) + 1 == self.n {
+            // SAFETY: `getpid` and `kill` have no preconditions; SIGKILL ends the process here.
+            unsafe {
+                libc::kill(libc::getpid(), libc::SIGKILL);
+            }
+        }
+    }
+}
+
+/// Whether an event's message is the one wanted.
+struct MessageIs<'a> {
+    wanted: &'a str,
+    matches: bool,
+}
+
+impl Visit for MessageIs<'_> {
+    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
+        if field.name() == "message" {
+            self.matches = format!("{value:?}") == self.wanted;
+        }
+    }
+
+    fn record_str(&mut self, field: &Field, value: &str) {
+        if field.name() == "message" {
+            self.matches = value == self.wanted;
+        }
+    }
+}
