@@ -3,14 +3,16 @@
 //! nothing of the run happens between the moment and the kill.
 
 use std::fmt;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use tracing::field::{Field, Visit};
 use tracing::{Event, Subscriber};
 use tracing_subscriber::layer::{Context, Layer, SubscriberExt as _};
 
-/// Installs the layer for `at`, written `<event message>:<n>` (n counted from 1).
-pub fn install(at: &str) -> Result<(), String> {
+/// Installs the layer for `at`, written `<event message>:<n>` (n counted from 1); what it returns
+/// counts the events seen, for a process that ends before the `n`th.
+pub fn install(at: &str) -> Result<Arc<AtomicU64>, String> {
     let (message, n) = at
         .rsplit_once(':')
         .ok_or_else(|| format!("'{at}' isn't `<event message>:<n>`"))?;
@@ -18,16 +20,18 @@ pub fn install(at: &str) -> Result<(), String> {
     if n == 0 {
         return Err(format!("'{at}': events are counted from 1"));
     }
-    let layer = KillAt { message: message.to_owned(), n, seen: AtomicU64::new(0) };
+    let seen = Arc::new(AtomicU64::new(0));
+    let layer = KillAt { message: message.to_owned(), n, seen: Arc::clone(&seen) };
     tracing::subscriber::set_global_default(tracing_subscriber::registry().with(layer))
-        .map_err(|error| format!("can't install the kill: {error}"))
+        .map_err(|error| format!("can't install the kill: {error}"))?;
+    Ok(seen)
 }
 
 /// Kills the process at the `n`th event whose message is `message`.
 struct KillAt {
     message: String,
     n: u64,
-    seen: AtomicU64,
+    seen: Arc<AtomicU64>,
 }
 
 impl<S: Subscriber> Layer<S> for KillAt {

@@ -9,7 +9,8 @@
 //!   can tell from a version table's heads which migrations it says are applied;
 //! - `RELIABILITY_KILL_AT="<event message>:<n>"` (e.g. `statement ran:17`) makes the process send
 //!   itself SIGKILL at the `n`th `tracing` event with that message, so that a kill lands exactly
-//!   at a named moment of a run (see [`kill`]).
+//!   at a named moment of a run (see [`kill`]). A process that ends before it says on standard
+//!   error how many such events it saw: `RELIABILITY_KILL_AT: no kill; <k> such events`.
 
 mod kill;
 mod migrations;
@@ -17,6 +18,7 @@ mod migrations;
 use std::collections::BTreeSet;
 use std::io::Write as _;
 use std::process::ExitCode;
+use std::sync::atomic::Ordering;
 
 use migrate::Migration;
 
@@ -27,21 +29,27 @@ async fn main() -> ExitCode {
         print_ancestors();
         return ExitCode::SUCCESS;
     }
-    match std::env::var("RELIABILITY_KILL_AT") {
+    let seen = match std::env::var("RELIABILITY_KILL_AT") {
         Ok(at) => match kill::install(&at) {
-            Ok(()) => {}
+            Ok(seen) => Some(seen),
             Err(message) => {
                 eprintln!("error: RELIABILITY_KILL_AT: {message}");
                 return ExitCode::from(2);
             }
         },
-        Err(std::env::VarError::NotPresent) => {}
+        Err(std::env::VarError::NotPresent) => None,
         Err(std::env::VarError::NotUnicode(_)) => {
             eprintln!("error: RELIABILITY_KILL_AT isn't UTF-8");
             return ExitCode::from(2);
         }
+    };
+    let ended = migrate::cli::run_args(words).await;
+    if let Some(seen) = seen {
+        // The kill didn't land: how many of the events came, so a script can choose a moment
+        // that exists.
+        eprintln!("RELIABILITY_KILL_AT: no kill; {} such events", seen.load(Ordering::SeqCst));
     }
-    migrate::cli::run_args(words).await
+    ended
 }
 
 /// Prints each registered revision followed by all the revisions it needs applied first.
