@@ -161,11 +161,10 @@ learn_app() {
 # with the database's own client; prints each difference and returns non-zero if there is one.
 # On MariaDB, whose DDL commits as it runs, the one migration that was running (all it needs
 # applied, itself not recorded) may be partly done: what the runner promises there is that the
-# version table still names the revisions before it and that a re-run finishes it. PARTIAL says
-# whether that was the case.
+# version table still names the revisions before it and that a re-run finishes it. Such a migration
+# is printed as "half-applied", and isn't a difference.
 check_state() {
-    local kind=$1 url=$2 heads head revision needs applied=" " wrong=0 object
-    PARTIAL=0
+    local kind=$1 url=$2 heads head revision needs applied=" " wrong=0 object partial=0
     heads=$(query "$kind" "$url" "SELECT version_num FROM migrate_version" 2>/dev/null | tr '\n' ' ' || true)
     for head in $heads; do applied+="$(grep "^$head " "$ANCESTORS") "; done
     local -A present=() effects=()
@@ -178,8 +177,8 @@ check_state() {
         if [[ $applied == *" $revision "* ]]; then want_objects=${EXPECTED[$revision]:-}; want_effect=1; is_applied=yes; fi
         local got_objects=${present[$revision]:-} got_effect=${effects[$revision]:-0}
         [ "$got_objects" = "$want_objects" ] && [ "$got_effect" = "$want_effect" ] && continue
-        if [ "$kind" = mysql ] && [ $is_applied = no ] && [ $PARTIAL = 0 ] && all_in "$needs" "$applied"; then
-            PARTIAL=1; echo "$revision half-applied: schema has [$got_objects], side effect $got_effect times; version table [$heads]"
+        if [ "$kind" = mysql ] && [ $is_applied = no ] && [ $partial = 0 ] && all_in "$needs" "$applied"; then
+            partial=1; echo "$revision half-applied: schema has [$got_objects], side effect $got_effect times; version table [$heads]"
             continue
         fi
         echo "$revision: version table [$heads] says applied=$is_applied, but the schema has [$got_objects] (applied: [$want_objects]) and the side effect is there $got_effect times"
