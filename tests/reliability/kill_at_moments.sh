@@ -31,7 +31,7 @@ events_in_a_run() {
     local kind=$1 name="migrate_count_$$" url count
     url=$(create_database "$kind" "$name")
     count=$(RELIABILITY_KILL_AT="$2:1000000" DATABASE_URL="$url" "$BIN" -q upgrade head 2>&1 \
-        | sed -n 's/^RELIABILITY_KILL_AT: no kill; \([0-9]*\) such events$/\1/p')
+        | sed -n 's/^RELIABILITY: \([0-9]*\) such events in all$/\1/p')
     drop_database "$kind" "$name"
     echo "$count"
 }

@@ -9,16 +9,21 @@
 //!   can tell from a version table's heads which migrations it says are applied;
 //! - `RELIABILITY_KILL_AT="<event message>:<n>"` (e.g. `statement ran:17`) makes the process send
 //!   itself SIGKILL at the `n`th `tracing` event with that message, so that a kill lands exactly
-//!   at a named moment of a run (see [`kill`]). A process that ends before it says on standard
-//!   error how many such events it saw: `RELIABILITY_KILL_AT: no kill; <k> such events`.
+//!   at a named moment of a run (see [`moment`]); `RELIABILITY_PAUSE_AT="<event message>:<n>"`
+//!   blocks the run there for `RELIABILITY_PAUSE_MS` milliseconds (default 5,000), after saying
+//!   `RELIABILITY: paused` on standard error, e.g. while a script restarts the database server. A
+//!   process that isn't killed says on standard error how many such events it saw:
+//!   `RELIABILITY: <k> such events in all`.
 
-mod kill;
+mod moment;
 mod migrations;
 
 use std::collections::BTreeSet;
 use std::io::Write as _;
 use std::process::ExitCode;
-use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use migrate::Migration;
 
@@ -29,25 +34,17 @@ async fn main() -> ExitCode {
         print_ancestors();
         return ExitCode::SUCCESS;
     }
-    let seen = match std::env::var("RELIABILITY_KILL_AT") {
-        Ok(at) => match kill::install(&at) {
-            Ok(seen) => Some(seen),
-            Err(message) => {
-                eprintln!("error: RELIABILITY_KILL_AT: {message}");
-                return ExitCode::from(2);
-            }
-        },
-        Err(std::env::VarError::NotPresent) => None,
-        Err(std::env::VarError::NotUnicode(_)) => {
-            eprintln!("error: RELIABILITY_KILL_AT isn't UTF-8");
+    let seen = match watch() {
+        Ok(seen) => seen,
+        Err(message) => {
+            eprintln!("error: {message}");
             return ExitCode::from(2);
         }
     };
     let ended = migrate::cli::run_args(words).await;
     if let Some(seen) = seen {
-        // The kill didn't land: how many of the events came, so a script can choose a moment
-        // that exists.
-        eprintln!("RELIABILITY_KILL_AT: no kill; {} such events", seen.load(Ordering::SeqCst));
+        // How many of the events came, so a script can choose a moment that exists.
+        eprintln!("RELIABILITY: {} such events in all", seen.load(Ordering::SeqCst));
     }
     ended
 }
@@ -79,4 +76,29 @@ fn print_ancestors() {
             return;
         }
     }
+}
+
+/// The moment `RELIABILITY_KILL_AT` or `RELIABILITY_PAUSE_AT` names, watched; none when neither is
+/// set.
+fn watch() -> Result<Option<Arc<AtomicU64>>, String> {
+    let variable = |name: &str| match std::env::var(name) {
+        Ok(value) => Ok(Some(value)),
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => Err(format!("{name} isn't UTF-8")),
+    };
+    let (at, action) = match (variable("RELIABILITY_KILL_AT")?, variable("RELIABILITY_PAUSE_AT")?) {
+        (None, None) => return Ok(None),
+        (Some(_), Some(_)) => return Err("set RELIABILITY_KILL_AT or RELIABILITY_PAUSE_AT, not both".to_owned()),
+        (Some(at), None) => (at, moment::Action::Kill),
+        (None, Some(at)) => {
+            let milliseconds = match variable("RELIABILITY_PAUSE_MS")? {
+                Some(text) => text
+                    .parse()
+                    .map_err(|_| format!("RELIABILITY_PAUSE_MS is '{text}', not a number of milliseconds"))?,
+                None => 5_000,
+            };
+            (at, moment::Action::Pause(Duration::from_millis(milliseconds)))
+        }
+    };
+    moment::install(&at, action).map(Some)
 }
