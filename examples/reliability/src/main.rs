@@ -15,8 +15,8 @@
 //!   process that isn't killed says on standard error how many such events it saw:
 //!   `RELIABILITY: <k> such events in all`.
 
-mod moment;
 mod migrations;
+mod moment;
 
 use std::collections::BTreeSet;
 use std::io::Write as _;
@@ -88,7 +88,9 @@ fn watch() -> Result<Option<Arc<AtomicU64>>, String> {
     };
     let (at, action) = match (variable("RELIABILITY_KILL_AT")?, variable("RELIABILITY_PAUSE_AT")?) {
         (None, None) => return Ok(None),
-        (Some(_), Some(_)) => return Err("set RELIABILITY_KILL_AT or RELIABILITY_PAUSE_AT, not both".to_owned()),
+        (Some(_), Some(_)) => {
+            return Err("set RELIABILITY_KILL_AT or RELIABILITY_PAUSE_AT, not both".to_owned());
+        }
         (Some(at), None) => (at, moment::Action::Kill),
         (None, Some(at)) => {
             let milliseconds = match variable("RELIABILITY_PAUSE_MS")? {

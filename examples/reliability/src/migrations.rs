@@ -10,8 +10,8 @@
 //! its revision in `applied_effects`, so a migration applied twice shows there as well as in the
 //! version table's log. `r12`, `r37` and `r50` make a table, a column and an index each.
 
-use migrate::prelude::*;
 use migrate::UpdateInBatches;
+use migrate::prelude::*;
 
 /// The side effect each migration has besides its schema change: one row naming it.
 fn effect(op: &mut Operations, revision: &str) {

@@ -24,9 +24,7 @@ pub enum Action {
 /// Installs the layer for `at`, written `<event message>:<n>` (n counted from 1); what it returns
 /// counts the events seen, for a process that ends before the `n`th.
 pub fn install(at: &str, action: Action) -> Result<Arc<AtomicU64>, String> {
-    let (message, n) = at
-        .rsplit_once(':')
-        .ok_or_else(|| format!("'{at}' isn't `<event message>:<n>`"))?;
+    let (message, n) = at.rsplit_once(':').ok_or_else(|| format!("'{at}' isn't `<event message>:<n>`"))?;
     let n: u64 = n.parse().map_err(|_| format!("'{n}' in '{at}' isn't a positive number"))?;
     if n == 0 {
         return Err(format!("'{at}': events are counted from 1"));
