@@ -110,6 +110,7 @@ for kind in $(kinds); do
         name="migrate_restart_$trial"
         url=$(create_database "$kind" "$name")
         log="$root/$name.log"
+        : >"$log"
         RELIABILITY_PAUSE_AT="$moment:$n" RELIABILITY_PAUSE_MS=1000 DATABASE_URL="$url" "$BIN" -q upgrade head >"$log" 2>&1 &
         pid=$!
         while ! grep -q "RELIABILITY: paused" "$log" && kill -0 $pid 2>/dev/null; do sleep 0.02; done
@@ -158,7 +159,7 @@ for kind in $(kinds); do
         case $kind in
             postgres)
                 how="hot standby"
-                as_user postgres "$PG_BIN/pg_basebackup -h 127.0.0.1 -p $PG_PORT -U postgres -D $root/standby -R"
+                as_user postgres "$PG_BIN/pg_basebackup -c fast -h 127.0.0.1 -p $PG_PORT -U postgres -D $root/standby -R"
                 pg_start "$root/standby" $STANDBY_PORT
                 target=${url/":$PG_PORT/"/":$STANDBY_PORT/"} ;;
             mysql)
