@@ -9,6 +9,7 @@
 //! script can tell from the schema alone which migrations took effect; and every migration records
 //! its revision in `applied_effects`, so a migration applied twice shows there as well as in the
 //! version table's log. `r12`, `r37` and `r50` make a table, a column and an index each.
+//! All are irreversible: the scripts only upgrade.
 
 use migrate::UpdateInBatches;
 use migrate::prelude::*;
@@ -110,7 +111,7 @@ fn r11_create_t11(op: &mut Operations) {
     effect(op, "r11");
 }
 
-/// Create `t12`, add `c12` to it and index it: three statements.
+/// Create `t12`, add `c12` to it and index it: three DDL statements.
 #[migration(revision = "r12", down_revision = "r11", irreversible)]
 fn r12_create_t12_c12_i12(op: &mut Operations) {
     table(op, "t12");
@@ -287,7 +288,7 @@ fn r36_add_c36(op: &mut Operations) {
     effect(op, "r36");
 }
 
-/// Create `t37`, add `c37` to it and index it: three statements.
+/// Create `t37`, add `c37` to it and index it: three DDL statements.
 #[migration(revision = "r37", down_revision = "r36", irreversible)]
 fn r37_create_t37_c37_i37(op: &mut Operations) {
     table(op, "t37");
@@ -380,7 +381,7 @@ fn r49_merge_49(op: &mut Operations) {
     effect(op, "r49");
 }
 
-/// Create `t50`, add `c50` to it and index it: three statements.
+/// Create `t50`, add `c50` to it and index it: three DDL statements.
 #[migration(revision = "r50", down_revision = "r49", irreversible)]
 fn r50_create_t50_c50_i50(op: &mut Operations) {
     table(op, "t50");
