@@ -2,8 +2,9 @@
 //!
 //! The graph: a trunk `r01`..`r10`; two branches from `r10` (`r11`..`r20` and `r21`..`r29`, with
 //! `r25` depending on `r15`) merged by `r30`; `r31` adds a column to the 5,000 rows `r05` seeded and
-//! `r32` fills it in batches of 250; two branches from `r32` (`r33`..`r40` and `r41`..`r48`, with
-//! `r44` depending on `r36`) merged by `r49`; `r50` last.
+//! `r32` fills it in batches of 250, in its transaction; two branches from `r32` (`r33`..`r40` and
+//! `r41`..`r48`, with `r44` depending on `r36`) merged by `r49`, `r46` adding another column that
+//! `r47` fills in batches of 500 committed one by one (`transaction = false`); `r50` last.
 //!
 //! Every name a migration makes ends in its number (table `t07`, column `c08`, index `i12`), so a
 //! script can tell from the schema alone which migrations took effect; and every migration records
@@ -353,18 +354,35 @@ fn r45_create_t45(op: &mut Operations) {
     effect(op, "r45");
 }
 
-/// Add `c46` to `t41`.
+/// Add `c46` to `t05`, which `r47` fills.
 #[migration(revision = "r46", down_revision = "r45", irreversible)]
 fn r46_add_c46(op: &mut Operations) {
-    op.add_column("t41", "c46", Type::Integer);
+    op.add_column("t05", "c46", Type::Integer);
     effect(op, "r46");
 }
 
-/// Create `t47`.
-#[migration(revision = "r47", down_revision = "r46", irreversible)]
-fn r47_create_t47(op: &mut Operations) {
-    table(op, "t47");
-    effect(op, "r47");
+/// Fill `c46` in `t05`, 500 rows per batch, each batch committed as it ends: a kill keeps the
+/// batches done, and the re-run fills the rest.
+#[migration(revision = "r47", down_revision = "r46", transaction = false, irreversible)]
+async fn r47_fill_c46(db: &mut Connection) -> migrate::Result<()> {
+    UpdateInBatches::new("t05", "c46 = v * 3")
+        .filter("c46 IS NULL")
+        .batch_size(500)
+        .commit_each_batch()
+        .run(db)
+        .await?;
+    // Outside a transaction, a kill can come between this row and the recording: the re-run
+    // must not add a second.
+    let rows: i64 = db
+        .query("SELECT COUNT(*) FROM applied_effects WHERE revision = ?")
+        .bind("r47")
+        .fetch_one()
+        .await?
+        .get(0)?;
+    if rows == 0 {
+        db.execute("INSERT INTO applied_effects (revision) VALUES ('r47')").await?;
+    }
+    Ok(())
 }
 
 /// Add `c48` to `t41`.
