@@ -2,7 +2,7 @@
 # run on it through the servers' own clients (psql, mariadb, sqlite3), not through migrate.
 
 # The app driven: $APP, `reliability` (examples/reliability: 50 migrations, two branch points, two
-# merges, `depends_on`, a batched backfill, a side-effect row per migration; the default) or
+# merges, `depends_on`, two batched backfills, a side-effect row per migration; the default) or
 # `quickstart` (four migrations: two branches and a merge).
 APP=${APP:-reliability}
 case $APP in
