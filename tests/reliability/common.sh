@@ -130,7 +130,8 @@ hold_lock() {
 release_lock() { exec 3>&-; wait "$HOLDER" 2>/dev/null || true; }
 
 # The reliability app's objects: every table, column and index whose name is a letter and two
-# digits (t07, c08, i12), read with the database's own client, one a line, sorted.
+# digits (t07, c08, i12), and `applied_effects`, which r01 makes, as e01; read with the database's
+# own client, one a line, sorted.
 schema_objects() {
     local kind=$1 url=$2 sql
     case $kind in
@@ -138,7 +139,7 @@ schema_objects() {
         postgres) sql="SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' UNION ALL SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' UNION ALL SELECT indexname FROM pg_indexes WHERE schemaname = 'public'" ;;
         mysql) sql="SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() UNION ALL SELECT column_name FROM information_schema.columns WHERE table_schema = DATABASE() UNION ALL SELECT index_name FROM information_schema.statistics WHERE table_schema = DATABASE()" ;;
     esac
-    query "$kind" "$url" "$sql" 2>/dev/null | grep -E '^[tci][0-9]{2}$' | sort -u || true
+    query "$kind" "$url" "$sql" 2>/dev/null | sed 's/^applied_effects$/e01/' | grep -E '^[tcie][0-9]{2}$' | sort -u || true
 }
 
 # What each revision of the reliability app makes, read from a database at head (EXPECTED[rNN] =
