@@ -6,9 +6,11 @@
 # reaches head with every migration logged once. Usage: kill_mid_run.sh [kills=10] [max_delay_ms=150]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# Its checks know the quickstart app's schema (kill_at_moments.sh drives the reliability app).
+APP=quickstart
 . tests/reliability/common.sh
 kills=${1:-10} max_delay=${2:-150}
-cargo build -q -p quickstart
+build_app
 status=0
 
 table_count() { # kind url table
