@@ -162,8 +162,8 @@ learn_app() {
 # with the database's own client; prints each difference and returns non-zero if there is one.
 # On MariaDB, whose DDL commits as it runs, the one migration that was running (all it needs
 # applied, itself not recorded) may be partly done: what the runner promises there is that the
-# version table still names the revisions before it and that a re-run finishes it. Such a migration
-# is printed as "half-applied", and isn't a difference.
+# version table still names the revisions before it, the progress table names it, and a re-run
+# resumes it. Such a migration is printed as "half-applied", and isn't a difference.
 check_state() {
     local kind=$1 url=$2 heads head revision needs applied=" " wrong=0 object partial=0
     heads=$(query "$kind" "$url" "SELECT version_num FROM migrate_version" 2>/dev/null | tr '\n' ' ' || true)
@@ -181,7 +181,9 @@ check_state() {
         # r47 runs outside a transaction: a kill between its side-effect row and its recording
         # leaves the row, which its re-run doesn't add again.
         [ "$revision" = r47 ] && [ $is_applied = no ] && [ "$got_effect" = 1 ] && continue
-        if [ "$kind" = mysql ] && [ $is_applied = no ] && [ $partial = 0 ] && all_in "$needs" "$applied"; then
+        # Only where the progress table names it: what took effect is recorded there.
+        if [ "$kind" = mysql ] && [ $is_applied = no ] && [ $partial = 0 ] && all_in "$needs" "$applied" \
+            && [ "$(query "$kind" "$url" "SELECT DISTINCT revision FROM migrate_version_progress" 2>/dev/null)" = "$revision" ]; then
             partial=1; echo "$revision half-applied: schema has [$got_objects], side effect $got_effect times; version table [$heads]"
             continue
         fi

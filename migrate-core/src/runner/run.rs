@@ -455,7 +455,7 @@ impl<'m> Run<'m> {
             if let Err(mut error) = outcome {
                 self.undo_step(transaction, run_transaction).await;
                 if !transaction.rolls_back(self.dialect.transactional_ddl()) {
-                    self.record_failure(step, &mut error).await;
+                    self.record_failure(step, transaction, &mut error).await;
                 }
                 return Err(error);
             }
@@ -678,15 +678,21 @@ impl<'m> Run<'m> {
         self.execute_together(&statements, "recording the statement as done").await
     }
 
-    /// Records why a tracked step failed, where its progress shows it began (nothing of it was
-    /// committed otherwise); the failure then says the next run resumes it.
-    async fn record_failure(&mut self, step: &Step, error: &mut Error) {
+    /// Records why a tracked step failed, where its progress shows it began; the failure then
+    /// says the next run resumes it. Where the progress is gone with the step's rollback, nothing
+    /// of it was committed (its first row commits with the first statement that commits), and
+    /// the failure says it was rolled back.
+    async fn record_failure(&mut self, step: &Step, transaction: StepTransaction, error: &mut Error) {
         let Error::MigrationFailed(failure) = error else { return };
         let rows = match self.table.read_progress(&mut self.connection).await {
             Ok(rows) => rows,
             Err(error) => return tracing::error!(%error, "reading the progress of the failed migration"),
         };
         if rows.is_empty() {
+            if transaction.rollback().is_some() {
+                failure.rolled_back = true;
+                failure.committed.clear();
+            }
             return;
         }
         let Some(migration) = self.migrator.migrations.get(step.revision.as_str()) else { return };
