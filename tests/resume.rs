@@ -188,6 +188,30 @@ async fn version_tables_of_the_layout_before_get_the_progress_table(db: Arc<Test
     assert_eq!(db.scalar::<String>("SELECT layout FROM migrate_version_state").await, "2");
 }
 
+#[migration(revision = "rsa1", down_revision = None, transaction = false, irreversible)]
+async fn rsa1(db: &mut migrate::Connection) -> migrate::Result<()> {
+    db.execute("CREATE TABLE IF NOT EXISTS rsa_done (id INTEGER)").await?;
+    db.execute("INSERT INTO rsa_gate (id) VALUES (1)").await
+}
+
+/// An async migration's statements aren't recorded one by one: stopped part way, it runs again
+/// from its beginning.
+async fn an_async_migration_stopped_part_way_runs_again_from_its_beginning(db: Arc<TestDatabase>) {
+    let migrator = migrator("rsa");
+    let error = migrator.upgrade(&db.pool, "head").await.unwrap_err();
+    let Error::MigrationFailed(failure) = &error else { panic!("{error}") };
+    assert_eq!(failure.resumable, commits_as_it_goes(&db), "{error}");
+    if commits_as_it_goes(&db) {
+        assert!(error.to_string().contains("the next run runs it again from its beginning"), "{error}");
+        let half = migrator.half_applied(&db.pool).await.unwrap().expect("half-applied");
+        assert!(half.done.is_empty() && half.failed.is_some(), "{half}");
+    }
+    db.execute("CREATE TABLE rsa_gate (id INTEGER)").await;
+    assert_eq!(migrator.upgrade(&db.pool, "head").await.unwrap().heads, ["rsa1"]);
+    assert_eq!(db.integer("SELECT COUNT(*) FROM rsa_gate").await, 1);
+    assert_eq!(migrator.half_applied(&db.pool).await.unwrap(), None);
+}
+
 #[migration(revision = "rsk1", down_revision = None)]
 fn rsk1(op: &mut Operations) {
     op.create_table("rsk_blocker", |t| {
@@ -276,4 +300,5 @@ on_every_database!(
     repair_undoes_marks_or_forgets_a_half_applied_migration,
     a_killed_session_is_resumed,
     version_tables_of_the_layout_before_get_the_progress_table,
+    an_async_migration_stopped_part_way_runs_again_from_its_beginning,
 );

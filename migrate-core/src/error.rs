@@ -329,7 +329,7 @@ fn describe_database(error: &dyn sqlx::error::DatabaseError) -> String {
     if *rolled_back {
         "; its changes were rolled back and the version table still shows the last migration that succeeded".to_owned()
     } else if *resumable && statement.is_none() {
-        "; what it did before failing took effect (MySQL commits DDL as it runs; a `transaction = false` migration has no transaction), and an async migration can't be resumed part way: undo it by hand and run `migrate repair --forget`, or finish it by hand and run `migrate repair --mark-applied`; the version table still shows the last migration that succeeded".to_owned()
+        "; what it did before failing took effect (MySQL commits DDL as it runs; a `transaction = false` migration has no transaction), and the next run runs it again from its beginning, so check that it finishes the job when run twice (as `UpdateInBatches` does), or undo it by hand first; the version table still shows the last migration that succeeded".to_owned()
     } else if *resumable {
         format!(
             "; it ran without a transaction that could undo it (MySQL commits DDL as it runs; a `transaction = false` migration has none), so check that the failing statement left nothing behind; {}once the cause is fixed, the next run resumes at the failing statement (`migrate repair` shows what ran, `migrate repair --undo` reverts it); the version table still shows the last migration that succeeded",

@@ -736,7 +736,10 @@ impl<'m> Run<'m> {
                         return Ok(Some(Resume::from_rows(progress)));
                     }
                     StepCode::Async(_) => {
-                        "it is an async fn, whose statements aren't recorded one by one, so where to resume it is unknown"
+                        // Its statements aren't recorded one by one: it runs again from its
+                        // beginning, as it would have before the progress table existed.
+                        tracing::warn!(revision = %half.revision, "running an async migration that stopped part way again from its beginning");
+                        return Ok(Some(Resume::default()));
                     }
                 }
             }
