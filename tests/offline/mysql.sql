@@ -2,8 +2,8 @@
 
 CREATE TABLE IF NOT EXISTS `migrate_version` (version_num VARCHAR(255) NOT NULL PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS `migrate_version_log` (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, revision VARCHAR(255) NOT NULL, direction VARCHAR(16) NOT NULL, checksum VARCHAR(64) NOT NULL, applied_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), duration_ms BIGINT NOT NULL);
-CREATE TABLE IF NOT EXISTS `migrate_version_state` (layout VARCHAR(16) NOT NULL, applied_digest VARCHAR(32));
 CREATE TABLE IF NOT EXISTS `migrate_version_progress` (revision VARCHAR(255) NOT NULL, direction VARCHAR(16) NOT NULL, checksum VARCHAR(64) NOT NULL, position INTEGER NOT NULL, operation INTEGER NOT NULL, outcome VARCHAR(16) NOT NULL, statement_checksum VARCHAR(32) NOT NULL, statement TEXT NOT NULL, message TEXT);
+CREATE TABLE IF NOT EXISTS `migrate_version_state` (layout VARCHAR(16) NOT NULL, applied_digest VARCHAR(32));
 INSERT INTO `migrate_version_state` (layout) VALUES ('2');
 
 -- Running upgrade  -> off1: offline::off1 (tests/offline.rs:23)

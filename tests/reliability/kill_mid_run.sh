@@ -2,7 +2,7 @@
 # Killed mid-run: `upgrade head` on an empty database is killed with SIGKILL after a random delay,
 # K times per database. After each kill: the version table matches the schema read back with the
 # server's own client (each table or column exists exactly when the migration that makes it is
-# recorded), `current` answers at once with a 2 s lock timeout (no lock left held), and a re-run
+# recorded, or, on MariaDB, is the one the progress table names), `current` answers at once with a 2 s lock timeout (no lock left held), and a re-run
 # reaches head with every migration logged once. Usage: kill_mid_run.sh [kills=10] [max_delay_ms=150]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -42,6 +42,15 @@ for kind in $(kinds); do
         [ -n "$heads" ] && users=1
         case " $heads" in *" ae1027a6acf0 "*|*" $HEAD "*) posts=1 ;; esac
         case " $heads" in *" 27c6a30d7c24 "*|*" $HEAD "*) email=1 ;; esac
+        # On MariaDB, whose DDL commits as it runs, the migration the progress table names may
+        # have taken effect before it was recorded (a re-run resumes it).
+        if [ "$kind" = mysql ]; then
+            case $(query "$kind" "$url" "SELECT DISTINCT revision FROM migrate_version_progress" 2>/dev/null || true) in
+                1975ea83b712) [ "$(table_count "$kind" "$url" users)" = 1 ] && users=1 ;;
+                ae1027a6acf0) [ "$(table_count "$kind" "$url" posts)" = 1 ] && posts=1 ;;
+                27c6a30d7c24) [ "$(column_count "$kind" "$url" users email)" = 1 ] && email=1 ;;
+            esac
+        fi
         seen="$(table_count "$kind" "$url" users) $(table_count "$kind" "$url" posts) $(column_count "$kind" "$url" users email)"
         if [ "$seen" != "$users $posts $email" ]; then
             mismatched=$((mismatched + 1)); echo "$kind trial $trial: version table [$heads] but users/posts/email = $seen"

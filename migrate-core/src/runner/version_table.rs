@@ -74,7 +74,9 @@ impl VersionTable {
         })
     }
 
-    /// Creates the tables where they are missing.
+    /// Creates the tables where they are missing; the state table last, so that where DDL commits
+    /// as it runs (MySQL), a run stopped part way through leaves the state table missing, and the
+    /// next run creates the others again.
     pub(super) fn create(&self, dialect: &dyn Dialect) -> Vec<Statement> {
         let Self { heads, log, state, .. } = self;
         vec![
@@ -88,10 +90,10 @@ impl VersionTable {
                 dialect.identity_primary_key(),
                 dialect.written_at_column()
             )),
+            self.create_progress(),
             Statement::new(format!(
                 "CREATE TABLE IF NOT EXISTS {state} (layout VARCHAR(16) NOT NULL, applied_digest VARCHAR(32))"
             )),
-            self.create_progress(),
         ]
     }
 
