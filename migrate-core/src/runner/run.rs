@@ -684,11 +684,15 @@ impl<'m> Run<'m> {
     /// the failure says it was rolled back.
     async fn record_failure(&mut self, step: &Step, transaction: StepTransaction, error: &mut Error) {
         let Error::MigrationFailed(failure) = error else { return };
+        // What the database committed of its progress is what the next run resumes from, even
+        // when the connection is gone and nothing more can be read or written here.
+        failure.resumable = true;
         let rows = match self.table.read_progress(&mut self.connection).await {
             Ok(rows) => rows,
             Err(error) => return tracing::error!(%error, "reading the progress of the failed migration"),
         };
         if rows.is_empty() {
+            failure.resumable = false;
             if transaction.rollback().is_some() {
                 failure.rolled_back = true;
                 failure.committed.clear();
@@ -707,9 +711,9 @@ impl<'m> Run<'m> {
             statement: failure.statement.clone().unwrap_or_default(),
             message: Some(failure.message.clone()),
         };
-        match self.execute_together(&[self.table.record_progress(&row)], "recording the failure").await {
-            Ok(()) => failure.resumable = true,
-            Err(error) => tracing::error!(%error, "recording the failure of the migration"),
+        if let Err(error) = self.execute_together(&[self.table.record_progress(&row)], "recording the failure").await
+        {
+            tracing::error!(%error, "recording the failure of the migration");
         }
     }
 
