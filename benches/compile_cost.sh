@@ -8,10 +8,10 @@
 #   sqlx   sqlx's `migrate!("./migrations")` over N `.sql` files of the same SQL, with the build
 #          script sqlx asks for so that an edited file rebuilds the app
 #
-# For each profile, run and variant (interleaved: attr plain sqlx attr plain sqlx ...) it times
-# `cargo build` of the app alone after `cargo clean -p <app>` (the clean build) and after touching
-# one migration's file (the rebuild), then reports medians, ratios and binary sizes as a Markdown
-# table.
+# For each profile, run and variant (interleaved: attr plain sqlx attr plain sqlx ...) it times,
+# in wall-clock and CPU seconds, `cargo build` of the app alone after `cargo clean -p <app>` (the
+# clean build) and after touching one migration's file (the rebuild), then reports medians, ratios
+# and binary sizes as a Markdown table.
 #
 # Usage: benches/compile_cost.sh (from the workspace root). Environment:
 #   N=500          migrations per app
@@ -171,17 +171,17 @@ profile_dir() {
     if [[ $1 == release ]]; then echo release; else echo debug; fi
 }
 
-# Seconds that `cargo build` of `app` takes.
+# Appends the wall-clock and CPU (user + system) seconds of `cargo build` of `app` to `file`.
 timed_build() {
-    local app=$1 profile=$2 start end
-    start=$(date +%s.%N)
-    cargo build --quiet --manifest-path "$WORK/$app/Cargo.toml" "$(profile_flag "$profile")"
-    end=$(date +%s.%N)
-    echo "$end - $start" | bc
+    local app=$1 profile=$2 file=$3
+    /usr/bin/time -f '%e %U %S' -o "$WORK/time" \
+        cargo build --quiet --manifest-path "$WORK/$app/Cargo.toml" "$(profile_flag "$profile")"
+    awk '{ printf "%s %.2f\n", $1, $2 + $3 }' "$WORK/time" >>"$file"
 }
 
+# The median of column `column` of a file of timings.
 median() {
-    sort -g | awk '{ values[NR] = $1 } END { print values[int((NR + 1) / 2)] }'
+    awk -v column="$2" '{ print $column }' "$1" | sort -g | awk '{ values[NR] = $1 } END { print values[int((NR + 1) / 2)] }'
 }
 
 ratio() {
@@ -211,10 +211,10 @@ for profile in $PROFILES; do
     for ((run = 1; run <= RUNS; run++)); do
         for app in $VARIANTS; do
             cargo clean --quiet --manifest-path "$WORK/$app/Cargo.toml" -p "cc_$app" "$(profile_flag "$profile")"
-            timed_build "$app" "$profile" >>"$WORK/$profile-$app-clean"
+            timed_build "$app" "$profile" "$WORK/$profile-$app-clean"
             touch "$(touched "$app")"
-            timed_build "$app" "$profile" >>"$WORK/$profile-$app-rebuild"
-            echo "$profile run $run/$RUNS $app: clean $(tail -n1 "$WORK/$profile-$app-clean") s, rebuild $(tail -n1 "$WORK/$profile-$app-rebuild") s" >&2
+            timed_build "$app" "$profile" "$WORK/$profile-$app-rebuild"
+            echo "$profile run $run/$RUNS $app: clean $(tail -n1 "$WORK/$profile-$app-clean"), rebuild $(tail -n1 "$WORK/$profile-$app-rebuild") (wall, CPU s)" >&2
         done
     done
 done
@@ -222,21 +222,25 @@ done
 echo
 echo "N = $N migrations, median of $RUNS runs, CARGO_INCREMENTAL=$CARGO_INCREMENTAL, CARGO_BUILD_JOBS=$CARGO_BUILD_JOBS; $(date -u '+%Y-%m-%d %H:%M UTC'); load:$(uptime | sed 's/.*load average://')"
 echo
+echo "Each time is wall clock / CPU (user + system) seconds; the ratios are of CPU time, which the other load on the machine disturbs less."
+echo
 echo "| profile | variant | clean build | rebuild after touching one | binary | stripped | clean / plain | rebuild / plain | clean / sqlx | rebuild / sqlx |"
 echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 for profile in $PROFILES; do
-    declare -A clean rebuild
+    declare -A clean rebuild clean_cpu rebuild_cpu
     for app in $VARIANTS; do
-        clean[$app]=$(median <"$WORK/$profile-$app-clean")
-        rebuild[$app]=$(median <"$WORK/$profile-$app-rebuild")
+        clean[$app]=$(median "$WORK/$profile-$app-clean" 1)
+        rebuild[$app]=$(median "$WORK/$profile-$app-rebuild" 1)
+        clean_cpu[$app]=$(median "$WORK/$profile-$app-clean" 2)
+        rebuild_cpu[$app]=$(median "$WORK/$profile-$app-rebuild" 2)
     done
     for app in $VARIANTS; do
         binary=$CARGO_TARGET_DIR/$(profile_dir "$profile")/cc_$app
-        printf '| %s | %s | %.2f s | %.2f s | %s MiB | %s MiB | %s | %s | %s | %s |\n' \
-            "$profile" "$app" "${clean[$app]}" "${rebuild[$app]}" \
+        printf '| %s | %s | %.2f / %.2f s | %.2f / %.2f s | %s MiB | %s MiB | %s | %s | %s | %s |\n' \
+            "$profile" "$app" "${clean[$app]}" "${clean_cpu[$app]}" "${rebuild[$app]}" "${rebuild_cpu[$app]}" \
             "$(mebibytes "$(bytes "$binary")")" "$(mebibytes "$(stripped_bytes "$binary")")" \
-            "$(ratio "${clean[$app]}" "${clean[plain]}")" "$(ratio "${rebuild[$app]}" "${rebuild[plain]}")" \
-            "$(ratio "${clean[$app]}" "${clean[sqlx]}")" "$(ratio "${rebuild[$app]}" "${rebuild[sqlx]}")"
+            "$(ratio "${clean_cpu[$app]}" "${clean_cpu[plain]}")" "$(ratio "${rebuild_cpu[$app]}" "${rebuild_cpu[plain]}")" \
+            "$(ratio "${clean_cpu[$app]}" "${clean_cpu[sqlx]}")" "$(ratio "${rebuild_cpu[$app]}" "${rebuild_cpu[sqlx]}")"
     done
-    unset clean rebuild
+    unset clean rebuild clean_cpu rebuild_cpu
 done
