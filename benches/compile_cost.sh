@@ -8,6 +8,13 @@
 #   sqlx   sqlx's `migrate!("./migrations")` over N `.sql` files of the same SQL, with the build
 #          script sqlx asks for so that an edited file rebuilds the app
 #
+# and two that split the attribute's cost, for VARIANTS="attr expanded section plain sqlx":
+#
+#   expanded  attr with the attribute's expansion written out (the same `inventory::submit!` of
+#             the same `Migration`, a fixed checksum): attr less the proc macro's work
+#   section   expanded without `inventory`: each `Migration` a `#[used]` static in a link section,
+#             as a linker-section registry (linkme's) would register it; nothing reads them
+#
 # For each profile, run and variant (interleaved: attr plain sqlx attr plain sqlx ...) it times,
 # in wall-clock and CPU seconds, `cargo build` of the app alone after `cargo clean -p <app>` (the
 # clean build) and after touching one migration's file (the rebuild), then reports medians, ratios
@@ -15,6 +22,7 @@
 #
 # Usage: benches/compile_cost.sh (from the workspace root). Environment:
 #   N=500          migrations per app
+#   VARIANTS="attr plain sqlx"   the apps to build (plain and sqlx must be among them)
 #   RUNS=5         timed runs per variant and profile
 #   PROFILES="dev release"
 #   WORK=target/compile-cost   where the apps and their shared target directory go
@@ -27,7 +35,7 @@ RUNS=${RUNS:-5}
 PROFILES=${PROFILES:-"dev release"}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=${WORK:-$ROOT/target/compile-cost}
-VARIANTS="attr plain sqlx"
+VARIANTS=${VARIANTS:-"attr plain sqlx"}
 export CARGO_TARGET_DIR=$WORK/target
 export CARGO_BUILD_JOBS=${CARGO_BUILD_JOBS:-1}
 export CARGO_INCREMENTAL=${CARGO_INCREMENTAL:-0}
@@ -77,9 +85,9 @@ sql() {
 generate() {
     local app i dir migrate_dependency
     migrate_dependency="migrate = { path = \"$ROOT\", default-features = false, features = [\"sqlite\"] }"
-    rm -rf "$WORK/attr" "$WORK/plain" "$WORK/sqlx"
+    rm -rf "$WORK/attr" "$WORK/plain" "$WORK/sqlx" "$WORK/expanded" "$WORK/section"
     rm -f "$WORK"/*-clean "$WORK"/*-rebuild
-    for app in attr plain; do
+    for app in attr plain expanded section; do
         dir=$WORK/$app
         mkdir -p "$dir/src/versions"
         manifest "cc_$app" "$migrate_dependency" >"$dir/Cargo.toml"
@@ -92,8 +100,31 @@ generate() {
     # The plain functions are public so that `main` can call them.
     sed -i 's/^mod /pub mod /' "$WORK/plain/src/versions/mod.rs"
     for ((i = 1; i <= N; i++)); do
-        local down=None
+        local down=None fields
         if ((i > 1)); then down="\"$(revision $((i - 1)))\""; fi
+        fields="revision: \"$(revision "$i")\", down_revisions: &[${down/None/}], branch_labels: &[], depends_on: &[], replaces: &[], message: \"Create table_$i.\", upgrade: ::migrate::__private::MigrationFn::Sync(create_table_$i), downgrade: ::migrate::__private::Downgrade::Missing, transactional: true, allow: &[], checksum: \"$(printf '%064x' "$i")\", function: \"create_table_$i\", module_path: ::core::module_path!(), file: ::core::file!(), line: 4,"
+        {
+            echo "use migrate::prelude::*;"
+            echo
+            echo "/// Create table_$i."
+            echo "fn create_table_$i(op: &mut Operations) {"
+            body "$i"
+            echo "}"
+            echo
+            echo "const _: () = { ::migrate::__private::inventory::submit! { ::migrate::__private::Migration { $fields } } };"
+        } >"$WORK/expanded/src/versions/$(stem "$i").rs"
+        {
+            echo "use migrate::prelude::*;"
+            echo
+            echo "/// Create table_$i."
+            echo "fn create_table_$i(op: &mut Operations) {"
+            body "$i"
+            echo "}"
+            echo
+            echo "#[used]"
+            echo "#[unsafe(link_section = \"migrate_migrations\")]"
+            echo "static MIGRATION: ::migrate::__private::Migration = ::migrate::__private::Migration { $fields };"
+        } >"$WORK/section/src/versions/$(stem "$i").rs"
         {
             echo "use migrate::prelude::*;"
             echo
@@ -112,11 +143,20 @@ generate() {
             echo "}"
         } >"$WORK/plain/src/versions/$(stem "$i").rs"
     done
-    cat >"$WORK/attr/src/main.rs" <<'EOF'
+    for app in attr expanded; do
+        cat >"$WORK/$app/src/main.rs" <<'EOF'
 mod versions;
 
 fn main() {
     println!("{} migrations", migrate::Migration::registered().len());
+}
+EOF
+    done
+    cat >"$WORK/section/src/main.rs" <<'EOF'
+mod versions;
+
+fn main() {
+    println!("the migrations are in the binary's migrate_migrations section");
 }
 EOF
     {
