@@ -13,7 +13,13 @@
 # After each kill: the version table matches the schema and the side-effect rows read back with the
 # database's own client (check_state in common.sh), the run lock is free, `current` answers, and a
 # re-run with a 2 s lock timeout reaches head with every migration logged once and its side effect
-# there once. Usage: kill_at_moments.sh [kills=14] (KINDS to choose databases)
+# there once. Usage: kill_at_moments.sh [kills=14] (KINDS to choose databases).
+#
+# POINTS="<message>:<n>;..." aims the kills at those points instead, in turn (a negative n counts
+# from the run's last such event): every boundary of `r50`, the last migration, with its five
+# statements, is
+#   POINTS="migrated:-2;statement ran:-5;statement ran:-4;statement ran:-3;statement ran:-2;statement ran:-1;migration ran; recording it:-1"
+# (before its first statement, after each, before its recording).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . tests/reliability/common.sh
@@ -21,6 +27,12 @@ kills=${1:-14}
 build_app
 MOMENTS=("statement ran" "migration ran; recording it" "batch done" "another migration run holds the lock; waiting"
     "statement ran" "migration ran; recording it" "migrated")
+POINT_LIST=()
+if [ -n "${POINTS:-}" ]; then
+    IFS=';' read -r -a POINT_LIST <<<"$POINTS"
+    MOMENTS=()
+    for point in "${POINT_LIST[@]}"; do MOMENTS+=("${point%:*}"); done
+fi
 config=$(mktemp /tmp/migrate_kill_XXXXXX.toml)
 echo "lock_timeout_seconds = 2" >"$config"
 trap 'rm -f "$ANCESTORS" "$config"' EXIT
@@ -50,6 +62,10 @@ for kind in $(kinds); do
     for trial in $(seq "$kills"); do
         moment=${MOMENTS[$(((trial - 1) % ${#MOMENTS[@]}))]}
         n=$((RANDOM % ${total[$moment]} + 1))
+        if [ ${#POINT_LIST[@]} -gt 0 ]; then
+            n=${POINT_LIST[$(((trial - 1) % ${#POINT_LIST[@]}))]##*:}
+            [ "$n" -lt 0 ] && n=$((${total[$moment]} + 1 + n))
+        fi
         name="migrate_moment_$$_$trial"
         url=$(create_database "$kind" "$name")
         from=""

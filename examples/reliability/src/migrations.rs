@@ -9,7 +9,8 @@
 //! Every name a migration makes ends in its number (table `t07`, column `c08`, index `i12`), so a
 //! script can tell from the schema alone which migrations took effect; and every migration records
 //! its revision in `applied_effects`, so a migration applied twice shows there as well as in the
-//! version table's log. `r12`, `r37` and `r50` make a table, a column and an index each.
+//! version table's log. `r12`, `r37` and `r50` make a table, a column and an index each (`r50`
+//! a row of `t50` too: five statements).
 //! All are irreversible: the scripts only upgrade.
 
 use migrate::UpdateInBatches;
@@ -399,11 +400,13 @@ fn r49_merge_49(op: &mut Operations) {
     effect(op, "r49");
 }
 
-/// Create `t50`, add `c50` to it and index it: three DDL statements.
+/// Create `t50`, add `c50` to it, index it and insert its first row: five statements, three DDL
+/// and two data ones (with the side effect), whose every boundary a kill is aimed at.
 #[migration(revision = "r50", down_revision = "r49", irreversible)]
 fn r50_create_t50_c50_i50(op: &mut Operations) {
     table(op, "t50");
     op.add_column("t50", "c50", Type::Integer);
     op.create_index("i50", "t50", ["c50"]);
+    op.execute("INSERT INTO t50 (id, v, c50) VALUES (1, 1, 1)");
     effect(op, "r50");
 }

@@ -642,9 +642,12 @@ impl<'m> Run<'m> {
                 if let Some(tracking) = tracking
                     && !recorded_next
                 {
-                    self.record_done(tracking, position, index, &statement).await.map_err(|error| {
-                        (None, format!("`{statement}` ran, but recording it as done failed: {error}"))
-                    })?;
+                    if let Err(error) = self.record_done(tracking, position, index, &statement).await {
+                        return Err((
+                            Some(statement),
+                            format!("it ran, but recording it as done failed: {error}"),
+                        ));
+                    }
                 }
                 ran.push(statement);
             }
@@ -711,7 +714,8 @@ impl<'m> Run<'m> {
             statement: failure.statement.clone().unwrap_or_default(),
             message: Some(failure.message.clone()),
         };
-        if let Err(error) = self.execute_together(&[self.table.record_progress(&row)], "recording the failure").await
+        if let Err(error) =
+            self.execute_together(&[self.table.record_progress(&row)], "recording the failure").await
         {
             tracing::error!(%error, "recording the failure of the migration");
         }
