@@ -1,6 +1,7 @@
 //! The runner against sqlx's own `Migrator`, on the same database in the same run: a cold upgrade
-//! of N migrations (one CREATE TABLE each) into an empty database, and the no-op upgrade at head
-//! (what every application start pays). `cargo bench --bench runner`; PostgreSQL and MariaDB
+//! of N migrations (one CREATE TABLE each) into an empty database, the no-op upgrade at head
+//! (what every application start pays), and the downgrade to base (one DROP TABLE each; sqlx's
+//! `undo` to version 0 with reversible `.up.sql`/`.down.sql` files). `cargo bench --bench runner`; PostgreSQL and MariaDB
 //! columns when MIGRATE_TEST_POSTGRES_URL / MIGRATE_TEST_MYSQL_URL are set.
 
 #[allow(dead_code, reason = "the bench uses only part of the chain")]
@@ -11,7 +12,9 @@ mod common;
 
 use std::time::Instant;
 
-use chain::{CREATE_TABLE, LARGEST, median, milliseconds, run_sqlx, sqlx_migrator};
+use chain::{
+    CREATE_TABLE, DROP_TABLE, LARGEST, median, milliseconds, run_sqlx, sqlx_reversible_migrator, undo_sqlx,
+};
 use common::{Kind, TestDatabase};
 use migrate::Migrator;
 
@@ -21,11 +24,13 @@ async fn main() {
     println!("|---|---:|---|---:|---:|---:|");
     for kind in [Kind::Sqlite, Kind::Postgres, Kind::MySql] {
         for n in [100, LARGEST] {
-            let ours = Migrator::new(chain::chain(&CREATE_TABLE, n)).unwrap_or_else(|e| panic!("{e}"));
-            let theirs = sqlx_migrator(n).await;
+            let ours = Migrator::new(chain::reversible_chain(&CREATE_TABLE, &DROP_TABLE, n))
+                .unwrap_or_else(|e| panic!("{e}"));
+            let theirs = sqlx_reversible_migrator(n).await;
             let cold_runs = if n == LARGEST { 3 } else { 7 };
             let (mut cold_ours, mut cold_theirs, mut noop_ours, mut noop_theirs) =
                 (vec![], vec![], vec![], vec![]);
+            let (mut down_ours, mut down_theirs) = (vec![], vec![]);
             for _ in 0..cold_runs {
                 let Some(database) = TestDatabase::create(kind).await else { break };
                 let started = Instant::now();
@@ -36,6 +41,9 @@ async fn main() {
                     ours.upgrade(&database.pool, "head").await.unwrap_or_else(|e| panic!("{e}"));
                     noop_ours.push(started.elapsed());
                 }
+                let started = Instant::now();
+                ours.downgrade(&database.pool, "base").await.unwrap_or_else(|e| panic!("{e}"));
+                down_ours.push(started.elapsed());
                 database.remove().await;
 
                 let Some(database) = TestDatabase::create(kind).await else { break };
@@ -47,6 +55,9 @@ async fn main() {
                     run_sqlx(&theirs, &database.pool).await;
                     noop_theirs.push(started.elapsed());
                 }
+                let started = Instant::now();
+                undo_sqlx(&theirs, &database.pool).await;
+                down_theirs.push(started.elapsed());
                 database.remove().await;
             }
             if cold_ours.is_empty() {
@@ -55,6 +66,7 @@ async fn main() {
             for (what, ours, theirs) in [
                 ("cold upgrade to head", cold_ours, cold_theirs),
                 ("no-op upgrade at head", noop_ours, noop_theirs),
+                ("downgrade to base", down_ours, down_theirs),
             ] {
                 let (ours, theirs) = (median(ours), median(theirs));
                 let ratio = ours.as_secs_f64() / theirs.as_secs_f64();
