@@ -1,8 +1,10 @@
 //! The runner against sqlx's own `Migrator`, on the same database in the same run: a cold upgrade
 //! of N migrations (one CREATE TABLE each) into an empty database, the no-op upgrade at head
 //! (what every application start pays), and the downgrade to base (one DROP TABLE each; sqlx's
-//! `undo` to version 0 with reversible `.up.sql`/`.down.sql` files). `cargo bench --bench runner`; PostgreSQL and MariaDB
-//! columns when MIGRATE_TEST_POSTGRES_URL / MIGRATE_TEST_MYSQL_URL are set.
+//! `undo` to version 0 with reversible `.up.sql`/`.down.sql` files). `cargo bench --bench runner`;
+//! PostgreSQL and MariaDB columns when MIGRATE_TEST_POSTGRES_URL / MIGRATE_TEST_MYSQL_URL are set.
+//! Words after `--` narrow the run: databases (`sqlite`, `postgres`, `mysql`), sizes (`100`,
+//! `1000`), and `whole-run` for migrate's one transaction for the run (sqlx has none).
 
 #[allow(dead_code, reason = "the bench uses only part of the chain")]
 mod chain;
@@ -16,16 +18,30 @@ use chain::{
     CREATE_TABLE, DROP_TABLE, LARGEST, median, milliseconds, run_sqlx, sqlx_reversible_migrator, undo_sqlx,
 };
 use common::{Kind, TestDatabase};
-use migrate::Migrator;
+use migrate::{Migrator, TransactionMode};
 
 #[tokio::main]
 async fn main() {
+    let words: Vec<String> = std::env::args().skip(1).filter(|word| !word.starts_with("--")).collect();
+    // A group with none of its words named runs whole.
+    let chosen = |group: &[&str], name: &str| {
+        words.iter().all(|word| !group.contains(&word.as_str())) || words.iter().any(|word| word == name)
+    };
+    let mode = if words.iter().any(|word| word == "whole-run") {
+        TransactionMode::WholeRun
+    } else {
+        TransactionMode::PerMigration
+    };
     println!("| database | N | what | migrate | sqlx Migrator | migrate / sqlx |");
     println!("|---|---:|---|---:|---:|---:|");
-    for kind in [Kind::Sqlite, Kind::Postgres, Kind::MySql] {
+    for (kind, name) in [(Kind::Sqlite, "sqlite"), (Kind::Postgres, "postgres"), (Kind::MySql, "mysql")] {
         for n in [100, LARGEST] {
+            if !chosen(&["sqlite", "postgres", "mysql"], name) || !chosen(&["100", "1000"], &n.to_string()) {
+                continue;
+            }
             let ours = Migrator::new(chain::reversible_chain(&CREATE_TABLE, &DROP_TABLE, n))
-                .unwrap_or_else(|e| panic!("{e}"));
+                .unwrap_or_else(|e| panic!("{e}"))
+                .transaction_mode(mode);
             let theirs = sqlx_reversible_migrator(n).await;
             let cold_runs = if n == LARGEST { 3 } else { 7 };
             let (mut cold_ours, mut cold_theirs, mut noop_ours, mut noop_theirs) =
