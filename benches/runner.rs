@@ -3,6 +3,9 @@
 //! (what every application start pays), and the downgrade to base (one DROP TABLE each; sqlx's
 //! `undo` to version 0 with reversible `.up.sql`/`.down.sql` files). `cargo bench --bench runner`;
 //! PostgreSQL and MariaDB columns when MIGRATE_TEST_POSTGRES_URL / MIGRATE_TEST_MYSQL_URL are set.
+//! The floor column runs the same statements as migrate's steps (each migration's SQL, the heads
+//! UPDATE and the log INSERT, in the same transactions) with literals through sqlx's `raw_sql`
+//! on one connection, with no checks, lock or planning: what a run can't go below.
 //! Words after `--` narrow the run: databases (`sqlite`, `postgres`, `mysql`), sizes (`100`,
 //! `1000`), and `whole-run` for migrate's one transaction for the run (sqlx has none).
 
@@ -18,7 +21,7 @@ use chain::{
     CREATE_TABLE, DROP_TABLE, LARGEST, median, milliseconds, run_sqlx, sqlx_reversible_migrator, undo_sqlx,
 };
 use common::{Kind, TestDatabase};
-use migrate::{Migrator, TransactionMode};
+use migrate::{DatabasePool, Migrator, TransactionMode};
 
 #[tokio::main]
 async fn main() {
@@ -32,8 +35,8 @@ async fn main() {
     } else {
         TransactionMode::PerMigration
     };
-    println!("| database | N | what | migrate | sqlx Migrator | migrate / sqlx |");
-    println!("|---|---:|---|---:|---:|---:|");
+    println!("| database | N | what | migrate | sqlx Migrator | migrate / sqlx | floor | migrate / floor |");
+    println!("|---|---:|---|---:|---:|---:|---:|---:|");
     for (kind, name) in [(Kind::Sqlite, "sqlite"), (Kind::Postgres, "postgres"), (Kind::MySql, "mysql")] {
         for n in [100, LARGEST] {
             if !chosen(&["sqlite", "postgres", "mysql"], name) || !chosen(&["100", "1000"], &n.to_string()) {
@@ -47,6 +50,7 @@ async fn main() {
             let (mut cold_ours, mut cold_theirs, mut noop_ours, mut noop_theirs) =
                 (vec![], vec![], vec![], vec![]);
             let (mut down_ours, mut down_theirs) = (vec![], vec![]);
+            let (mut cold_floor, mut down_floor) = (vec![], vec![]);
             for _ in 0..cold_runs {
                 let Some(database) = TestDatabase::create(kind).await else { break };
                 let started = Instant::now();
@@ -75,23 +79,123 @@ async fn main() {
                 undo_sqlx(&theirs, &database.pool).await;
                 down_theirs.push(started.elapsed());
                 database.remove().await;
+
+                if kind == Kind::Sqlite {
+                    continue;
+                }
+                let Some(database) = TestDatabase::create(kind).await else { break };
+                let started = Instant::now();
+                floor(&database.pool, &floor_statements(kind, n, mode, true)).await;
+                cold_floor.push(started.elapsed());
+                let started = Instant::now();
+                floor(&database.pool, &floor_statements(kind, n, mode, false)).await;
+                down_floor.push(started.elapsed());
+                database.remove().await;
             }
             if cold_ours.is_empty() {
                 break;
             }
-            for (what, ours, theirs) in [
-                ("cold upgrade to head", cold_ours, cold_theirs),
-                ("no-op upgrade at head", noop_ours, noop_theirs),
-                ("downgrade to base", down_ours, down_theirs),
+            for (what, ours, theirs, floor) in [
+                ("cold upgrade to head", cold_ours, cold_theirs, cold_floor),
+                ("no-op upgrade at head", noop_ours, noop_theirs, vec![]),
+                ("downgrade to base", down_ours, down_theirs, down_floor),
             ] {
                 let (ours, theirs) = (median(ours), median(theirs));
                 let ratio = ours.as_secs_f64() / theirs.as_secs_f64();
+                let floor = if floor.is_empty() {
+                    "– | –".to_owned()
+                } else {
+                    let floor = median(floor);
+                    format!("{} | {:.2}", milliseconds(floor), ours.as_secs_f64() / floor.as_secs_f64())
+                };
                 println!(
-                    "| {kind:?} | {n} | {what} | {} | {} | {ratio:.2} |",
+                    "| {kind:?} | {n} | {what} | {} | {} | {ratio:.2} | {floor} |",
                     milliseconds(ours),
                     milliseconds(theirs)
                 );
             }
         }
+    }
+}
+
+/// The statements of the floor: the version tables created (for an upgrade), then each step's
+/// SQL and bookkeeping wrapped as migrate wraps them in `mode` on `kind`'s database (MySQL's DDL
+/// commits as it runs, so there the bookkeeping has a transaction of its own).
+fn floor_statements(kind: Kind, n: usize, mode: TransactionMode, upgrade: bool) -> Vec<String> {
+    let (identity, written_at) = match kind {
+        Kind::MySql => (
+            "BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY",
+            "TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)",
+        ),
+        _ => ("BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "TIMESTAMPTZ NOT NULL DEFAULT now()"),
+    };
+    let transactional_ddl = kind != Kind::MySql;
+    let whole_run = mode == TransactionMode::WholeRun;
+    let mut statements = Vec::new();
+    if upgrade {
+        statements
+            .push("CREATE TABLE floor_version (version_num VARCHAR(255) NOT NULL PRIMARY KEY)".to_owned());
+        statements.push(format!(
+            "CREATE TABLE floor_log (id {identity}, revision VARCHAR(255) NOT NULL, direction VARCHAR(16) NOT NULL, \
+             checksum VARCHAR(64) NOT NULL, applied_at {written_at}, duration_ms BIGINT NOT NULL)"
+        ));
+    }
+    if whole_run {
+        statements.push("BEGIN".to_owned());
+    }
+    let steps: Vec<usize> = if upgrade { (0..n).collect() } else { (0..n).rev().collect() };
+    for i in steps {
+        let (sql, before, after, direction) = if upgrade {
+            (chain::create_sql(i), i.checked_sub(1), Some(i), "upgrade")
+        } else {
+            (chain::drop_sql(i), Some(i), i.checked_sub(1), "downgrade")
+        };
+        if !whole_run {
+            statements.push("BEGIN".to_owned());
+        }
+        statements.push(sql);
+        if !transactional_ddl {
+            statements.push("BEGIN".to_owned());
+        }
+        statements.push(match (before, after) {
+            (Some(old), Some(new)) => {
+                format!("UPDATE floor_version SET version_num = 'r{new:04}' WHERE version_num = 'r{old:04}'")
+            }
+            (None, Some(new)) => format!("INSERT INTO floor_version (version_num) VALUES ('r{new:04}')"),
+            (Some(old), None) => format!("DELETE FROM floor_version WHERE version_num = 'r{old:04}'"),
+            (None, None) => unreachable!("a step moves a head"),
+        });
+        statements.push(format!(
+            "INSERT INTO floor_log (revision, direction, checksum, duration_ms) VALUES ('r{i:04}', '{direction}', '{:064}', 0)",
+            i
+        ));
+        if !whole_run || !transactional_ddl {
+            statements.push("COMMIT".to_owned());
+        }
+    }
+    if whole_run {
+        statements.push("COMMIT".to_owned());
+    }
+    statements
+}
+
+/// Runs `statements` one by one on one connection of `pool`.
+async fn floor(pool: &DatabasePool, statements: &[String]) {
+    macro_rules! run_all {
+        ($pool:expr) => {{
+            let mut connection = $pool.acquire().await.unwrap_or_else(|e| panic!("{e}"));
+            for statement in statements {
+                sqlx::raw_sql(sqlx::AssertSqlSafe(statement.clone()))
+                    .execute(&mut *connection)
+                    .await
+                    .unwrap_or_else(|e| panic!("{statement}: {e}"));
+            }
+        }};
+    }
+    match pool {
+        DatabasePool::Sqlite(pool) => run_all!(pool),
+        DatabasePool::Postgres(pool) => run_all!(pool),
+        DatabasePool::MySql(pool) => run_all!(pool),
+        _ => unreachable!("the benches build with every database"),
     }
 }

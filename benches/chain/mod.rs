@@ -12,7 +12,7 @@ use migrate::{DatabasePool, Migration, Operations};
 pub const LARGEST: usize = 1000;
 
 /// The SQL of the chain's `I`-th migration.
-fn create_sql(i: usize) -> String {
+pub fn create_sql(i: usize) -> String {
     format!("CREATE TABLE bench_{i} (id INTEGER PRIMARY KEY, name VARCHAR(100))")
 }
 
@@ -21,7 +21,7 @@ fn create<const I: usize>(op: &mut Operations) {
 }
 
 /// The SQL that reverts the chain's `I`-th migration.
-fn drop_sql(i: usize) -> String {
+pub fn drop_sql(i: usize) -> String {
     format!("DROP TABLE bench_{i}")
 }
 
