@@ -6,6 +6,8 @@
 //! The floor column runs the same statements as migrate's steps (each migration's SQL, the heads
 //! UPDATE and the log INSERT, in the same transactions) with literals through sqlx's `raw_sql`
 //! on one connection, with no checks, lock or planning: what a run can't go below.
+//! The peak-memory row is the most heap each tool's cold upgrade held at once above what was held
+//! when it started (counted by the bench's allocator), its ratio column the difference.
 //! Words after `--` narrow the run: databases (`sqlite`, `postgres`, `mysql`), sizes (`100`,
 //! `1000`), and `whole-run` for migrate's one transaction for the run (sqlx has none).
 
@@ -51,11 +53,14 @@ async fn main() {
                 (vec![], vec![], vec![], vec![]);
             let (mut down_ours, mut down_theirs) = (vec![], vec![]);
             let (mut cold_floor, mut down_floor) = (vec![], vec![]);
+            let (mut peak_ours, mut peak_theirs) = (vec![], vec![]);
             for _ in 0..cold_runs {
                 let Some(database) = TestDatabase::create(kind).await else { break };
+                let baseline = heap::reset_peak();
                 let started = Instant::now();
                 ours.upgrade(&database.pool, "head").await.unwrap_or_else(|e| panic!("{e}"));
                 cold_ours.push(started.elapsed());
+                peak_ours.push(heap::peak() - baseline);
                 for _ in 0..5 {
                     let started = Instant::now();
                     ours.upgrade(&database.pool, "head").await.unwrap_or_else(|e| panic!("{e}"));
@@ -67,9 +72,11 @@ async fn main() {
                 database.remove().await;
 
                 let Some(database) = TestDatabase::create(kind).await else { break };
+                let baseline = heap::reset_peak();
                 let started = Instant::now();
                 run_sqlx(&theirs, &database.pool).await;
                 cold_theirs.push(started.elapsed());
+                peak_theirs.push(heap::peak() - baseline);
                 for _ in 0..5 {
                     let started = Instant::now();
                     run_sqlx(&theirs, &database.pool).await;
@@ -114,6 +121,16 @@ async fn main() {
                     milliseconds(theirs)
                 );
             }
+            peak_ours.sort_unstable();
+            peak_theirs.sort_unstable();
+            let (ours, theirs) = (peak_ours[peak_ours.len() / 2], peak_theirs[peak_theirs.len() / 2]);
+            let megabytes = |bytes: usize| bytes as f64 / 1_000_000.0;
+            println!(
+                "| {kind:?} | {n} | peak heap, cold upgrade | {:.2} MB | {:.2} MB | {:+.2} MB | – | – |",
+                megabytes(ours),
+                megabytes(theirs),
+                megabytes(ours) - megabytes(theirs)
+            );
         }
     }
 }
@@ -197,5 +214,65 @@ async fn floor(pool: &DatabasePool, statements: &[String]) {
         DatabasePool::Postgres(pool) => run_all!(pool),
         DatabasePool::MySql(pool) => run_all!(pool),
         _ => unreachable!("the benches build with every database"),
+    }
+}
+
+/// The bench's allocator: the system's, counting the heap held, and the most held at once since
+/// the last reset.
+mod heap {
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    static HELD: AtomicUsize = AtomicUsize::new(0);
+    static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+    struct Counting;
+
+    #[global_allocator]
+    static ALLOCATOR: Counting = Counting;
+
+    fn grew(size: usize) {
+        let held = HELD.fetch_add(size, Ordering::Relaxed) + size;
+        PEAK.fetch_max(held, Ordering::Relaxed);
+    }
+
+    // SAFETY: every call is passed on to the system allocator unchanged; only counters are kept.
+    unsafe impl GlobalAlloc for Counting {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            // SAFETY: the caller's guarantees for `layout` are the system allocator's.
+            let pointer = unsafe { System.alloc(layout) };
+            if !pointer.is_null() {
+                grew(layout.size());
+            }
+            pointer
+        }
+
+        unsafe fn dealloc(&self, pointer: *mut u8, layout: Layout) {
+            // SAFETY: `pointer` was allocated by `alloc` above with `layout`.
+            unsafe { System.dealloc(pointer, layout) };
+            HELD.fetch_sub(layout.size(), Ordering::Relaxed);
+        }
+
+        unsafe fn realloc(&self, pointer: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            // SAFETY: the caller's guarantees for `pointer`, `layout` and `new_size` are the system's.
+            let moved = unsafe { System.realloc(pointer, layout, new_size) };
+            if !moved.is_null() {
+                HELD.fetch_sub(layout.size(), Ordering::Relaxed);
+                grew(new_size);
+            }
+            moved
+        }
+    }
+
+    /// Starts a new peak at what is held now, and returns that.
+    pub fn reset_peak() -> usize {
+        let held = HELD.load(Ordering::Relaxed);
+        PEAK.store(held, Ordering::Relaxed);
+        held
+    }
+
+    /// The most held at once since the last reset.
+    pub fn peak() -> usize {
+        PEAK.load(Ordering::Relaxed)
     }
 }
