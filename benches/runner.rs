@@ -6,7 +6,7 @@
 //! The floor column runs the same statements as migrate's steps (each migration's SQL, the heads
 //! UPDATE and the log INSERT, in the same transactions) with literals through sqlx's `raw_sql`
 //! on one connection, with no checks, lock or planning: what a run can't go below.
-//! The peak-memory row is the most heap each tool's cold upgrade held at once above what was held
+//! The peak-heap row is the most heap each tool's cold upgrade held at once above what was held
 //! when it started (counted by the bench's allocator), its ratio column the difference.
 //! Words after `--` narrow the run: databases (`sqlite`, `postgres`, `mysql`), sizes (`100`,
 //! `1000`), and `whole-run` for migrate's one transaction for the run (sqlx has none).
