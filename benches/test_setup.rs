@@ -2,7 +2,8 @@
 //! migrations (one CREATE TABLE each): migrate's path (`TestDatabase::create`, what `run_test`
 //! calls: a copy of the template on PostgreSQL and SQLite, migrated on MariaDB) against a new
 //! database plus sqlx's `Migrator` over the same migrations as `.sql` files, which is what
-//! `#[sqlx::test]` does for each test. Setup only: from nothing to a pool on a migrated database;
+//! `#[sqlx::test]` does for each test. On PostgreSQL also `#[migrate::test(transaction)]`'s setup
+//! (`TestTransaction::begin`: a connection in a transaction on the shared copy of the template). Setup only: from nothing to a pool on a migrated database;
 //! removing it afterwards isn't timed. `cargo bench --bench test_setup`; PostgreSQL and MariaDB
 //! rows when MIGRATE_TEST_POSTGRES_URL / MIGRATE_TEST_MYSQL_URL are set.
 
@@ -46,6 +47,7 @@ async fn main() {
         (Kind::MySql, Database::MySql),
     ] {
         let (mut first, mut later, mut sqlx) = (vec![], vec![], vec![]);
+        let (mut first_transaction, mut later_transaction) = (vec![], vec![]);
         for binary in 0..BINARIES {
             let salt = u32::try_from(binary).map_or(0, |binary| run * 10 + binary + 1);
             let ours =
@@ -67,6 +69,28 @@ async fn main() {
                 }
                 fresh.remove().await.unwrap_or_else(|e| panic!("{e}"));
             }
+            // `#[migrate::test(database = "postgres", transaction)]`: a connection in a transaction
+            // on the database the binary's transaction tests share.
+            for test in 0..TESTS {
+                if database != Database::Postgres {
+                    break;
+                }
+                let started = Instant::now();
+                let Some(begun) = migrate::testing::TestTransaction::begin(database, &ours, "heads")
+                    .await
+                    .unwrap_or_else(|e| panic!("{e}"))
+                else {
+                    break;
+                };
+                let elapsed = started.elapsed();
+                if test == 0 {
+                    first_transaction.push(elapsed)
+                } else {
+                    later_transaction.push(elapsed)
+                }
+                drop(begun.connection);
+                begun.pool.close().await;
+            }
             for _ in 0..TESTS {
                 let started = Instant::now();
                 let Some(theirs) = sqlx_setup(kind, &theirs).await else { break };
@@ -78,7 +102,12 @@ async fn main() {
             continue;
         }
         let sqlx = median(sqlx);
-        for (test, ours) in [("1st", median(first)), ("2nd to 8th", median(later))] {
+        let mut rows = vec![("1st", median(first)), ("2nd to 8th", median(later))];
+        if !first_transaction.is_empty() {
+            rows.push(("1st, `transaction`", median(first_transaction)));
+            rows.push(("2nd to 8th, `transaction`", median(later_transaction)));
+        }
+        for (test, ours) in rows {
             let ratio = sqlx.as_secs_f64() / ours.as_secs_f64();
             println!(
                 "| {kind:?} | {N} | {test} | {} | {} | {ratio:.1}× |",

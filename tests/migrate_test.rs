@@ -90,6 +90,62 @@ async fn a_test_gets_a_migrated_mariadb_database(pool: DatabasePool) -> Result<(
     Ok(())
 }
 
+/// What two transaction tests of this binary check: the shared database at the heads, and rows of
+/// their own that the other never sees (each transaction is rolled back when its test ends), under
+/// a unique key both use: neither commits, so neither conflicts with the other's row for long.
+async fn a_transaction_on_the_shared_database(mut db: migrate::Connection, name: &str) {
+    assert_eq!(db.database(), Database::Postgres);
+    let countries = db.query("SELECT COUNT(*) FROM mt_countries").fetch_one().await.unwrap();
+    assert_eq!(countries.get::<i64>(0).unwrap(), 2, "the rows mt2 wrote");
+    db.execute(&format!("INSERT INTO mt_users (id) VALUES (1); CREATE TABLE mt_{name} (id INTEGER)"))
+        .await
+        .unwrap();
+    let users = db.query("SELECT COUNT(*) FROM mt_users").fetch_one().await.unwrap();
+    assert_eq!(users.get::<i64>(0).unwrap(), 1, "its own row, and no other test's");
+}
+
+#[migrate::test(database = "postgres", transaction)]
+async fn a_transaction_test_works_in_a_transaction_rolled_back_after_it(db: migrate::Connection) {
+    a_transaction_on_the_shared_database(db, "first").await;
+}
+
+#[migrate::test(database = "postgres", transaction)]
+async fn another_transaction_test_sees_nothing_of_the_first(db: migrate::Connection) {
+    a_transaction_on_the_shared_database(db, "second").await;
+}
+
+#[migrate::test(database = "postgres", transaction)]
+#[should_panic(expected = "a transaction test's own failure")]
+async fn a_failing_transaction_test_is_rolled_back_all_the_same(mut db: migrate::Connection) {
+    db.execute("INSERT INTO mt_users (id) VALUES (1)").await.unwrap();
+    panic!("a transaction test's own failure");
+}
+
+/// After the transaction tests, run or not, the shared database holds no row and no table of
+/// theirs: read outside any test's transaction.
+#[tokio::test]
+async fn the_shared_database_keeps_nothing_of_the_transaction_tests() {
+    if postgres_server().is_none() {
+        return;
+    }
+    let migrator = Migrator::from_registry().unwrap();
+    let begun = migrate::testing::TestTransaction::begin(Database::Postgres, &migrator, "heads").await;
+    let migrate::testing::TestTransaction { pool, mut connection } = begun.unwrap().unwrap();
+    for _ in 0..100 {
+        let users = connection.query("SELECT COUNT(*) FROM mt_users").fetch_one().await.unwrap();
+        assert_eq!(users.get::<i64>(0).unwrap(), 0, "no test's row was committed");
+        let tables = connection
+            .query("SELECT COUNT(*) FROM information_schema.tables WHERE table_name IN ('mt_first', 'mt_second')")
+            .fetch_one()
+            .await
+            .unwrap();
+        assert_eq!(tables.get::<i64>(0).unwrap(), 0, "no test's table was committed");
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    drop(connection);
+    pool.close().await;
+}
+
 #[migrate::test(target = "base")]
 async fn a_test_can_start_below_the_heads(pool: DatabasePool) {
     let mut connection = pool.migrate_connection().await.unwrap();

@@ -8,14 +8,26 @@ use syn::{Expr, ExprLit, Lit, Meta, Token};
 
 /// Parses `#[migrate::test]` or `#[migrate::test(database = "postgres", target = "ae10")]` on an
 /// `async fn name(pool: DatabasePool)`, and expands it to a `#[test]` that runs it through
-/// `migrate::testing::run_test`.
+/// `migrate::testing::run_test`; with `transaction` (PostgreSQL), on an
+/// `async fn name(db: Connection)`, through `run_transaction_test`.
 pub fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
     let function: syn::ItemFn = syn::parse2(item)?;
     let mut database = quote!(::migrate::Database::Sqlite);
+    let mut postgres = false;
+    let mut transaction = None;
     let mut target = "heads".to_owned();
     for meta in Punctuated::<Meta, Token![,]>::parse_terminated.parse2(args)? {
+        if let Meta::Path(path) = &meta
+            && path.is_ident("transaction")
+        {
+            transaction = Some(path.clone());
+            continue;
+        }
         let Meta::NameValue(pair) = &meta else {
-            return Err(syn::Error::new_spanned(meta, "expected `database = \"...\"` or `target = \"...\"`"));
+            return Err(syn::Error::new_spanned(
+                meta,
+                "expected `database = \"...\"`, `target = \"...\"` or `transaction`",
+            ));
         };
         let Expr::Lit(ExprLit { lit: Lit::Str(value), .. }) = &pair.value else {
             return Err(syn::Error::new_spanned(
@@ -24,6 +36,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
             ));
         };
         if pair.path.is_ident("database") {
+            postgres = value.value() == "postgres";
             database = match value.value().as_str() {
                 "sqlite" => quote!(::migrate::Database::Sqlite),
                 "postgres" => quote!(::migrate::Database::Postgres),
@@ -38,18 +51,36 @@ pub fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
         } else if pair.path.is_ident("target") {
             target = value.value();
         } else {
-            return Err(syn::Error::new_spanned(&pair.path, "the arguments are `database` and `target`"));
+            return Err(syn::Error::new_spanned(
+                &pair.path,
+                "the arguments are `database`, `target` and `transaction`",
+            ));
         }
     }
+    if let Some(path) = &transaction
+        && !postgres
+    {
+        return Err(syn::Error::new_spanned(
+            path,
+            "a transaction test runs on PostgreSQL: add `database = \"postgres\"` (elsewhere, a test's DDL would commit, or its writes hold the one write lock every test needs)",
+        ));
+    }
+    let (argument, run) = match transaction {
+        Some(_) => ("its connection: `async fn name(db: Connection)`", quote!(run_transaction_test)),
+        None => ("its pool: `async fn name(pool: DatabasePool)`", quote!(run_test)),
+    };
     if function.sig.asyncness.is_none() {
         let span = function.sig.fn_token.span;
-        return Err(syn::Error::new(span, "#[migrate::test] goes on an `async fn name(pool: DatabasePool)`"));
+        return Err(syn::Error::new(
+            span,
+            format!("#[migrate::test] goes on an async fn; it hands the test {argument}"),
+        ));
     }
     if function.sig.inputs.len() != 1 {
         let span = if function.sig.inputs.is_empty() { function.sig.ident.span() } else { Span::call_site() };
         return Err(syn::Error::new(
             span,
-            "#[migrate::test] hands the test one argument, its pool: `async fn name(pool: DatabasePool)`",
+            format!("#[migrate::test] hands the test one argument, {argument}"),
         ));
     }
     let name = &function.sig.ident;
@@ -63,7 +94,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
         #(#attributes)*
         fn #name() #output {
             #inner
-            ::migrate::testing::run_test(#database, #target, |pool| #name(pool))
+            ::migrate::testing::#run(#database, #target, |argument| #name(argument))
         }
     })
 }

@@ -641,13 +641,12 @@ impl<'m> Run<'m> {
                 let recorded_next = last && self.dialect.commits_implicitly(&statement);
                 if let Some(tracking) = tracking
                     && !recorded_next
+                    && let Err(error) = self.record_done(tracking, position, index, &statement).await
                 {
-                    if let Err(error) = self.record_done(tracking, position, index, &statement).await {
-                        return Err((
-                            Some(statement),
-                            format!("it ran, but recording it as done failed: {error}"),
-                        ));
-                    }
+                    return Err((
+                        Some(statement),
+                        format!("it ran, but recording it as done failed: {error}"),
+                    ));
                 }
                 ran.push(statement);
             }

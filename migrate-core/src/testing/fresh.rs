@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use super::{Failure, template};
-use crate::connection::{DatabasePool, MigratePool};
+use crate::connection::{Connection, DatabasePool, MigratePool};
 use crate::database::Database;
 use crate::runner::Migrator;
 
@@ -69,6 +69,91 @@ where
             }
         }
     })
+}
+
+/// Runs a `#[migrate::test(database = "postgres", transaction)]`: a connection to the database
+/// the test binary's transaction tests share (a copy of the migrations' template, made once),
+/// inside a transaction that is never committed: the connection is closed when the test drops it,
+/// so the server rolls the transaction back, also when the test panics. What the attribute expands
+/// to; call the attribute instead.
+#[doc(hidden)]
+pub fn run_transaction_test<F, Fut, T>(database: Database, target: &str, test: F) -> T
+where
+    F: FnOnce(Connection) -> Fut,
+    Fut: std::future::Future<Output = T> + Send + 'static,
+    T: Skipped + Send + 'static,
+{
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap_or_else(|error| panic!("#[migrate::test] can't start its runtime: {error}"));
+    runtime.block_on(async {
+        let begun = match Migrator::from_registry() {
+            Ok(migrator) => TestTransaction::begin(database, &migrator, target).await,
+            Err(error) => Err(Failure::from(error)),
+        };
+        let TestTransaction { pool, connection } = match begun {
+            Ok(Some(begun)) => begun,
+            Ok(None) => return T::skipped(),
+            Err(error) => {
+                panic!("#[migrate::test] can't begin a transaction on a database at '{target}': {error}")
+            }
+        };
+        let outcome = tokio::spawn(test(connection)).await;
+        pool.close().await;
+        match outcome {
+            Ok(value) => value,
+            Err(failure) => std::panic::resume_unwind(failure.into_panic()),
+        }
+    })
+}
+
+/// A connection in a transaction on the database a test binary's transaction tests share: what
+/// `run_transaction_test` (and the test-setup benchmark) make. Semver-exempt; use
+/// `#[migrate::test(database = "postgres", transaction)]`.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct TestTransaction {
+    /// The pool the connection comes from, to close once the test has dropped it.
+    pub pool: DatabasePool,
+    /// The connection, in its transaction; closed (not returned to the pool) when dropped.
+    pub connection: Connection,
+}
+
+impl TestTransaction {
+    /// Begins a transaction on the shared database of `migrator`'s migrations at `target` on the
+    /// server `MIGRATE_TEST_POSTGRES_URL` names; `None`, with one printed line, when it isn't set.
+    /// PostgreSQL only: elsewhere a test's DDL would commit (MySQL) or its writes hold the one
+    /// write lock every test needs (SQLite).
+    pub async fn begin(
+        database: Database,
+        migrator: &Migrator,
+        target: &str,
+    ) -> Result<Option<Self>, Failure> {
+        if database != Database::Postgres {
+            return Err(Failure::TestDatabase {
+                doing: "begin a test's transaction".to_owned(),
+                reason: format!("transaction tests run on PostgreSQL, not {}", database.name()),
+            });
+        }
+        let Some(server) = server_url("MIGRATE_TEST_POSTGRES_URL", database) else { return Ok(None) };
+        let shared = template::shared_postgres_database(&server, migrator, target).await?;
+        let pool = DatabasePool::connect(&with_database(&server, &shared)).await?;
+        let begun = async {
+            let mut connection = pool.migrate_connection().await?;
+            connection.close_on_drop();
+            connection.execute("BEGIN").await?;
+            Ok::<_, Failure>(connection)
+        };
+        match begun.await {
+            Ok(connection) => Ok(Some(Self { pool, connection })),
+            Err(error) => {
+                pool.close().await;
+                Err(error)
+            }
+        }
+    }
 }
 
 /// A database made for one test, migrated to its target: what `run_test` (and the test-setup

@@ -18,7 +18,7 @@
 mod fresh;
 mod template;
 
-pub use fresh::{Skipped, TestDatabase, run_test};
+pub use fresh::{Skipped, TestDatabase, TestTransaction, run_test, run_transaction_test};
 pub use template::remove_templates;
 
 use crate::connection::MigratePool;

@@ -6,7 +6,8 @@
 //!   process needs it first and published by a rename, so no process sees one half built; each
 //!   test's database is `CREATE DATABASE .. TEMPLATE` it. It stays on the server as a cache for
 //!   the next run: a test binary has no reliable moment to drop it at exit. A new template removes
-//!   those of the same test binary and target it supersedes.
+//!   those of the same test binary and target it supersedes. Transaction tests share one copy of
+//!   it, `<template>_shared`, kept and removed the same way.
 //! - SQLite: the migrated file's image, kept in memory; each test writes it to a file of its own.
 //!   Nothing stays behind.
 //! - MySQL and MariaDB have no template (no copy of a database that is both exact and cheaper than
@@ -66,6 +67,7 @@ impl<T> Cells<T> {
 
 static SQLITE_IMAGES: Cells<Arc<Vec<u8>>> = Cells::new();
 static POSTGRES_TEMPLATES: Cells<String> = Cells::new();
+static POSTGRES_SHARED: Cells<String> = Cells::new();
 
 /// The image of a SQLite database migrated to `target`, made once per process.
 pub(super) async fn sqlite_image(migrator: &Migrator, target: &str) -> Result<Arc<Vec<u8>>, Failure> {
@@ -124,6 +126,49 @@ pub(super) async fn create_postgres_database(
             created => return Ok(created?),
         }
     }
+}
+
+/// The database the transaction tests of `migrator`'s migrations at `target` share on the
+/// PostgreSQL server `server`: a copy of the template, `<template>_shared`, made by whichever
+/// process needs it first (under the template lock) and kept on the server, like the template,
+/// whose owner it names, so that a new template of the same test binary and target removes it too.
+/// Each test works in a transaction that is never committed, so it stays as the migrations left it.
+pub(super) async fn shared_postgres_database(
+    server: &str,
+    migrator: &Migrator,
+    target: &str,
+) -> Result<String, Failure> {
+    let digest = migrator.template_digest(target, &owner(target));
+    let key = format!("{server} {digest}");
+    let cell = POSTGRES_SHARED.cell(&key);
+    let shared = cell.get_or_try_init(|| async {
+        let templates = POSTGRES_TEMPLATES.cell(&key);
+        let template =
+            templates.get_or_try_init(|| postgres_template(server, migrator, target, &digest)).await?;
+        let name = format!("{template}_shared");
+        let admin = DatabasePool::connect(server).await?;
+        let made = async {
+            let mut connection = admin.migrate_connection().await?;
+            connection.execute(&format!("SELECT pg_advisory_lock({TEMPLATE_LOCK})")).await?;
+            let made = async {
+                let exists = format!("SELECT COUNT(*) FROM pg_database WHERE datname = '{name}'");
+                if integer(&mut connection, &exists).await? == 0 {
+                    let create = format!("CREATE DATABASE {name} TEMPLATE {template}");
+                    execute_when_unused(&mut connection, &create).await?;
+                    let owner = owner(target).replace('\'', "''");
+                    connection.execute(&format!("COMMENT ON DATABASE {name} IS '{owner}'")).await?;
+                }
+                Ok::<_, Failure>(())
+            };
+            let made = made.await;
+            let _ = connection.execute(&format!("SELECT pg_advisory_unlock({TEMPLATE_LOCK})")).await;
+            made
+        };
+        let made = made.await;
+        admin.close().await;
+        made.map(|()| name)
+    });
+    Ok(shared.await?.clone())
 }
 
 /// `CREATE DATABASE name TEMPLATE template`, waiting while the template has a connection.
