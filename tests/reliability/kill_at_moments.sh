@@ -15,10 +15,10 @@
 # re-run with a 2 s lock timeout reaches head with every migration logged once and its side effect
 # there once. Usage: kill_at_moments.sh [kills=14] (KINDS to choose databases).
 #
-# POINTS="<message>:<n>;..." aims the kills at those points instead, in turn (a negative n counts
+# POINTS="<message>:<n>|..." aims the kills at those points instead, in turn (a negative n counts
 # from the run's last such event): every boundary of `r50`, the last migration, with its five
 # statements, is
-#   POINTS="migrated:-2;statement ran:-5;statement ran:-4;statement ran:-3;statement ran:-2;statement ran:-1;migration ran; recording it:-1"
+#   POINTS="migrated:-2|statement ran:-5|statement ran:-4|statement ran:-3|statement ran:-2|statement ran:-1|migration ran; recording it:-1"
 # (before its first statement, after each, before its recording).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -29,7 +29,7 @@ MOMENTS=("statement ran" "migration ran; recording it" "batch done" "another mig
     "statement ran" "migration ran; recording it" "migrated")
 POINT_LIST=()
 if [ -n "${POINTS:-}" ]; then
-    IFS=';' read -r -a POINT_LIST <<<"$POINTS"
+    IFS='|' read -r -a POINT_LIST <<<"$POINTS"
     MOMENTS=()
     for point in "${POINT_LIST[@]}"; do MOMENTS+=("${point%:*}"); done
 fi
@@ -61,10 +61,11 @@ for kind in $(kinds); do
     mismatched=0 half_applied=0 locked=0 current_failed=0 rerun_failed=0 not_killed=0
     for trial in $(seq "$kills"); do
         moment=${MOMENTS[$(((trial - 1) % ${#MOMENTS[@]}))]}
-        n=$((RANDOM % ${total[$moment]} + 1))
         if [ ${#POINT_LIST[@]} -gt 0 ]; then
             n=${POINT_LIST[$(((trial - 1) % ${#POINT_LIST[@]}))]##*:}
             [ "$n" -lt 0 ] && n=$((${total[$moment]} + 1 + n))
+        else
+            n=$((RANDOM % ${total[$moment]} + 1))
         fi
         name="migrate_moment_$$_$trial"
         url=$(create_database "$kind" "$name")
