@@ -7,7 +7,7 @@
 pub const SIZES: [usize; 3] = [10, 100, 1000];
 
 /// How the migrations follow each other.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Shape {
     /// Each migration follows the one before.
     Line,
