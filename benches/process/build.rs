@@ -20,7 +20,8 @@ fn main() {
                     [] => "None".to_owned(),
                     [one] => format!("{:?}", revision(*one)),
                     several => {
-                        let ids: Vec<String> = several.iter().map(|j| format!("{:?}", revision(*j))).collect();
+                        let ids: Vec<String> =
+                            several.iter().map(|j| format!("{:?}", revision(*j))).collect();
                         format!("({})", ids.join(", "))
                     }
                 };

@@ -56,6 +56,7 @@ struct Sample {
 fn measure(command: &mut Command) -> Sample {
     command.stdout(Stdio::null());
     let started = Instant::now();
+    #[allow(clippy::zombie_processes, reason = "reaped by wait4 below, which also reports its peak memory")]
     let child = command.spawn().unwrap_or_else(|e| panic!("{command:?}: {e}"));
     let pid = i32::try_from(child.id()).unwrap();
     let mut status = 0;
@@ -161,11 +162,14 @@ impl Kind {
     /// A new, empty database.
     fn create(&self) -> TestDatabase {
         static COUNTER: AtomicU32 = AtomicU32::new(0);
-        let name = format!("bench_process_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
+        let name =
+            format!("bench_process_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
         let database = TestDatabase { kind: self.clone(), name };
         match self {
             Kind::Sqlite => database.remove_files(),
-            Kind::Postgres(_) | Kind::MySql(_) => database.admin(&format!("CREATE DATABASE {}", database.name)),
+            Kind::Postgres(_) | Kind::MySql(_) => {
+                database.admin(&format!("CREATE DATABASE {}", database.name))
+            }
         }
         database
     }
@@ -242,10 +246,15 @@ impl TestDatabase {
 /// Who runs the migrations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Tool {
-    Migrate { shape: Shape, whole_run: bool },
+    Migrate {
+        shape: Shape,
+        whole_run: bool,
+    },
     Sqlx,
     /// The database's client; `one_transaction` wraps the whole file in one, else each migration.
-    Floor { one_transaction: bool },
+    Floor {
+        one_transaction: bool,
+    },
 }
 
 /// What a process does.
@@ -269,7 +278,8 @@ impl Files {
         let sqlx = folder.join("sqlx");
         std::fs::create_dir_all(&sqlx).unwrap();
         for i in 0..n {
-            std::fs::write(sqlx.join(format!("{:05}_create.up.sql", i + 1)), format!("{};\n", create_sql(i))).unwrap();
+            std::fs::write(sqlx.join(format!("{:05}_create.up.sql", i + 1)), format!("{};\n", create_sql(i)))
+                .unwrap();
             std::fs::write(sqlx.join(format!("{:05}_create.down.sql", i + 1)), format!("{};\n", drop_sql(i)))
                 .unwrap();
         }
@@ -368,7 +378,11 @@ fn ratio(ours: Sample, theirs: Sample) -> String {
 }
 
 fn setting(name: &str, default: &str) -> Vec<String> {
-    std::env::var(name).unwrap_or_else(|_| default.to_owned()).split(',').map(|s| s.trim().to_owned()).collect()
+    std::env::var(name)
+        .unwrap_or_else(|_| default.to_owned())
+        .split(',')
+        .map(|s| s.trim().to_owned())
+        .collect()
 }
 
 fn main() {
@@ -376,7 +390,8 @@ fn main() {
         .iter()
         .map(|n| n.parse().unwrap_or_else(|e| panic!("BENCH_PROCESS_N: {n}: {e}")))
         .collect();
-    let runs: usize = setting("BENCH_PROCESS_RUNS", "5")[0].parse().unwrap_or_else(|e| panic!("BENCH_PROCESS_RUNS: {e}"));
+    let runs: usize =
+        setting("BENCH_PROCESS_RUNS", "5")[0].parse().unwrap_or_else(|e| panic!("BENCH_PROCESS_RUNS: {e}"));
     let chosen = setting("BENCH_PROCESS_DATABASES", "sqlite,postgres,mysql");
     let mut kinds = vec![];
     for name in &chosen {
@@ -423,7 +438,11 @@ fn main() {
                     let output = files.folder.join(format!("{}.sql", shape.name()));
                     let mut render = Command::new(migrate_binary(shape, n));
                     render.args(["sql", &kind.url()]).arg(&output);
-                    samples.push(Tool::Migrate { shape, whole_run: false }, Phase::Offline, measure(&mut render));
+                    samples.push(
+                        Tool::Migrate { shape, whole_run: false },
+                        Phase::Offline,
+                        measure(&mut render),
+                    );
                     let mut copy = Command::new("cat");
                     copy.arg(&output);
                     let sample = measure(copy.stdout(File::create(files.folder.join("copy.sql")).unwrap()));
