@@ -16,7 +16,7 @@
 //! `cargo bench -p bench-process --bench process`. Settings, from the environment:
 //! `BENCH_PROCESS_N` (sizes, default `100,1000`; each one of 10, 100, 1000),
 //! `BENCH_PROCESS_RUNS` (runs per case, default 5), `BENCH_PROCESS_DATABASES` (default
-//! `sqlite,postgres,mysql`); the servers are `MIGRATE_TEST_POSTGRES_URL` and
+//! `sqlite,postgres,mysql`), `BENCH_PROCESS_SHAPES` (default `line,graph`); the servers are `MIGRATE_TEST_POSTGRES_URL` and
 //! `MIGRATE_TEST_MYSQL_URL`, as for the tests (a server whose URL is unset is skipped, with a
 //! line that says so).
 
@@ -410,7 +410,14 @@ fn main() {
         }
     }
 
-    let shapes = [Shape::Line, Shape::Graph];
+    let shapes: Vec<Shape> = setting("BENCH_PROCESS_SHAPES", "line,graph")
+        .iter()
+        .map(|name| match name.as_str() {
+            "line" => Shape::Line,
+            "graph" => Shape::Graph,
+            other => panic!("BENCH_PROCESS_SHAPES: unknown shape {other} (line, graph)"),
+        })
+        .collect();
     let mut tools: Vec<Tool> = shapes
         .iter()
         .flat_map(|&shape| [false, true].map(|whole_run| Tool::Migrate { shape, whole_run }))
@@ -434,7 +441,7 @@ fn main() {
                     }
                     database.remove();
                 }
-                for shape in shapes {
+                for &shape in &shapes {
                     let output = files.folder.join(format!("{}.sql", shape.name()));
                     let mut render = Command::new(migrate_binary(shape, n));
                     render.args(["sql", &kind.url()]).arg(&output);
@@ -449,8 +456,12 @@ fn main() {
                     samples.push(Tool::Floor { one_transaction: false }, Phase::Offline, sample);
                 }
             }
-            let settings = format!("BENCH_PROCESS_N={n} BENCH_PROCESS_DATABASES={}", kind.setting());
-            for shape in shapes {
+            for &shape in &shapes {
+                let settings = format!(
+                    "BENCH_PROCESS_N={n} BENCH_PROCESS_DATABASES={} BENCH_PROCESS_SHAPES={}",
+                    kind.setting(),
+                    shape.name()
+                );
                 for (what, phase, whole_run) in [
                     ("cold upgrade, a transaction per migration", Phase::Cold, false),
                     ("cold upgrade, one transaction (WholeRun)", Phase::Cold, true),
