@@ -1,0 +1,8 @@
+//! migrate with the graph of 100 migrations build.rs writes (see `bench_process::migrate_main`).
+
+include!(concat!(env!("OUT_DIR"), "/graph_100.rs"));
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    bench_process::migrate_main().await
+}
