@@ -39,14 +39,7 @@ where
     Fut: std::future::Future<Output = T> + Send + 'static,
     T: Skipped + Send + 'static,
 {
-    // A test fails by panicking: a runtime that can't start, or a database that can't be made, is
-    // the test's failure, said in its message.
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap_or_else(|error| panic!("#[migrate::test] can't start its runtime: {error}"));
-    runtime.block_on(async {
+    test_runtime().block_on(async {
         let created = match Migrator::from_registry() {
             Ok(migrator) => TestDatabase::create(database, &migrator, target).await,
             Err(error) => Err(Failure::from(error)),
@@ -83,12 +76,7 @@ where
     Fut: std::future::Future<Output = T> + Send + 'static,
     T: Skipped + Send + 'static,
 {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap_or_else(|error| panic!("#[migrate::test] can't start its runtime: {error}"));
-    runtime.block_on(async {
+    test_runtime().block_on(async {
         let begun = match Migrator::from_registry() {
             Ok(migrator) => TestTransaction::begin(database, &migrator, target).await,
             Err(error) => Err(Failure::from(error)),
@@ -107,6 +95,16 @@ where
             Err(failure) => std::panic::resume_unwind(failure.into_panic()),
         }
     })
+}
+
+/// The runtime a `#[migrate::test]` runs on. A test fails by panicking: a runtime that can't
+/// start, or a database that can't be made, is the test's failure, said in its message.
+fn test_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap_or_else(|error| panic!("#[migrate::test] can't start its runtime: {error}"))
 }
 
 /// A connection in a transaction on the database a test binary's transaction tests share: what
