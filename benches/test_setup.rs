@@ -61,12 +61,7 @@ async fn main() {
                 else {
                     break;
                 };
-                let elapsed = started.elapsed();
-                if test == 0 {
-                    first.push(elapsed)
-                } else {
-                    later.push(elapsed)
-                }
+                (if test == 0 { &mut first } else { &mut later }).push(started.elapsed());
                 fresh.remove().await.unwrap_or_else(|e| panic!("{e}"));
             }
             // `#[migrate::test(database = "postgres", transaction)]`: a connection in a transaction
@@ -82,12 +77,8 @@ async fn main() {
                 else {
                     break;
                 };
-                let elapsed = started.elapsed();
-                if test == 0 {
-                    first_transaction.push(elapsed)
-                } else {
-                    later_transaction.push(elapsed)
-                }
+                (if test == 0 { &mut first_transaction } else { &mut later_transaction })
+                    .push(started.elapsed());
                 drop(begun.connection);
                 begun.pool.close().await;
             }
