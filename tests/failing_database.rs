@@ -9,7 +9,7 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{Kind, TestDatabase, migrator, with_database};
+use common::{Kind, TestDatabase, migrator, with_credentials, with_database};
 use migrate::prelude::*;
 use migrate::{DatabasePool, Error, MigratePool};
 
@@ -138,15 +138,6 @@ async fn a_sqlite_write_lock_held_past_the_timeout_is_a_lock_timeout_error(db: A
     assert!(!db.has_table("fault_a").await);
     migrator("fault").upgrade(&db.pool, "head").await.unwrap();
     assert!(db.has_table("fault_b").await);
-}
-
-/// `url` with `user:password@` for its credentials.
-fn with_credentials(url: &str, user: &str, password: &str) -> String {
-    let start = url.find("://").map_or(0, |i| i + 3);
-    let rest = &url[start..];
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    let host = rest[..authority_end].rfind('@').map_or(rest, |at| &rest[at + 1..]);
-    format!("{}{user}:{password}@{host}", &url[..start])
 }
 
 async fn a_login_without_the_create_privilege_is_refused_and_records_nothing(db: Arc<TestDatabase>) {

@@ -7,7 +7,7 @@ mod common;
 
 use std::sync::{Arc, Mutex};
 
-use common::with_database;
+use common::{with_credentials, with_database};
 use migrate::prelude::*;
 use migrate::{DatabasePool, MigratePool, Migration, Migrator};
 
@@ -26,18 +26,6 @@ fn servers() -> Vec<String> {
         println!("skipped: set MIGRATE_TEST_POSTGRES_URL or MIGRATE_TEST_MYSQL_URL to run these tests");
     }
     urls
-}
-
-/// `url` with `user:password@` for its credentials.
-fn with_credentials(url: &str, user: &str, password: &str) -> String {
-    let start = url.find("://").map_or(0, |i| i + 3);
-    let rest = &url[start..];
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    let host = match rest[..authority_end].rfind('@') {
-        Some(at) => &rest[at + 1..],
-        None => rest,
-    };
-    format!("{}{user}:{password}@{host}", &url[..start])
 }
 
 /// URLs with a password that can't log in: a user that doesn't exist, the password in each place.

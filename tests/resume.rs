@@ -139,6 +139,9 @@ async fn a_half_applied_migration_is_refused_until_resumed_or_repaired(db: Arc<T
     assert!(error.to_string().contains("its code changed since it ran"), "{error}");
     let half = migrator.half_applied(&db.pool).await.unwrap().expect("half-applied");
     assert!(half.edited, "{half}");
+    // A stamp says where the database is: the progress is forgotten.
+    migrator.stamp(&db.pool, "rsm1", false).await.unwrap();
+    assert_eq!(migrator.half_applied(&db.pool).await.unwrap(), None);
 }
 
 async fn repair_undoes_marks_or_forgets_a_half_applied_migration(db: Arc<TestDatabase>) {

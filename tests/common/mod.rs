@@ -62,6 +62,16 @@ pub fn with_database(url: &str, name: &str) -> String {
     }
 }
 
+/// `url` with `user:password@` for its credentials.
+#[allow(dead_code, reason = "used only by the tests that log in as other users")]
+pub fn with_credentials(url: &str, user: &str, password: &str) -> String {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let rest = &url[start..];
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let host = rest[..authority_end].rfind('@').map_or(rest, |at| &rest[at + 1..]);
+    format!("{}{user}:{password}@{host}", &url[..start])
+}
+
 impl TestDatabase {
     /// A new, empty database; `None` (with one printed line) when that server isn't configured.
     pub async fn create(kind: Kind) -> Option<Self> {

@@ -7,7 +7,7 @@ mod common;
 
 use std::process::{Command, Output};
 
-use common::{Kind, TestDatabase};
+use common::{Kind, TestDatabase, with_credentials};
 
 const PASSWORD: &str = "S3cr3t-cli-9043";
 
@@ -18,15 +18,6 @@ fn quickstart(environment_url: &str, words: &[&str]) -> Output {
         .env("DATABASE_URL", environment_url)
         .output()
         .unwrap_or_else(|error| panic!("the quickstart runs: {error}"))
-}
-
-/// `url` with `user:password@` for its credentials.
-fn with_credentials(url: &str, user: &str, password: &str) -> String {
-    let start = url.find("://").map_or(0, |i| i + 3);
-    let rest = &url[start..];
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    let host = rest[..authority_end].rfind('@').map_or(rest, |at| &rest[at + 1..]);
-    format!("{}{user}:{password}@{host}", &url[..start])
 }
 
 /// For each configured server: URLs whose login is refused (an unknown user, the password in the

@@ -199,11 +199,12 @@ impl<'m> Run<'m> {
             Action::Current | Action::Stamp { .. } => Vec::new(),
             _ => self.table.read_progress(&mut self.connection).await?,
         };
-        if let Some(half) = self.half_applied(&progress)
+        let half = self.half_applied(&progress);
+        if let Some(half) = &half
             && heads.iter().any(|head| self.migrator.graph.squash_of(head).is_some())
         {
             let reason = "the database is inside a squashed range, which a run finishes with the range's migrations first";
-            return Err(Error::HalfApplied { half: Box::new(half), reason: reason.to_owned() });
+            return Err(Error::HalfApplied { half: Box::new(half.clone()), reason: reason.to_owned() });
         }
         let (heads, finished) = self.finish_squashes(action, heads).await?;
         let migrator = self.migrator;
@@ -236,7 +237,7 @@ impl<'m> Run<'m> {
                 Prepared { heads, plan, code }
             }
         };
-        let resume = self.resume(&progress, &plan, &code)?;
+        let resume = Self::resume(half, &progress, &plan, &code)?;
         if plan.is_empty() {
             tracing::info!(heads = ?heads, "database is at the target; nothing to run");
             // After a failed run or a repair, the digest lets the next start skip the log again.
@@ -727,10 +728,15 @@ impl<'m> Run<'m> {
         })
     }
 
-    /// Where the plan's first step resumes a half-applied migration; refused when the plan
-    /// doesn't begin with it, or it can't be resumed.
-    fn resume(&self, progress: &[ProgressRow], plan: &Plan, code: &[StepCode]) -> Result<Option<Resume>> {
-        let Some(half) = self.half_applied(progress) else { return Ok(None) };
+    /// Where the plan's first step resumes `half`, the half-applied migration `progress` tells
+    /// of; refused when the plan doesn't begin with it, or it can't be resumed.
+    fn resume(
+        half: Option<HalfApplied>,
+        progress: &[ProgressRow],
+        plan: &Plan,
+        code: &[StepCode],
+    ) -> Result<Option<Resume>> {
+        let Some(half) = half else { return Ok(None) };
         let reason = match (plan.steps.first(), code.first()) {
             _ if half.origin.is_empty() => "this program doesn't have that migration",
             _ if half.edited => "so the statements recorded as done may not be its statements any more",
