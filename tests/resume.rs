@@ -288,6 +288,43 @@ async fn a_killed_session_is_resumed(db: Arc<TestDatabase>) {
     assert_eq!(upgrade_log_rows(&db, "rsk2").await, 1);
 }
 
+#[migration(revision = "rsd1", down_revision = None)]
+fn rsd1(op: &mut Operations) {
+    op.create_table("rsd_base", |t| {
+        t.column("id", Type::Integer).primary_key();
+    });
+}
+
+/// Its first statement, a data statement, fails until a table `rsd_gate` exists.
+#[migration(revision = "rsd2", down_revision = "rsd1")]
+fn rsd2(op: &mut Operations) {
+    op.execute("INSERT INTO rsd_gate (id) VALUES (1)");
+    op.create_table("rsd_items", |t| {
+        t.column("id", Type::Integer).primary_key();
+    });
+}
+
+/// A migration whose failing data statement was all it ran is rolled back with its transaction,
+/// even where DDL commits as it goes: nothing is left to resume, though the step before it wrote
+/// the row that says it began.
+async fn a_migration_that_failed_before_committing_anything_leaves_nothing_to_resume(
+    db: Arc<TestDatabase>,
+) {
+    let migrator = migrator("rsd");
+    let error = migrator.upgrade(&db.pool, "head").await.unwrap_err();
+    let Error::MigrationFailed(failure) = &error else { panic!("{error}") };
+    assert_eq!(failure.revision, "rsd2");
+    assert!(failure.rolled_back && !failure.resumable, "{error}");
+    assert!(failure.committed.is_empty(), "{error}");
+    assert_eq!(migrator.current(&db.pool).await.unwrap(), ["rsd1"]);
+    assert_eq!(migrator.half_applied(&db.pool).await.unwrap(), None, "nothing of rsd2 is in progress");
+    // Fixed, another plan runs: nothing half-applied stands in its way.
+    assert!(migrator.downgrade(&db.pool, "base").await.unwrap().heads.is_empty());
+    db.execute("CREATE TABLE rsd_gate (id INTEGER)").await;
+    assert_eq!(migrator.upgrade(&db.pool, "head").await.unwrap().heads, ["rsd2"]);
+    assert_eq!(db.integer("SELECT COUNT(*) FROM rsd_gate").await, 1);
+}
+
 /// The integers a query returns, one per row.
 async fn db_ids(db: &TestDatabase, sql: &str) -> Vec<i64> {
     use migrate::MigratePool;
@@ -304,4 +341,5 @@ on_every_database!(
     a_killed_session_is_resumed,
     version_tables_of_the_layout_before_get_the_progress_table,
     an_async_migration_stopped_part_way_runs_again_from_its_beginning,
+    a_migration_that_failed_before_committing_anything_leaves_nothing_to_resume,
 );

@@ -117,6 +117,13 @@ pub(crate) trait Dialect: Send + Sync + std::fmt::Debug {
     /// Whether DDL statements can be rolled back inside a transaction.
     fn transactional_ddl(&self) -> bool;
 
+    /// Whether the database runs in this process, where a statement costs no round trip and one
+    /// with its arguments bound is prepared once per connection: sending statements together
+    /// saves nothing there.
+    fn in_process(&self) -> bool {
+        false
+    }
+
     /// How this database serialises concurrent runs; `key` names the version table.
     fn run_lock(&self, key: &str) -> RunLock;
 

@@ -59,6 +59,9 @@ pub(super) struct Run<'m> {
     /// A failed step was undone back to its start, so what the run's transaction holds is whole
     /// and is kept.
     failed_step_undone: bool,
+    /// Bookkeeping that goes with the next round trip the run sends (and is dropped with a failed
+    /// step's rollback): statements whose place in the run's transactions is anywhere before it.
+    pending: Vec<Statement>,
 }
 
 impl<'m> Run<'m> {
@@ -73,6 +76,7 @@ impl<'m> Run<'m> {
             dialect,
             suspended_foreign_keys: None,
             failed_step_undone: false,
+            pending: Vec::new(),
         })
     }
 
@@ -249,13 +253,15 @@ impl<'m> Run<'m> {
         }
         tracing::info!(steps = plan.len(), "migrating");
         self.ask_the_server_where_it_matters(&code).await?;
-        // Until the run ends well, the digest is unknown: a start meanwhile reads the log.
+        // Until the run ends well, the digest is unknown: a start meanwhile reads the log. It is
+        // cleared with the first step's first round trip, before anything of the step can commit,
+        // and written with the last step's bookkeeping.
         if digest.is_some() {
-            self.execute_bookkeeping(&[self.table.set_digest(None)]).await?;
+            self.pending.push(self.table.set_digest(None));
         }
-        let mut report = self.run_plan(&plan, code, heads, resume).await?;
-        let digest = migrator.applied_digest(&report.heads);
-        self.execute_bookkeeping(&[self.table.set_digest(digest.as_deref())]).await?;
+        let after = plan.steps.last().map_or(&heads, |step| &step.heads_after);
+        let finish = self.table.set_digest(migrator.applied_digest(after).as_deref());
+        let mut report = self.run_plan(Prepared { heads, plan, code }, resume, Some(finish)).await?;
         report.applied.splice(0..0, finished);
         Ok(report)
     }
@@ -317,7 +323,8 @@ impl<'m> Run<'m> {
                     steps = plan.len(),
                     "finishing a squashed range with its old migrations"
                 );
-                finished.extend(self.run_plan(&plan, code, heads.clone(), None).await?.applied);
+                let prepared = Prepared { heads: heads.clone(), plan, code };
+                finished.extend(self.run_plan(prepared, None, None).await?.applied);
             }
             let squashed: Vec<String> =
                 after.iter().map(|h| if *h == last { squash.to_owned() } else { h.clone() }).collect();
@@ -427,33 +434,89 @@ impl<'m> Run<'m> {
     }
 
     /// Runs the plan's steps, each wrapped as its [`StepTransaction`] says; the first resumed
-    /// where `resume` says.
+    /// where `resume` says. `finish` goes with the last step's bookkeeping.
+    ///
+    /// Round trips: a step's opening (its `BEGIN`, and the row that says a step that commits as
+    /// it goes began) travels with the previous step's bookkeeping, and inside its transaction,
+    /// so a step costs its statements plus one; in the run's one transaction, where nothing
+    /// commits before the run's end, the bookkeeping travels with the run's `COMMIT`.
     async fn run_plan(
         &mut self,
-        plan: &Plan,
-        code: Vec<StepCode>,
-        heads: Vec<String>,
+        prepared: Prepared,
         mut resume: Option<Resume>,
+        finish: Option<Statement>,
     ) -> Result<Report> {
+        let Prepared { heads, plan, code } = prepared;
         let mode = self.migrator.settings.transaction_mode;
         // One transaction for the run, unless the lock already is one (SQLite).
         let run_transaction = mode == TransactionMode::WholeRun && !self.lock.holds_transaction();
         if run_transaction {
-            self.run_statement(&Statement::new("BEGIN"), "beginning the run's transaction").await?;
+            self.execute_together(&[Statement::new("BEGIN")], "beginning the run's transaction").await?;
         }
         let mut report = Report { applied: Vec::new(), heads };
         if let Some(on_planned) = &self.migrator.settings.on_planned
             && !plan.steps.is_empty()
         {
-            (on_planned.0)(plan);
+            (on_planned.0)(&plan);
         }
-        for (step, code) in plan.steps.iter().zip(code) {
-            let migration = self.migrator.migration(&step.revision)?;
-            let transaction =
-                StepTransaction::choose(self.lock.holds_transaction(), mode, migration.transactional);
+        let mut finish = finish;
+        let migrator = self.migrator;
+        let holds_transaction = self.lock.holds_transaction();
+        let mut steps = plan
+            .steps
+            .iter()
+            .zip(code)
+            .map(|(step, code)| {
+                let migration = migrator.migration(&step.revision)?;
+                let transaction = StepTransaction::choose(holds_transaction, mode, migration.transactional);
+                Ok((step, code, migration.checksum, transaction))
+            })
+            .collect::<Result<Vec<_>>>()?
+            .into_iter()
+            .peekable();
+        // The step's opening went with the previous step's bookkeeping.
+        let mut opened = false;
+        while let Some((step, code, checksum, transaction)) = steps.next() {
             let started = Instant::now();
-            let outcome = self.run_step(step, code, transaction, &report.heads, resume.take()).await;
+            let mut outcome = Ok(Vec::new());
+            if !opened {
+                let mut opening = std::mem::take(&mut self.pending);
+                opening.extend(self.opening(step, checksum, transaction, resume.is_some()).statements());
+                outcome = self
+                    .execute_together(&opening, "beginning the migration's transaction")
+                    .await
+                    .map(|()| Vec::new());
+            }
+            let defer = transaction == StepTransaction::Run
+                && transaction.rolls_back(self.dialect.transactional_ddl())
+                && !sets_timeouts(&code);
+            // The next step's opening goes with this step's bookkeeping, unless that waits for the
+            // run's end; an async step opens on its own (see `record_failure`).
+            let next = match steps.peek() {
+                Some((next, StepCode::Operations(_), checksum, transaction)) if !defer => {
+                    Some(self.opening(next, checksum, *transaction, false))
+                }
+                _ => None,
+            };
+            opened = next.is_some();
+            let last = if steps.peek().is_none() { finish.take() } else { None };
+            if outcome.is_ok() {
+                outcome = self.run_step(step, &code, transaction, &report.heads, resume.take()).await;
+            }
+            let outcome = match outcome {
+                Ok(bookkeeping) => {
+                    let closing = self.closing(&code, transaction, bookkeeping, (next, last));
+                    if defer {
+                        self.pending = closing;
+                        Ok(())
+                    } else {
+                        self.execute_together(&closing, "writing the version table").await
+                    }
+                }
+                Err(error) => Err(error),
+            };
             if let Err(mut error) = outcome {
+                self.pending.clear();
                 self.undo_step(transaction, run_transaction).await;
                 if !transaction.rolls_back(self.dialect.transactional_ddl()) {
                     self.record_failure(step, transaction, &mut error).await;
@@ -469,10 +532,65 @@ impl<'m> Run<'m> {
             }
             report.applied.push(applied);
         }
+        let mut end = std::mem::take(&mut self.pending);
         if run_transaction {
-            self.run_statement(&Statement::new("COMMIT"), "committing the run's transaction").await?;
+            end.push(Statement::new("COMMIT"));
         }
+        self.execute_together(&end, "committing the run's transaction").await?;
         Ok(report)
+    }
+
+    /// What `step` sends before its first statement: its transaction's begin and, where it
+    /// commits as it goes, the row that says it began (resuming: the failures recorded before,
+    /// cleared).
+    fn opening(
+        &self,
+        step: &Step,
+        checksum: &'static str,
+        transaction: StepTransaction,
+        resuming: bool,
+    ) -> Opening {
+        let progress = match (transaction.rolls_back(self.dialect.transactional_ddl()), resuming) {
+            (true, _) => None,
+            (false, true) => Some(self.table.clear_failures()),
+            (false, false) => {
+                let tracking = Tracking { step, checksum, reopen: false, resume: None };
+                let begun = tracking.row(0, 0, Outcome::Begun, &step.heads_after.join(" "));
+                Some(self.table.record_progress(&begun))
+            }
+        };
+        Opening { begin: transaction.begin().map(Statement::new), progress }
+    }
+
+    /// A step's bookkeeping as it is sent: what is pending, the next step's first progress row
+    /// and `last` inside the step's transaction (or one of the bookkeeping's own), then the
+    /// transaction's end, the timeouts put back, and the next step's begin.
+    fn closing(
+        &mut self,
+        code: &StepCode,
+        transaction: StepTransaction,
+        bookkeeping: Vec<Statement>,
+        (next, last): (Option<Opening>, Option<Statement>),
+    ) -> Vec<Statement> {
+        let transactional_ddl = self.dialect.transactional_ddl();
+        let mut statements = std::mem::take(&mut self.pending);
+        let own = transaction.bookkeeping_in_own_transaction(transactional_ddl);
+        if own {
+            statements.push(Statement::new("BEGIN"));
+        }
+        statements.extend(bookkeeping);
+        let (next_begin, next_progress) = next.map_or((None, None), |next| (next.begin, next.progress));
+        statements.extend(next_progress);
+        statements.extend(last);
+        if own {
+            statements.push(Statement::new("COMMIT"));
+        }
+        statements.extend(transaction.end(transactional_ddl).map(Statement::new));
+        if sets_timeouts(code) {
+            statements.extend(self.dialect.reset_timeouts().into_iter().map(Statement::new));
+        }
+        statements.extend(next_begin);
+        statements
     }
 
     /// Undoes what a failed step did where its transaction can, and the run's transaction if it
@@ -490,17 +608,18 @@ impl<'m> Run<'m> {
         }
     }
 
-    /// Runs one migration in its transaction, then records its heads and log row; with foreign
-    /// keys suspended, checks them before. A step that commits as it goes (no transaction that
-    /// rolls its DDL back) records its progress: a row as it begins, and one per statement done.
+    /// Runs one migration in the transaction its opening began; returns its bookkeeping (the
+    /// heads, the log row and, for a step that commits as it goes, its progress emptied). With
+    /// foreign keys suspended, checks them first. A step that commits as it goes (no transaction
+    /// that rolls its DDL back) records a row per statement done.
     async fn run_step(
         &mut self,
         step: &Step,
-        code: StepCode,
+        code: &StepCode,
         transaction: StepTransaction,
         heads_before: &[String],
         resume: Option<Resume>,
-    ) -> Result<()> {
+    ) -> Result<Vec<Statement>> {
         let migration = self.migrator.migration(&step.revision)?;
         let started = Instant::now();
         let transactional_ddl = self.dialect.transactional_ddl();
@@ -512,18 +631,6 @@ impl<'m> Run<'m> {
             reopen: matches!(transaction, StepTransaction::Own | StepTransaction::Run),
             resume,
         });
-        let mut begin: Vec<Statement> = transaction.begin().map(Statement::new).into_iter().collect();
-        match &tracking {
-            Some(Tracking { resume: Some(_), .. }) => begin.push(self.table.clear_failures()),
-            Some(tracking) => begin.push(self.table.record_progress(&tracking.row(
-                0,
-                0,
-                Outcome::Begun,
-                &step.heads_after.join(" "),
-            ))),
-            None => {}
-        }
-        self.execute_together(&begin, "beginning the migration's transaction").await?;
         let failure = |statement, message, rolled_back, committed| {
             Error::MigrationFailed(Box::new(MigrationFailure {
                 revision: step.revision.clone(),
@@ -542,7 +649,7 @@ impl<'m> Run<'m> {
             (_, true) => Wrapping::Transaction,
         };
         let mut ran = Vec::new();
-        let outcome = match &code {
+        let outcome = match code {
             StepCode::Async(function) => {
                 function(&mut self.connection).await.map_err(|error| (None, error.to_string()))
             }
@@ -559,7 +666,6 @@ impl<'m> Run<'m> {
             return Err(failure(statement, message, rolled_back, committed));
         }
         tracing::debug!(revision = %step.revision, direction = ?step.direction, "migration ran; recording it");
-        let own = transaction.bookkeeping_in_own_transaction(transactional_ddl);
         let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
         let mut statements = self.table.move_heads(heads_before, &step.heads_after);
         statements.push(self.table.log(LogEntry::step(
@@ -571,20 +677,7 @@ impl<'m> Run<'m> {
         if tracking.is_some() {
             statements.push(self.table.clear_progress());
         }
-        if own {
-            statements.insert(0, Statement::new("BEGIN"));
-            statements.push(Statement::new("COMMIT"));
-        }
-        statements.extend(transaction.end(transactional_ddl).map(Statement::new));
-        if sets_timeouts(&code) {
-            statements.extend(self.dialect.reset_timeouts().into_iter().map(Statement::new));
-        }
-        if tracking.is_some() {
-            // In one round trip: a kill can't land between the version table and the progress.
-            self.execute_together(&statements, "writing the version table").await
-        } else {
-            self.execute_bookkeeping(&statements).await
-        }
+        Ok(statements)
     }
 
     /// Runs operations, each statement that succeeded added to `ran`; on failure, the statement
@@ -694,7 +787,20 @@ impl<'m> Run<'m> {
             Ok(rows) => rows,
             Err(error) => return tracing::error!(%error, "reading the progress of the failed migration"),
         };
-        if rows.is_empty() {
+        // The first row of a step of operations was written by the step before, so it outlives
+        // the step's rollback: where no statement that commits implicitly ran, nothing did.
+        let commits = |statement: &String| self.dialect.commits_implicitly(statement);
+        let nothing_committed = transaction.rollback().is_some()
+            && rows.iter().all(|row| row.outcome == Outcome::Begun)
+            && failure.statement.as_ref().is_some_and(|statement| !commits(statement))
+            && !failure.committed.iter().any(commits);
+        if nothing_committed
+            && let Err(error) =
+                self.execute_together(&[self.table.clear_progress()], "forgetting the progress").await
+        {
+            tracing::error!(%error, "forgetting the progress of the rolled back migration");
+        }
+        if rows.is_empty() || nothing_committed {
             failure.resumable = false;
             if transaction.rollback().is_some() {
                 failure.rolled_back = true;
@@ -861,12 +967,18 @@ impl<'m> Run<'m> {
         Ok(())
     }
 
-    /// Runs statements of migrate's own (with literals) in one round trip; one statement alone
-    /// runs with its arguments bound.
+    /// Runs statements of migrate's own (with literals) in one round trip; one statement alone,
+    /// or each where statements cost no round trip, runs with its arguments bound.
     async fn execute_together(&mut self, statements: &[Statement], doing: &str) -> Result<()> {
         match statements {
             [] => Ok(()),
             [statement] => self.run_statement(statement, doing).await,
+            statements if self.dialect.in_process() => {
+                for statement in statements {
+                    self.run_statement(statement, doing).await?;
+                }
+                Ok(())
+            }
             statements => {
                 let sql: Vec<String> =
                     statements.iter().map(|statement| self.dialect.inline(statement)).collect();
@@ -928,6 +1040,20 @@ impl Tracking<'_> {
             statement: statement.to_owned(),
             message: None,
         }
+    }
+}
+
+/// What a step sends before its first statement.
+struct Opening {
+    /// Its transaction's begin.
+    begin: Option<Statement>,
+    /// The first progress row of a step that commits as it goes.
+    progress: Option<Statement>,
+}
+
+impl Opening {
+    fn statements(self) -> impl Iterator<Item = Statement> {
+        self.begin.into_iter().chain(self.progress)
     }
 }
 

@@ -44,6 +44,10 @@ impl Dialect for SqliteDialect {
         true
     }
 
+    fn in_process(&self) -> bool {
+        true
+    }
+
     fn run_lock(&self, _key: &str) -> RunLock {
         RunLock::WriteTransaction
     }
