@@ -256,10 +256,7 @@ impl Migrator {
         let step = crate::graph::Step { revision: revision.to_owned(), direction, heads_after: Vec::new() };
         let plan = Plan { steps: vec![step] };
         let mut code = code::plan_code(&plan, |revision| self.migration(revision))?;
-        Ok(code.pop().and_then(|code| match code {
-            code::StepCode::Operations(operations) => Some(operations),
-            code::StepCode::Async(_) => None,
-        }))
+        Ok(code.pop().map(|code| code.operations()).transpose()?.flatten())
     }
 
     /// The migration of a planned revision.

@@ -13,7 +13,6 @@ use crate::database::Database;
 use crate::dialect::{self, Dialect, StepTransaction, TransactionMode};
 use crate::error::{Error, Result};
 use crate::graph::Plan;
-use crate::ops::Operation;
 use crate::sql::Statement;
 
 impl Migrator {
@@ -127,7 +126,7 @@ impl<'m> Script<'m> {
         let code = plan_code(plan, |revision| self.migrator.migration(revision))?;
         for (step, code) in plan.steps.iter().zip(code) {
             let migration = self.migrator.migration(&step.revision)?;
-            let Some(operations) = code.operations() else {
+            let Some(operations) = code.operations()? else {
                 return Err(Error::OfflineNeedsConnection {
                     revision: step.revision.clone(),
                     origin: migration.origin(),
@@ -140,7 +139,7 @@ impl<'m> Script<'m> {
             if let Some(begin) = transaction.begin() {
                 self.line(begin);
             }
-            for operation in operations {
+            for operation in &operations {
                 for statement in self.dialect.render(operation, None)? {
                     self.line(&statement);
                 }
@@ -164,7 +163,7 @@ impl<'m> Script<'m> {
             if let Some(end) = transaction.end(transactional_ddl) {
                 self.line(end);
             }
-            if operations.iter().any(|operation| matches!(operation, Operation::SetTimeout(_))) {
+            if code.sets_timeouts() {
                 for reset in self.dialect.reset_timeouts() {
                     self.line(reset);
                 }

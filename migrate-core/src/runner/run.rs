@@ -9,7 +9,7 @@
 use std::time::Instant;
 
 use super::apply;
-use super::code::{StepCode, plan_code};
+use super::code::{StepCode, any_operation, plan_code};
 use super::progress::{HalfApplied, Repair, Resume, statement_checksum};
 use super::version_table::{
     LAYOUT, LAYOUT_WITHOUT_PROGRESS, LogEntry, Outcome, ProgressRow, State, VersionTable,
@@ -96,7 +96,8 @@ impl<'m> Run<'m> {
         // rebuilds a table, checked after each migration instead (SQLite's own recipe for table
         // changes). Other runs keep enforcement, and `ON DELETE` actions, as they are.
         if let Some(switch) = self.dialect.foreign_key_switch()
-            && prepared.as_ref().is_some_and(|prepared| self.rebuilds_tables(&prepared.code))
+            && let Some(prepared) = &prepared
+            && self.rebuilds_tables(&prepared.code)?
         {
             self.suspended_foreign_keys = apply::suspend_foreign_keys(&mut self.connection, switch).await?;
         }
@@ -189,11 +190,8 @@ impl<'m> Run<'m> {
     }
 
     /// Whether running `code` rebuilds a table (SQLite's batch mode).
-    fn rebuilds_tables(&self, code: &[StepCode]) -> bool {
-        code.iter()
-            .filter_map(StepCode::operations)
-            .flatten()
-            .any(|operation| self.dialect.live_table_needed(operation).is_some())
+    fn rebuilds_tables(&self, code: &[StepCode]) -> Result<bool> {
+        any_operation(code, |operation| self.dialect.live_table_needed(operation).is_some())
     }
 
     /// The run under the lock.
@@ -338,12 +336,7 @@ impl<'m> Run<'m> {
     /// (MariaDB's `IF [NOT] EXISTS` forms, which MySQL lacks), the dialect of the server this is.
     async fn ask_the_server_where_it_matters(&mut self, code: &[StepCode]) -> Result<()> {
         let dialect = self.dialect;
-        if !code
-            .iter()
-            .filter_map(StepCode::operations)
-            .flatten()
-            .any(|operation| dialect.server_specific(operation))
-        {
+        if !any_operation(code, |operation| dialect.server_specific(operation))? {
             return Ok(());
         }
         let version = self
@@ -489,7 +482,7 @@ impl<'m> Run<'m> {
             }
             let defer = transaction == StepTransaction::Run
                 && transaction.rolls_back(self.dialect.transactional_ddl())
-                && !sets_timeouts(&code);
+                && !code.sets_timeouts();
             // The next step's opening goes with this step's bookkeeping, unless that waits for the
             // run's end; an async step opens on its own (see `record_failure`).
             let next = match steps.peek() {
@@ -586,7 +579,7 @@ impl<'m> Run<'m> {
             statements.push(Statement::new("COMMIT"));
         }
         statements.extend(transaction.end(transactional_ddl).map(Statement::new));
-        if sets_timeouts(code) {
+        if code.sets_timeouts() {
             statements.extend(self.dialect.reset_timeouts().into_iter().map(Statement::new));
         }
         statements.extend(next_begin);
@@ -653,7 +646,10 @@ impl<'m> Run<'m> {
             StepCode::Async(function) => {
                 function(&mut self.connection).await.map_err(|error| (None, error.to_string()))
             }
-            StepCode::Operations(operations) => self.apply(operations, &mut ran, tracking.as_ref()).await,
+            StepCode::Operations(recorded) => match recorded.operations() {
+                Ok(operations) => self.apply(&operations, &mut ran, tracking.as_ref()).await,
+                Err(error) => Err((None, error.to_string())),
+            },
         };
         self.connection.wrapping = Wrapping::Nothing;
         if let Err((statement, message)) = outcome {
@@ -927,7 +923,8 @@ impl<'m> Run<'m> {
             Step { revision: half.revision.clone(), direction: half.direction, heads_after: Vec::new() };
         let code = plan_code(&Plan { steps: vec![step] }, |revision| self.migrator.migration(revision))
             .map_err(|error| error.to_string())?;
-        let Some(operations) = code.first().and_then(StepCode::operations) else {
+        let operations = code.first().map(StepCode::operations).transpose().map_err(|error| error.to_string())?;
+        let Some(operations) = operations.flatten() else {
             return Err("it is an async fn, whose changes aren't recorded: undo them by hand, then `migrate repair --forget`".to_owned());
         };
         let resume = Resume::from_rows(progress);
@@ -1063,12 +1060,4 @@ enum Look {
     AtTarget(Report),
     /// Work to do, under the lock: the plan, when the look made one to reuse.
     Prepared(Option<Prepared>),
-}
-
-/// Whether a step sets timeouts, which the run puts back when it ends (a failed step's are undone
-/// by its rollback where it has one; otherwise they last until the connection closes).
-fn sets_timeouts(code: &StepCode) -> bool {
-    code.operations().is_some_and(|operations| {
-        operations.iter().any(|operation| matches!(operation, Operation::SetTimeout(_)))
-    })
 }
