@@ -365,11 +365,13 @@ impl Connection {
         })
     }
 
-    /// Every row, each column as optional text (the query casts what isn't text), not prepared
-    /// once and kept: schema reads run while migrations change the tables they read.
+    /// Every row, each column as optional text (the query casts what isn't text), unprepared:
+    /// schema reads run while migrations change the tables they read, so a statement prepared
+    /// once couldn't be kept, and closing one after use costs MySQL's protocol a message with no
+    /// reply, which holds the next query back by the peer's delayed acknowledgement (40 ms).
     pub(crate) async fn fetch_texts(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, sqlx::Error> {
         on_driver!(self, connection => {
-            let rows = sqlx::query(AssertSqlSafe(sql.to_owned())).persistent(false).fetch_all(&mut **connection).await?;
+            let rows = sqlx::raw_sql(AssertSqlSafe(sql.to_owned())).fetch_all(&mut **connection).await?;
             rows.iter().map(row_texts).collect()
         })
     }
