@@ -444,7 +444,9 @@ impl<'m> Run<'m> {
         // One transaction for the run, unless the lock already is one (SQLite).
         let run_transaction = mode == TransactionMode::WholeRun && !self.lock.holds_transaction();
         if run_transaction {
-            self.execute_together(&[Statement::new("BEGIN")], "beginning the run's transaction").await?;
+            let mut begin = vec![Statement::new("BEGIN")];
+            begin.append(&mut self.pending);
+            self.execute_together(&begin, "beginning the run's transaction").await?;
         }
         let mut report = Report { applied: Vec::new(), heads };
         if let Some(on_planned) = &self.migrator.settings.on_planned
