@@ -83,6 +83,21 @@ async fn upgrade_downgrade_upgrade_restores_the_schema(db: Arc<TestDatabase>) {
     }
 }
 
+/// In one transaction for the run, the version table and the log are written as the run ends,
+/// with the same outcome as a transaction per migration; a start at head is the fast path again.
+async fn whole_run_mode_records_each_migration_once_both_ways(db: Arc<TestDatabase>) {
+    let migrator = migrator("lin").transaction_mode(TransactionMode::WholeRun);
+    assert_eq!(revisions(&migrator.upgrade(&db.pool, "head").await.unwrap()), ["lin1", "lin2", "lin3"]);
+    assert_eq!(migrator.current(&db.pool).await.unwrap(), ["lin3"]);
+    assert!(migrator.upgrade(&db.pool, "head").await.unwrap().applied.is_empty());
+    assert_eq!(revisions(&migrator.downgrade(&db.pool, "lin1").await.unwrap()), ["lin3", "lin2"]);
+    assert_eq!(migrator.current(&db.pool).await.unwrap(), ["lin1"]);
+    assert!(db.has_table("lin_users").await && !db.has_table("lin_posts").await);
+    let log = "SELECT COUNT(*) FROM migrate_version_log";
+    assert_eq!(db.integer(&format!("{log} WHERE direction = 'upgrade'")).await, 3);
+    assert_eq!(db.integer(&format!("{log} WHERE direction = 'downgrade'")).await, 2);
+}
+
 async fn relative_targets_move_step_by_step(db: Arc<TestDatabase>) {
     let migrator = migrator("lin");
     assert_eq!(revisions(&migrator.upgrade(&db.pool, "+2").await.unwrap()), ["lin1", "lin2"]);
@@ -760,6 +775,7 @@ async fn create_index_concurrently_runs_outside_the_transaction(
 ) {
     let report = migrator("pgc").transaction_mode(mode).upgrade(&db.pool, "head").await.unwrap();
     assert_eq!(revisions(&report), ["pgc1", "pgc2", "pgc3"]);
+    assert_eq!(migrator("pgc").current(&db.pool).await.unwrap(), ["pgc3"]);
     assert_eq!(db.integer("SELECT COUNT(*) FROM pg_indexes WHERE indexname = 'pgc_items_name'").await, 1);
     assert_eq!(db.integer("SELECT COUNT(*) FROM pgc_items").await, 1);
 }
@@ -867,6 +883,7 @@ on_every_database!(
     upgrading_at_head_runs_nothing,
     upgrade_downgrade_upgrade_restores_the_schema,
     relative_targets_move_step_by_step,
+    whole_run_mode_records_each_migration_once_both_ways,
     branches_are_applied_once_each_and_merged,
     downgrading_through_a_merge_to_base_reverts_both_branches,
     a_failing_downgrade_stops_at_the_last_revision_reverted,

@@ -471,10 +471,15 @@ impl<'m> Run<'m> {
             .peekable();
         // The step's opening went with the previous step's bookkeeping.
         let mut opened = false;
+        // The heads before the steps whose bookkeeping waits for the run's end: they move once,
+        // as the same row updated once per step in one transaction costs PostgreSQL a longer
+        // chain of row versions to walk at each update.
+        let mut moved_from: Option<Vec<String>> = None;
         while let Some((step, code, checksum, transaction)) = steps.next() {
             let started = Instant::now();
             let mut outcome = Ok(Vec::new());
             if !opened {
+                self.move_heads_once(moved_from.take(), &report.heads);
                 let mut opening = std::mem::take(&mut self.pending);
                 opening.extend(self.opening(step, checksum, transaction, resume.is_some()).statements());
                 outcome = self
@@ -496,17 +501,19 @@ impl<'m> Run<'m> {
             opened = next.is_some();
             let last = if steps.peek().is_none() { finish.take() } else { None };
             if outcome.is_ok() {
-                outcome = self.run_step(step, &code, transaction, &report.heads, resume.take()).await;
+                outcome = self.run_step(step, &code, transaction, resume.take()).await;
             }
             let outcome = match outcome {
-                Ok(bookkeeping) => {
+                Ok(log) if defer => {
+                    moved_from.get_or_insert_with(|| report.heads.clone());
+                    self.pending = self.closing(&code, transaction, log, (next, last));
+                    Ok(())
+                }
+                Ok(log) => {
+                    let mut bookkeeping = self.table.move_heads(&report.heads, &step.heads_after);
+                    bookkeeping.extend(log);
                     let closing = self.closing(&code, transaction, bookkeeping, (next, last));
-                    if defer {
-                        self.pending = closing;
-                        Ok(())
-                    } else {
-                        self.execute_together(&closing, "writing the version table").await
-                    }
+                    self.execute_together(&closing, "writing the version table").await
                 }
                 Err(error) => Err(error),
             };
@@ -527,12 +534,22 @@ impl<'m> Run<'m> {
             }
             report.applied.push(applied);
         }
+        self.move_heads_once(moved_from, &report.heads);
         let mut end = std::mem::take(&mut self.pending);
         if run_transaction {
             end.push(Statement::new("COMMIT"));
         }
         self.execute_together(&end, "committing the run's transaction").await?;
         Ok(report)
+    }
+
+    /// Adds to what is pending the move of the heads from `from` (when the steps since have
+    /// waited with theirs) to `heads`.
+    fn move_heads_once(&mut self, from: Option<Vec<String>>, heads: &[String]) {
+        if let Some(from) = from {
+            let moved = self.table.move_heads(&from, heads);
+            self.pending.extend(moved);
+        }
     }
 
     /// What `step` sends before its first statement: its transaction's begin and, where it
@@ -603,8 +620,9 @@ impl<'m> Run<'m> {
         }
     }
 
-    /// Runs one migration in the transaction its opening began; returns its bookkeeping (the
-    /// heads, the log row and, for a step that commits as it goes, its progress emptied). With
+    /// Runs one migration in the transaction its opening began; returns its bookkeeping but for
+    /// the heads, which the plan moves (the log row and, for a step that commits as it goes, its
+    /// progress emptied). With
     /// foreign keys suspended, checks them first. A step that commits as it goes (no transaction
     /// that rolls its DDL back) records a row per statement done.
     async fn run_step(
@@ -612,7 +630,6 @@ impl<'m> Run<'m> {
         step: &Step,
         code: &StepCode,
         transaction: StepTransaction,
-        heads_before: &[String],
         resume: Option<Resume>,
     ) -> Result<Vec<Statement>> {
         let migration = self.migrator.migration(&step.revision)?;
@@ -665,13 +682,12 @@ impl<'m> Run<'m> {
         }
         tracing::debug!(revision = %step.revision, direction = ?step.direction, "migration ran; recording it");
         let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
-        let mut statements = self.table.move_heads(heads_before, &step.heads_after);
-        statements.push(self.table.log(LogEntry::step(
+        let mut statements = vec![self.table.log(LogEntry::step(
             &step.revision,
             step.direction,
             migration.checksum,
             duration_ms,
-        )));
+        ))];
         if tracking.is_some() {
             statements.push(self.table.clear_progress());
         }
