@@ -98,6 +98,30 @@ async fn whole_run_mode_records_each_migration_once_both_ways(db: Arc<TestDataba
     assert_eq!(db.integer(&format!("{log} WHERE direction = 'downgrade'")).await, 2);
 }
 
+#[migration(revision = "wrt1", down_revision = None, irreversible)]
+fn wrt1(op: &mut Operations) {
+    op.execute("CREATE TABLE wrt_a (id INTEGER)");
+}
+/// Sets a timeout, which the run puts back right after it: its bookkeeping can't wait for the run's
+/// end as the others' does.
+#[migration(revision = "wrt2", down_revision = "wrt1", irreversible)]
+fn wrt2(op: &mut Operations) {
+    op.set_lock_timeout(std::time::Duration::from_secs(5));
+    op.execute("CREATE TABLE wrt_b (id INTEGER)");
+}
+#[migration(revision = "wrt3", down_revision = "wrt2", irreversible)]
+fn wrt3(op: &mut Operations) {
+    op.execute("CREATE TABLE wrt_c (id INTEGER)");
+}
+
+async fn whole_run_mode_records_a_migration_that_sets_a_timeout_between_others(db: Arc<TestDatabase>) {
+    let migrator = migrator("wrt").transaction_mode(TransactionMode::WholeRun);
+    assert_eq!(revisions(&migrator.upgrade(&db.pool, "head").await.unwrap()), ["wrt1", "wrt2", "wrt3"]);
+    assert_eq!(migrator.current(&db.pool).await.unwrap(), ["wrt3"]);
+    assert_eq!(db.integer("SELECT COUNT(*) FROM migrate_version_log").await, 3);
+    assert!(migrator.upgrade(&db.pool, "head").await.unwrap().applied.is_empty());
+}
+
 async fn relative_targets_move_step_by_step(db: Arc<TestDatabase>) {
     let migrator = migrator("lin");
     assert_eq!(revisions(&migrator.upgrade(&db.pool, "+2").await.unwrap()), ["lin1", "lin2"]);
@@ -884,6 +908,7 @@ on_every_database!(
     upgrade_downgrade_upgrade_restores_the_schema,
     relative_targets_move_step_by_step,
     whole_run_mode_records_each_migration_once_both_ways,
+    whole_run_mode_records_a_migration_that_sets_a_timeout_between_others,
     branches_are_applied_once_each_and_merged,
     downgrading_through_a_merge_to_base_reverts_both_branches,
     a_failing_downgrade_stops_at_the_last_revision_reverted,

@@ -478,12 +478,19 @@ impl<'m> Run<'m> {
         while let Some((step, code, checksum, transaction)) = steps.next() {
             let started = Instant::now();
             let mut outcome = Ok(Vec::new());
-            if !opened {
+            let opening: Vec<Statement> = if opened {
+                Vec::new()
+            } else {
+                self.opening(step, checksum, transaction, resume.is_some()).statements().collect()
+            };
+            // Without statements of its own, a step's opening leaves what is pending to wait: its
+            // statements run in the transaction the pending ones belong to.
+            if !opened && !opening.is_empty() {
                 self.move_heads_once(moved_from.take(), &report.heads);
-                let mut opening = std::mem::take(&mut self.pending);
-                opening.extend(self.opening(step, checksum, transaction, resume.is_some()).statements());
+                let mut statements = std::mem::take(&mut self.pending);
+                statements.extend(opening);
                 outcome = self
-                    .execute_together(&opening, "beginning the migration's transaction")
+                    .execute_together(&statements, "beginning the migration's transaction")
                     .await
                     .map(|()| Vec::new());
             }
@@ -510,6 +517,7 @@ impl<'m> Run<'m> {
                     Ok(())
                 }
                 Ok(log) => {
+                    self.move_heads_once(moved_from.take(), &report.heads);
                     let mut bookkeeping = self.table.move_heads(&report.heads, &step.heads_after);
                     bookkeeping.extend(log);
                     let closing = self.closing(&code, transaction, bookkeeping, (next, last));
