@@ -307,9 +307,7 @@ fn rsd2(op: &mut Operations) {
 /// A migration whose failing data statement was all it ran is rolled back with its transaction,
 /// even where DDL commits as it goes: nothing is left to resume, though the step before it wrote
 /// the row that says it began.
-async fn a_migration_that_failed_before_committing_anything_leaves_nothing_to_resume(
-    db: Arc<TestDatabase>,
-) {
+async fn a_migration_that_failed_before_committing_anything_leaves_nothing_to_resume(db: Arc<TestDatabase>) {
     let migrator = migrator("rsd");
     let error = migrator.upgrade(&db.pool, "head").await.unwrap_err();
     let Error::MigrationFailed(failure) = &error else { panic!("{error}") };

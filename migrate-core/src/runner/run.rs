@@ -471,13 +471,11 @@ impl<'m> Run<'m> {
             .peekable();
         // The step's opening went with the previous step's bookkeeping.
         let mut opened = false;
-        // The heads before the steps whose bookkeeping waits for the run's end: they move once,
-        // as the same row updated once per step in one transaction costs PostgreSQL a longer
-        // chain of row versions to walk at each update.
-        let mut moved_from: Option<Vec<String>> = None;
+        // The bookkeeping of the steps that wait for the run's end: written in a few statements.
+        let mut deferred = Deferred::default();
         while let Some((step, code, checksum, transaction)) = steps.next() {
             let started = Instant::now();
-            let mut outcome = Ok(Vec::new());
+            let mut outcome = Ok(0);
             let opening: Vec<Statement> = if opened {
                 Vec::new()
             } else {
@@ -486,13 +484,13 @@ impl<'m> Run<'m> {
             // Without statements of its own, a step's opening leaves what is pending to wait: its
             // statements run in the transaction the pending ones belong to.
             if !opened && !opening.is_empty() {
-                self.move_heads_once(moved_from.take(), &report.heads);
+                self.flush_deferred(&mut deferred, &report.heads);
                 let mut statements = std::mem::take(&mut self.pending);
                 statements.extend(opening);
                 outcome = self
                     .execute_together(&statements, "beginning the migration's transaction")
                     .await
-                    .map(|()| Vec::new());
+                    .map(|()| 0);
             }
             let defer = transaction == StepTransaction::Run
                 && transaction.rolls_back(self.dialect.transactional_ddl())
@@ -511,15 +509,16 @@ impl<'m> Run<'m> {
                 outcome = self.run_step(step, &code, transaction, resume.take()).await;
             }
             let outcome = match outcome {
-                Ok(log) if defer => {
-                    moved_from.get_or_insert_with(|| report.heads.clone());
-                    self.pending = self.closing(&code, transaction, log, (next, last));
+                Ok(duration_ms) if defer => {
+                    deferred.heads_from.get_or_insert_with(|| report.heads.clone());
+                    deferred.log.push(LogEntry::step(&step.revision, step.direction, checksum, duration_ms));
+                    self.pending = self.closing(&code, transaction, Vec::new(), (next, last));
                     Ok(())
                 }
-                Ok(log) => {
-                    self.move_heads_once(moved_from.take(), &report.heads);
-                    let mut bookkeeping = self.table.move_heads(&report.heads, &step.heads_after);
-                    bookkeeping.extend(log);
+                Ok(duration_ms) => {
+                    self.flush_deferred(&mut deferred, &report.heads);
+                    let entry = LogEntry::step(&step.revision, step.direction, checksum, duration_ms);
+                    let bookkeeping = self.bookkeeping(step, entry, transaction, &report.heads);
                     let closing = self.closing(&code, transaction, bookkeeping, (next, last));
                     self.execute_together(&closing, "writing the version table").await
                 }
@@ -542,7 +541,7 @@ impl<'m> Run<'m> {
             }
             report.applied.push(applied);
         }
-        self.move_heads_once(moved_from, &report.heads);
+        self.flush_deferred(&mut deferred, &report.heads);
         let mut end = std::mem::take(&mut self.pending);
         if run_transaction {
             end.push(Statement::new("COMMIT"));
@@ -551,13 +550,34 @@ impl<'m> Run<'m> {
         Ok(report)
     }
 
-    /// Adds to what is pending the move of the heads from `from` (when the steps since have
-    /// waited with theirs) to `heads`.
-    fn move_heads_once(&mut self, from: Option<Vec<String>>, heads: &[String]) {
-        if let Some(from) = from {
+    /// A step's bookkeeping: the heads moved from `heads_before`, its log row and, for a step
+    /// that commits as it goes, its progress emptied.
+    fn bookkeeping(
+        &self,
+        step: &Step,
+        entry: LogEntry<'_>,
+        transaction: StepTransaction,
+        heads_before: &[String],
+    ) -> Vec<Statement> {
+        let mut statements = self.table.move_heads(heads_before, &step.heads_after);
+        statements.push(self.table.log(entry));
+        if !transaction.rolls_back(self.dialect.transactional_ddl()) {
+            statements.push(self.table.clear_progress());
+        }
+        statements
+    }
+
+    /// Adds what `deferred` holds to what is pending: the heads moved once, to `heads` (the
+    /// same row updated once per step in one transaction costs PostgreSQL a longer chain of row
+    /// versions to walk at each update), and the log rows in a few statements.
+    fn flush_deferred(&mut self, deferred: &mut Deferred<'_>, heads: &[String]) {
+        if let Some(from) = deferred.heads_from.take() {
             let moved = self.table.move_heads(&from, heads);
             self.pending.extend(moved);
         }
+        let log = self.table.log_all(&deferred.log);
+        self.pending.extend(log);
+        deferred.log.clear();
     }
 
     /// What `step` sends before its first statement: its transaction's begin and, where it
@@ -628,9 +648,8 @@ impl<'m> Run<'m> {
         }
     }
 
-    /// Runs one migration in the transaction its opening began; returns its bookkeeping but for
-    /// the heads, which the plan moves (the log row and, for a step that commits as it goes, its
-    /// progress emptied). With
+    /// Runs one migration in the transaction its opening began; returns how long it took, in
+    /// milliseconds, for its log row. With
     /// foreign keys suspended, checks them first. A step that commits as it goes (no transaction
     /// that rolls its DDL back) records a row per statement done.
     async fn run_step(
@@ -639,7 +658,7 @@ impl<'m> Run<'m> {
         code: &StepCode,
         transaction: StepTransaction,
         resume: Option<Resume>,
-    ) -> Result<Vec<Statement>> {
+    ) -> Result<i64> {
         let migration = self.migrator.migration(&step.revision)?;
         let started = Instant::now();
         let transactional_ddl = self.dialect.transactional_ddl();
@@ -689,17 +708,7 @@ impl<'m> Run<'m> {
             return Err(failure(statement, message, rolled_back, committed));
         }
         tracing::debug!(revision = %step.revision, direction = ?step.direction, "migration ran; recording it");
-        let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
-        let mut statements = vec![self.table.log(LogEntry::step(
-            &step.revision,
-            step.direction,
-            migration.checksum,
-            duration_ms,
-        ))];
-        if tracking.is_some() {
-            statements.push(self.table.clear_progress());
-        }
-        Ok(statements)
+        Ok(i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX))
     }
 
     /// Runs operations, each statement that succeeded added to `ran`; on failure, the statement
@@ -949,7 +958,8 @@ impl<'m> Run<'m> {
             Step { revision: half.revision.clone(), direction: half.direction, heads_after: Vec::new() };
         let code = plan_code(&Plan { steps: vec![step] }, |revision| self.migrator.migration(revision))
             .map_err(|error| error.to_string())?;
-        let operations = code.first().map(StepCode::operations).transpose().map_err(|error| error.to_string())?;
+        let operations =
+            code.first().map(StepCode::operations).transpose().map_err(|error| error.to_string())?;
         let Some(operations) = operations.flatten() else {
             return Err("it is an async fn, whose changes aren't recorded: undo them by hand, then `migrate repair --forget`".to_owned());
         };
@@ -1064,6 +1074,14 @@ impl Tracking<'_> {
             message: None,
         }
     }
+}
+
+/// The bookkeeping of the steps whose transaction is the run's, which waits for the run's end.
+#[derive(Default)]
+struct Deferred<'p> {
+    /// The heads before the first of them.
+    heads_from: Option<Vec<String>>,
+    log: Vec<LogEntry<'p>>,
 }
 
 /// What a step sends before its first statement.
