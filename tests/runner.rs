@@ -122,6 +122,80 @@ async fn whole_run_mode_records_a_migration_that_sets_a_timeout_between_others(d
     assert!(migrator.upgrade(&db.pool, "head").await.unwrap().applied.is_empty());
 }
 
+/// `n` migrations made at run time, as `#[migration]` registers them (revisions `<prefix>0000`
+/// on), each running `SELECT 1` but the one at `failing`, which fails.
+fn runtime_chain(prefix: &str, n: usize, failing: Option<usize>) -> Vec<&'static migrate::Migration> {
+    use migrate::__private::{Downgrade, Migration, MigrationFn};
+    fn leak(text: String) -> &'static str {
+        Box::leak(text.into_boxed_str())
+    }
+    fn select_one(op: &mut Operations) {
+        op.execute("SELECT 1");
+    }
+    fn fail(op: &mut Operations) {
+        op.execute("SELECT * FROM runtime_chain_no_such_table");
+    }
+    (0..n)
+        .map(|i| {
+            let down: &'static [&'static str] = if i == 0 {
+                &[]
+            } else {
+                Box::leak(vec![leak(format!("{prefix}{:04}", i - 1))].into_boxed_slice())
+            };
+            let upgrade = if Some(i) == failing { fail } else { select_one };
+            &*Box::leak(Box::new(Migration {
+                revision: leak(format!("{prefix}{i:04}")),
+                down_revisions: down,
+                branch_labels: &[],
+                depends_on: &[],
+                replaces: &[],
+                message: "select one",
+                upgrade: MigrationFn::Sync(upgrade),
+                downgrade: Downgrade::Irreversible,
+                transactional: true,
+                allow: &[],
+                checksum: leak(format!("{i:064}")),
+                function: "select_one",
+                module_path: module_path!(),
+                file: file!(),
+                line: line!(),
+            }))
+        })
+        .collect()
+}
+
+/// In one transaction for the run, the bookkeeping of many steps is sent every so many steps; it
+/// is all kept when the run ends well, and all rolled back with the run where DDL rolls back.
+async fn whole_run_mode_records_hundreds_of_migrations_or_none(db: Arc<TestDatabase>) {
+    let failing = Migrator::new(runtime_chain("wrf", 250, Some(230)))
+        .unwrap()
+        .transaction_mode(TransactionMode::WholeRun);
+    let error = failing.upgrade(&db.pool, "head").await;
+    assert!(matches!(error, Err(Error::MigrationFailed(_))), "{error:?}");
+    let log = "SELECT COUNT(*) FROM migrate_version_log";
+    let current = failing.current(&db.pool).await.unwrap();
+    if db.kind == Kind::MySql {
+        // DDL commits as it runs there: each migration is recorded as it ends, and the one that
+        // failed, without a transaction of its own, waits to be resumed (forgotten here).
+        assert_eq!(current, ["wrf0229"]);
+        assert_eq!(db.integer(log).await, 230);
+        let half = failing.half_applied(&db.pool).await.unwrap().expect("half-applied");
+        assert_eq!((half.revision.as_str(), half.done.len()), ("wrf0230", 0), "{half}");
+        failing.repair(&db.pool, migrate::Repair::Forget).await.unwrap();
+    } else {
+        assert!(current.is_empty(), "{current:?}");
+        assert_eq!(db.integer(log).await, 0);
+    }
+    // Another app's migrations from here.
+    db.execute("DELETE FROM migrate_version").await;
+    let migrator =
+        Migrator::new(runtime_chain("wrm", 250, None)).unwrap().transaction_mode(TransactionMode::WholeRun);
+    assert_eq!(migrator.upgrade(&db.pool, "head").await.unwrap().applied.len(), 250);
+    assert_eq!(migrator.current(&db.pool).await.unwrap(), ["wrm0249"]);
+    assert_eq!(db.integer(&format!("{log} WHERE revision LIKE 'wrm%'")).await, 250);
+    assert!(migrator.upgrade(&db.pool, "head").await.unwrap().applied.is_empty());
+}
+
 async fn relative_targets_move_step_by_step(db: Arc<TestDatabase>) {
     let migrator = migrator("lin");
     assert_eq!(revisions(&migrator.upgrade(&db.pool, "+2").await.unwrap()), ["lin1", "lin2"]);
@@ -909,6 +983,7 @@ on_every_database!(
     relative_targets_move_step_by_step,
     whole_run_mode_records_each_migration_once_both_ways,
     whole_run_mode_records_a_migration_that_sets_a_timeout_between_others,
+    whole_run_mode_records_hundreds_of_migrations_or_none,
     branches_are_applied_once_each_and_merged,
     downgrading_through_a_merge_to_base_reverts_both_branches,
     a_failing_downgrade_stops_at_the_last_revision_reverted,

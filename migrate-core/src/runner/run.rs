@@ -513,7 +513,13 @@ impl<'m> Run<'m> {
                     deferred.heads_from.get_or_insert_with(|| report.heads.clone());
                     deferred.log.push(LogEntry::step(&step.revision, step.direction, checksum, duration_ms));
                     self.pending = self.closing(&code, transaction, Vec::new(), (next, last));
-                    Ok(())
+                    if deferred.log.len() < DEFERRED_STEPS {
+                        Ok(())
+                    } else {
+                        self.flush_deferred(&mut deferred, &step.heads_after);
+                        let statements = std::mem::take(&mut self.pending);
+                        self.execute_together(&statements, "writing the version table").await
+                    }
                 }
                 Ok(duration_ms) => {
                     self.flush_deferred(&mut deferred, &report.heads);
@@ -569,15 +575,17 @@ impl<'m> Run<'m> {
 
     /// Adds what `deferred` holds to what is pending: the heads moved once, to `heads` (the
     /// same row updated once per step in one transaction costs PostgreSQL a longer chain of row
-    /// versions to walk at each update), and the log rows in a few statements.
+    /// versions to walk at each update), and the log rows in one statement.
     fn flush_deferred(&mut self, deferred: &mut Deferred<'_>, heads: &[String]) {
         if let Some(from) = deferred.heads_from.take() {
             let moved = self.table.move_heads(&from, heads);
             self.pending.extend(moved);
         }
-        let log = self.table.log_all(&deferred.log);
-        self.pending.extend(log);
-        deferred.log.clear();
+        if !deferred.log.is_empty() {
+            let log = self.table.log_rows(&deferred.log);
+            self.pending.push(log);
+            deferred.log.clear();
+        }
     }
 
     /// What `step` sends before its first statement: its transaction's begin and, where it
@@ -1075,6 +1083,12 @@ impl Tracking<'_> {
         }
     }
 }
+
+/// The most steps whose bookkeeping waits for the run's end before it is sent on its own: what
+/// waits stays small (a few kilobytes), one statement writes their log rows within every
+/// database's limit on bound arguments, and the round trip costs a hundredth of a round trip per
+/// step.
+const DEFERRED_STEPS: usize = 100;
 
 /// The bookkeeping of the steps whose transaction is the run's, which waits for the run's end.
 #[derive(Default)]

@@ -205,13 +205,8 @@ impl VersionTable {
         self.log_rows(&[entry])
     }
 
-    /// Records steps in the log, a few hundred rows per statement (within every database's limit
-    /// on bound arguments).
-    pub(super) fn log_all(&self, entries: &[LogEntry<'_>]) -> Vec<Statement> {
-        entries.chunks(LOG_ROWS_PER_STATEMENT).map(|rows| self.log_rows(rows)).collect()
-    }
-
-    fn log_rows(&self, entries: &[LogEntry<'_>]) -> Statement {
+    /// Records steps in the log, in one statement of four arguments per step.
+    pub(super) fn log_rows(&self, entries: &[LogEntry<'_>]) -> Statement {
         let mut statement = Statement::new(format!(
             "INSERT INTO {} (revision, direction, checksum, duration_ms) VALUES ",
             self.log
@@ -346,10 +341,6 @@ impl Outcome {
 }
 
 /// One row of the migration log.
-/// The log rows one statement writes at most: four arguments each, under SQLite's 32,766 and
-/// PostgreSQL's 65,535 bound arguments.
-const LOG_ROWS_PER_STATEMENT: usize = 500;
-
 pub(super) struct LogEntry<'a> {
     pub(super) revision: &'a str,
     pub(super) direction: &'a str,
@@ -361,32 +352,5 @@ impl<'a> LogEntry<'a> {
     /// A step run (or rendered offline, with no duration).
     pub(super) fn step(revision: &'a str, direction: Direction, checksum: &'a str, duration_ms: i64) -> Self {
         Self { revision, direction: direction.as_str(), checksum, duration_ms }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::database::Database;
-
-    #[test]
-    fn the_log_rows_of_a_long_run_stay_within_every_databases_bound_arguments() -> Result<()> {
-        let revisions: Vec<String> = (0..9000).map(|i| format!("r{i:04}")).collect();
-        let entries: Vec<LogEntry<'_>> = revisions
-            .iter()
-            .map(|revision| LogEntry::step(revision, Direction::Upgrade, "checksum", 1))
-            .collect();
-        for database in [Database::Sqlite, Database::Postgres, Database::MySql] {
-            let dialect = crate::dialect::of(database);
-            let statements = VersionTable::new(dialect, None, "migrate_version")?.log_all(&entries);
-            let arguments: Vec<usize> =
-                statements.iter().map(|statement| statement.arguments().len()).collect();
-            // SQLite's limit is the lowest: 32,766.
-            assert!(arguments.iter().all(|count| *count <= 32_766), "{database:?}: {arguments:?}");
-            assert_eq!(arguments.iter().sum::<usize>(), 4 * 9000, "every row, once");
-            let sql = dialect.inline(&statements[statements.len() - 1]);
-            assert!(sql.ends_with("('r8999', 'upgrade', 'checksum', 1)"), "{sql}");
-        }
-        Ok(())
     }
 }
