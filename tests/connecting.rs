@@ -108,3 +108,29 @@ async fn a_failed_login_says_so_without_the_password() {
     assert!(error.contains("Access denied for user 'nobody'"), "{error}");
     assert!(!error.contains("wr0ng"), "{error}");
 }
+
+/// How many connections the pool holds, and how many of them are idle.
+fn pool_size(pool: &DatabasePool) -> (u32, usize) {
+    match pool {
+        DatabasePool::Sqlite(pool) => (pool.size(), pool.num_idle()),
+        DatabasePool::Postgres(pool) => (pool.size(), pool.num_idle()),
+        DatabasePool::MySql(pool) => (pool.size(), pool.num_idle()),
+        _ => unreachable!("a database the tests don't build"),
+    }
+}
+
+/// The connection that proves the URL works stays in the pool, and a run takes it: a program
+/// that connects and migrates opens one connection, not two.
+#[tokio::test]
+async fn the_connection_that_proves_the_url_is_the_one_a_run_uses() {
+    for kind in [Kind::Sqlite, Kind::Postgres, Kind::MySql] {
+        let Some(db) = TestDatabase::create(kind).await else { continue };
+        let pool = DatabasePool::connect(&db.url).await.unwrap();
+        assert_eq!(pool_size(&pool), (1, 1), "{kind:?}: one connection, idle");
+        let migrator = migrate::Migrator::new(Vec::new()).unwrap();
+        assert!(migrator.upgrade(&pool, "heads").await.unwrap().heads.is_empty());
+        assert_eq!(pool_size(&pool).0, 1, "{kind:?}: the run took that connection");
+        pool.close().await;
+        db.remove().await;
+    }
+}

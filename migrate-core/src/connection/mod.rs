@@ -57,7 +57,8 @@ impl DatabasePool {
 
     /// Connects as [`DatabasePool::connect`] does, waiting at most `timeout` for the server. The
     /// first connection is opened at once, so that a refused connection, an unknown host, a
-    /// failed login or a missing database is reported as such (not as a pool timeout).
+    /// failed login or a missing database is reported as such (not as a pool timeout), and kept
+    /// in the pool for the first run.
     pub async fn connect_within(url: &str, timeout: Duration) -> Result<Self> {
         let database = Database::from_url(url)?;
         match database {
@@ -157,26 +158,60 @@ impl MigratePool for DatabasePool {
 /// How long [`DatabasePool::connect`] waits for the server.
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// A pool for `driver_url`, its first connection opened within `timeout` so that its failure is
-/// reported with its cause; `url` (as the user wrote it) names the database in errors, without
-/// its passwords.
+/// How long the pool's first connection may take before it is also tried directly, for its
+/// error: sqlx's pool retries a refused connection until its timeout, taking the server for one
+/// that is starting, where a user needs to hear at once that nothing listens there.
+const DIRECT_TRY_AFTER: Duration = Duration::from_millis(50);
+
+/// A pool for `driver_url`, its first connection opened within `timeout` and kept in the pool,
+/// its failure reported with its cause; `url` (as the user wrote it) names the database in
+/// errors, without its passwords.
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 async fn open<DB: sqlx::Database>(url: &str, driver_url: &str, timeout: Duration) -> Result<sqlx::Pool<DB>> {
     use sqlx::ConnectOptions as _;
-    use sqlx::Connection as _;
     let failed =
         |source| Error::Database { doing: format!("connecting to {}", redact_url(url)), cause: source };
     let options: <DB::Connection as sqlx::Connection>::Options =
         driver_url.parse().map_err(|error: sqlx::Error| {
             failed(sqlx::Error::Configuration(scrub(&error.to_string(), url).into()))
         })?;
-    match tokio::time::timeout(timeout, options.connect()).await {
-        Err(_elapsed) => Err(Error::ConnectTimeout { url: redact_url(url), waited: timeout }),
+    let pool = sqlx::pool::PoolOptions::<DB>::new().connect_lazy_with(options.clone());
+    let first = async {
+        let acquiring = pool.acquire();
+        tokio::pin!(acquiring);
+        if let Ok(acquired) = tokio::time::timeout(DIRECT_TRY_AFTER, &mut acquiring).await {
+            return acquired;
+        }
+        tokio::select! {
+            acquired = &mut acquiring => acquired,
+            tried = options.connect() => match tried {
+                // The server answers: the pool's own connection is on its way.
+                Ok(connection) => {
+                    let _ = sqlx::Connection::close(connection).await;
+                    acquiring.await
+                }
+                Err(error) => Err(error),
+            },
+        }
+    };
+    match tokio::time::timeout(timeout, first).await {
+        Err(_) | Ok(Err(sqlx::Error::PoolTimedOut)) => {
+            Err(Error::ConnectTimeout { url: redact_url(url), waited: timeout })
+        }
         Ok(Err(error)) => Err(scrubbed(failed(error), url)),
-        Ok(Ok(first)) => {
-            // The pool opens its own connections from here on; this one only proved the way.
-            let _ = first.close().await;
-            Ok(sqlx::pool::PoolOptions::<DB>::new().connect_lazy_with(options))
+        // Back into the pool, for the run.
+        Ok(Ok(connection)) => {
+            // Back into the pool, for the run: the pool tests it (one round trip) on a task of
+            // its own, which is waited for here, or the run's first acquire would open a second
+            // connection meanwhile. A connection the test finds broken is closed instead.
+            drop(connection);
+            let returned = async {
+                while pool.num_idle() == 0 && !pool.is_closed() {
+                    tokio::time::sleep(Duration::from_millis(1)).await;
+                }
+            };
+            let _ = tokio::time::timeout(DIRECT_TRY_AFTER, returned).await;
+            Ok(pool)
         }
     }
 }
