@@ -191,8 +191,7 @@ impl Migrator {
         let mut run = Run::new(self, pool.migrate_connection().await?)?;
         let Ok(heads) = run.read_heads().await else {
             // No version table yet (or a read error): the locked path creates it or says why.
-            drop(run);
-            return Ok(self.run(pool, Action::Current).await?.heads);
+            return Ok(run.carry_out(Action::Current).await?.heads);
         };
         match self.unknown_head(&heads) {
             Some(unknown) if !self.settings.allow_unknown_revisions => {
