@@ -207,7 +207,7 @@ async fn open<DB: sqlx::Database>(url: &str, driver_url: &str, timeout: Duration
             drop(connection);
             let returned = async {
                 while pool.num_idle() == 0 && !pool.is_closed() {
-                    tokio::time::sleep(Duration::from_millis(1)).await;
+                    tokio::task::yield_now().await;
                 }
             };
             let _ = tokio::time::timeout(DIRECT_TRY_AFTER, returned).await;
