@@ -432,12 +432,13 @@ impl<'m> Run<'m> {
     /// Round trips: a step's opening (its `BEGIN`, and the row that says a step that commits as
     /// it goes began) travels with the previous step's bookkeeping, and inside its transaction,
     /// so a step costs its statements plus one; in the run's one transaction, where nothing
-    /// commits before the run's end, the bookkeeping travels with the run's `COMMIT`.
+    /// commits before the run's end, the bookkeeping waits for it ([`Deferred`], sent every
+    /// [`DEFERRED_STEPS`] steps).
     async fn run_plan(
         &mut self,
         prepared: Prepared,
         mut resume: Option<Resume>,
-        finish: Option<Statement>,
+        mut finish: Option<Statement>,
     ) -> Result<Report> {
         let Prepared { heads, plan, code } = prepared;
         let mode = self.migrator.settings.transaction_mode;
@@ -454,7 +455,6 @@ impl<'m> Run<'m> {
         {
             (on_planned.0)(&plan);
         }
-        let mut finish = finish;
         let migrator = self.migrator;
         let holds_transaction = self.lock.holds_transaction();
         let mut steps = plan
