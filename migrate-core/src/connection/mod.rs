@@ -199,7 +199,6 @@ async fn open<DB: sqlx::Database>(url: &str, driver_url: &str, timeout: Duration
             Err(Error::ConnectTimeout { url: redact_url(url), waited: timeout })
         }
         Ok(Err(error)) => Err(scrubbed(failed(error), url)),
-        // Back into the pool, for the run.
         Ok(Ok(connection)) => {
             // Back into the pool, for the run: the pool tests it (one round trip) on a task of
             // its own, which is waited for here, or the run's first acquire would open a second
