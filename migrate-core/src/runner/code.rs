@@ -2,6 +2,7 @@
 //! downgrade written without a function runs its upgrade's operations inverted). Operations are
 //! recorded when they are needed and dropped after, so a run holds one step's at a time.
 
+use crate::dialect::Dialect;
 use crate::direction::Direction;
 use crate::error::{Error, Result};
 use crate::graph::{Plan, Step};
@@ -27,6 +28,12 @@ pub(super) struct Recorded {
     inverted: bool,
     /// The operations set a timeout, which the run puts back after the step.
     pub(super) sets_timeouts: bool,
+    /// One of the operations rebuilds a table (SQLite's batch mode), on the dialect the code was
+    /// checked for.
+    rebuilds_table: bool,
+    /// One of the operations renders differently on that database's servers (MariaDB's
+    /// `IF [NOT] EXISTS` forms, which MySQL lacks).
+    server_specific: bool,
 }
 
 impl Recorded {
@@ -61,26 +68,29 @@ impl StepCode {
     }
 }
 
-/// Whether any step of `code` records an operation `matches` picks.
-pub(super) fn any_operation(code: &[StepCode], matches: impl Fn(&Operation) -> bool) -> Result<bool> {
-    for step in code {
-        if step.operations()?.is_some_and(|operations| operations.iter().any(&matches)) {
-            return Ok(true);
-        }
-    }
-    Ok(false)
+/// Whether a step of `code` rebuilds a table, on the dialect it was checked for.
+pub(super) fn rebuilds_tables(code: &[StepCode]) -> bool {
+    code.iter().any(|step| matches!(step, StepCode::Operations(Recorded { rebuilds_table: true, .. })))
+}
+
+/// Whether a step of `code` renders differently on the servers of the database it was checked
+/// for.
+pub(super) fn server_specific(code: &[StepCode]) -> bool {
+    code.iter().any(|step| matches!(step, StepCode::Operations(Recorded { server_specific: true, .. })))
 }
 
 /// The code of each step of `plan`, checked for every step before anything runs (a downgrade
-/// that can't be derived is refused here). `migration` finds a planned revision's migration.
+/// that can't be derived is refused here), for `dialect` where the run needs to know what the
+/// operations ask of it. `migration` finds a planned revision's migration.
 pub(super) fn plan_code(
     plan: &Plan,
     migration: impl Fn(&str) -> Result<&'static Migration>,
+    dialect: Option<&dyn Dialect>,
 ) -> Result<Vec<StepCode>> {
-    plan.steps.iter().map(|step| step_code(step, migration(&step.revision)?)).collect()
+    plan.steps.iter().map(|step| step_code(step, migration(&step.revision)?, dialect)).collect()
 }
 
-fn step_code(step: &Step, migration: &'static Migration) -> Result<StepCode> {
+fn step_code(step: &Step, migration: &'static Migration, dialect: Option<&dyn Dialect>) -> Result<StepCode> {
     let (function, inverted) = match (step.direction, migration.downgrade) {
         (Direction::Upgrade, _) => (migration.upgrade, false),
         (Direction::Downgrade, Downgrade::Function(function)) => (function, false),
@@ -102,8 +112,20 @@ fn step_code(step: &Step, migration: &'static Migration) -> Result<StepCode> {
         MigrationFn::Async(function) => return Ok(StepCode::Async(function)),
         MigrationFn::Sync(record) => record,
     };
-    let mut recorded = Recorded { migration, record, inverted, sets_timeouts: false };
+    let mut recorded = Recorded {
+        migration,
+        record,
+        inverted,
+        sets_timeouts: false,
+        rebuilds_table: false,
+        server_specific: false,
+    };
     let operations = recorded.operations()?;
-    recorded.sets_timeouts = operations.iter().any(|operation| matches!(operation, Operation::SetTimeout(_)));
+    let any = |matches: &dyn Fn(&Operation) -> bool| operations.iter().any(matches);
+    recorded.sets_timeouts = any(&|operation| matches!(operation, Operation::SetTimeout(_)));
+    if let Some(dialect) = dialect {
+        recorded.rebuilds_table = any(&|operation| dialect.live_table_needed(operation).is_some());
+        recorded.server_specific = any(&|operation| dialect.server_specific(operation));
+    }
     Ok(StepCode::Operations(recorded))
 }

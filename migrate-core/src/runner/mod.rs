@@ -254,7 +254,7 @@ impl Migrator {
     ) -> Result<Option<Vec<crate::ops::Operation>>> {
         let step = crate::graph::Step { revision: revision.to_owned(), direction, heads_after: Vec::new() };
         let plan = Plan { steps: vec![step] };
-        let mut code = code::plan_code(&plan, |revision| self.migration(revision))?;
+        let mut code = code::plan_code(&plan, |revision| self.migration(revision), None)?;
         Ok(code.pop().map(|code| code.operations()).transpose()?.flatten())
     }
 

@@ -123,7 +123,7 @@ impl<'m> Script<'m> {
             self.line("BEGIN");
         }
         let mut heads = heads.to_vec();
-        let code = plan_code(plan, |revision| self.migrator.migration(revision))?;
+        let code = plan_code(plan, |revision| self.migrator.migration(revision), None)?;
         for (step, code) in plan.steps.iter().zip(code) {
             let migration = self.migrator.migration(&step.revision)?;
             let Some(operations) = code.operations()? else {

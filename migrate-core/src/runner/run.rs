@@ -9,7 +9,7 @@
 use std::time::Instant;
 
 use super::apply;
-use super::code::{StepCode, any_operation, plan_code};
+use super::code::{StepCode, plan_code, rebuilds_tables, server_specific};
 use super::progress::{HalfApplied, Repair, Resume, statement_checksum};
 use super::version_table::{
     LAYOUT, LAYOUT_WITHOUT_PROGRESS, LogEntry, Outcome, ProgressRow, State, VersionTable,
@@ -97,7 +97,7 @@ impl<'m> Run<'m> {
         // changes). Other runs keep enforcement, and `ON DELETE` actions, as they are.
         if let Some(switch) = self.dialect.foreign_key_switch()
             && let Some(prepared) = &prepared
-            && self.rebuilds_tables(&prepared.code)?
+            && rebuilds_tables(&prepared.code)
         {
             self.suspended_foreign_keys = apply::suspend_foreign_keys(&mut self.connection, switch).await?;
         }
@@ -169,7 +169,7 @@ impl<'m> Run<'m> {
         if !wants_plan {
             return Look::Prepared(None);
         }
-        let code = plan_code(&plan, |revision| self.migrator.migration(revision));
+        let code = plan_code(&plan, |revision| self.migrator.migration(revision), Some(self.dialect));
         Look::Prepared(code.ok().map(|code| Prepared { heads, plan, code }))
     }
 
@@ -187,11 +187,6 @@ impl<'m> Run<'m> {
             }
             Action::Stamp { .. } | Action::Current => Ok(Plan::default()),
         }
-    }
-
-    /// Whether running `code` rebuilds a table (SQLite's batch mode).
-    fn rebuilds_tables(&self, code: &[StepCode]) -> Result<bool> {
-        any_operation(code, |operation| self.dialect.live_table_needed(operation).is_some())
     }
 
     /// The run under the lock.
@@ -235,7 +230,7 @@ impl<'m> Run<'m> {
             Some(prepared) if prepared.heads == heads => prepared,
             _ => {
                 let plan = self.plan(action, &heads)?;
-                let code = plan_code(&plan, |revision| migrator.migration(revision))?;
+                let code = plan_code(&plan, |revision| migrator.migration(revision), Some(self.dialect))?;
                 Prepared { heads, plan, code }
             }
         };
@@ -315,7 +310,7 @@ impl<'m> Run<'m> {
             let last = steps.last().map_or(head.clone(), |step| step.revision.clone());
             if !steps.is_empty() {
                 let plan = Plan { steps };
-                let code = plan_code(&plan, |revision| self.migrator.migration(revision))?;
+                let code = plan_code(&plan, |revision| self.migrator.migration(revision), None)?;
                 tracing::info!(
                     squash,
                     steps = plan.len(),
@@ -335,8 +330,7 @@ impl<'m> Run<'m> {
     /// Where the plan holds an operation that renders differently on the database's servers
     /// (MariaDB's `IF [NOT] EXISTS` forms, which MySQL lacks), the dialect of the server this is.
     async fn ask_the_server_where_it_matters(&mut self, code: &[StepCode]) -> Result<()> {
-        let dialect = self.dialect;
-        if !any_operation(code, |operation| dialect.server_specific(operation))? {
+        if !server_specific(code) {
             return Ok(());
         }
         let version = self
@@ -964,7 +958,7 @@ impl<'m> Run<'m> {
         }
         let step =
             Step { revision: half.revision.clone(), direction: half.direction, heads_after: Vec::new() };
-        let code = plan_code(&Plan { steps: vec![step] }, |revision| self.migrator.migration(revision))
+        let code = plan_code(&Plan { steps: vec![step] }, |revision| self.migrator.migration(revision), None)
             .map_err(|error| error.to_string())?;
         let operations =
             code.first().map(StepCode::operations).transpose().map_err(|error| error.to_string())?;
