@@ -8,12 +8,16 @@
 #   sqlx   sqlx's `migrate!("./migrations")` over N `.sql` files of the same SQL, with the build
 #          script sqlx asks for so that an edited file rebuilds the app
 #
-# and two that split the attribute's cost, for VARIANTS="attr expanded section plain sqlx":
+# and four that split the attribute's cost, for VARIANTS="attr expanded section ctor linkme plain sqlx":
 #
 #   expanded  attr with the attribute's expansion written out (the same `inventory::submit!` of
 #             the same `Migration`, a fixed checksum): attr less the proc macro's work
 #   section   expanded without `inventory`: each `Migration` a `#[used]` static in a link section,
-#             as a linker-section registry (linkme's) would register it; nothing reads them
+#             as a linker-section registry would register it; nothing reads them
+#   ctor      section registered as `inventory` does it, written out by hand: each `Migration`
+#             pushed onto a list by a function of its own that the loader runs (`.init_array`)
+#   linkme    each `Migration` an element of a `linkme::distributed_slice` (its attribute), the
+#             other registry crate (fetches linkme from crates.io)
 #
 # and one that shows what the app's own manifest can do about it, for VARIANTS="attr optimised ...":
 #
@@ -90,12 +94,16 @@ sql() {
 generate() {
     local app i dir migrate_dependency
     migrate_dependency="migrate = { path = \"$ROOT\", default-features = false, features = [\"sqlite\"] }"
-    rm -rf "$WORK/attr" "$WORK/plain" "$WORK/sqlx" "$WORK/expanded" "$WORK/section" "$WORK/optimised"
+    rm -rf "$WORK/attr" "$WORK/plain" "$WORK/sqlx" "$WORK/expanded" "$WORK/section" "$WORK/ctor" "$WORK/linkme" "$WORK/optimised"
     rm -f "$WORK"/*-clean "$WORK"/*-rebuild
-    for app in attr plain expanded section; do
+    for app in attr plain expanded section ctor linkme; do
         dir=$WORK/$app
         mkdir -p "$dir/src/versions"
-        manifest "cc_$app" "$migrate_dependency" >"$dir/Cargo.toml"
+        if [[ $app == linkme ]]; then
+            manifest "cc_$app" "$migrate_dependency"$'\nlinkme = "0.3"' >"$dir/Cargo.toml"
+        else
+            manifest "cc_$app" "$migrate_dependency" >"$dir/Cargo.toml"
+        fi
         cp "$ROOT/Cargo.lock" "$dir/Cargo.lock"
         : >"$dir/src/versions/mod.rs"
         for ((i = 1; i <= N; i++)); do
@@ -105,9 +113,18 @@ generate() {
     # The plain functions are public so that `main` can call them.
     sed -i 's/^mod /pub mod /' "$WORK/plain/src/versions/mod.rs"
     for ((i = 1; i <= N; i++)); do
-        local down=None fields
-        if ((i > 1)); then down="\"$(revision $((i - 1)))\""; fi
-        fields="revision: \"$(revision "$i")\", down_revisions: &[${down/None/}], branch_labels: &[], depends_on: &[], replaces: &[], message: \"Create table_$i.\", upgrade: ::migrate::__private::MigrationFn::Sync(create_table_$i), downgrade: ::migrate::__private::Downgrade::Missing, transactional: true, allow: &[], checksum: \"$(printf '%064x' "$i")\", function: \"create_table_$i\", module_path: ::core::module_path!(), file: ::core::file!(), line: 4,"
+        local down=None declaration fields message="Create table_$i." function="create_table_$i"
+        local checksum
+        checksum=$(printf '%064x' "$i")
+        # The text the attribute registers (migrate_names::Declaration): each field its length,
+        # `:` and itself, a list its length then its items; the module path and file follow.
+        declaration="12:$(revision "$i")0:"
+        if ((i > 1)); then
+            down="\"$(revision $((i - 1)))\""
+            declaration="12:$(revision "$i")1:12:$(revision $((i - 1)))"
+        fi
+        declaration="${declaration}0:0:0:0:${#message}:$message${#checksum}:$checksum${#function}:$function"
+        fields="declaration: ::core::concat!(\"$declaration\", ::core::module_path!(), \"\\u{1f}\", ::core::file!()), upgrade: ::migrate::__private::MigrationFn::Sync(create_table_$i), downgrade: ::migrate::__private::Downgrade::Missing, transactional: true, line: 4,"
         {
             echo "use migrate::prelude::*;"
             echo
@@ -130,6 +147,34 @@ generate() {
             echo "#[unsafe(link_section = \"migrate_migrations\")]"
             echo "static MIGRATION: ::migrate::__private::Migration = ::migrate::__private::Migration { $fields };"
         } >"$WORK/section/src/versions/$(stem "$i").rs"
+        {
+            echo "use migrate::prelude::*;"
+            echo
+            echo "/// Create table_$i."
+            echo "fn create_table_$i(op: &mut Operations) {"
+            body "$i"
+            echo "}"
+            echo
+            echo "static MIGRATION: ::migrate::__private::Migration = ::migrate::__private::Migration { $fields };"
+            echo "static NODE: crate::Node = crate::Node { migration: &MIGRATION, next: ::core::cell::Cell::new(None) };"
+            echo "#[used]"
+            echo "#[unsafe(link_section = \".init_array\")]"
+            echo "static CONSTRUCTOR: extern \"C\" fn() = register;"
+            echo "extern \"C\" fn register() {"
+            echo "    crate::register(&NODE);"
+            echo "}"
+        } >"$WORK/ctor/src/versions/$(stem "$i").rs"
+        {
+            echo "use migrate::prelude::*;"
+            echo
+            echo "/// Create table_$i."
+            echo "fn create_table_$i(op: &mut Operations) {"
+            body "$i"
+            echo "}"
+            echo
+            echo "#[linkme::distributed_slice(crate::MIGRATIONS)]"
+            echo "static MIGRATION: ::migrate::__private::Migration = ::migrate::__private::Migration { $fields };"
+        } >"$WORK/linkme/src/versions/$(stem "$i").rs"
         {
             echo "use migrate::prelude::*;"
             echo
@@ -166,6 +211,49 @@ mod versions;
 
 fn main() {
     println!("the migrations are in the binary's migrate_migrations section");
+}
+EOF
+    cat >"$WORK/ctor/src/main.rs" <<'EOF'
+mod versions;
+
+use std::cell::Cell;
+use std::sync::atomic::{AtomicPtr, Ordering};
+
+/// One registered migration, linked to the one registered before it.
+pub struct Node {
+    pub migration: &'static migrate::__private::Migration,
+    pub next: Cell<Option<&'static Node>>,
+}
+
+// Written only by the constructors, which the loader runs one after the other before `main`.
+unsafe impl Sync for Node {}
+
+static HEAD: AtomicPtr<Node> = AtomicPtr::new(std::ptr::null_mut());
+
+pub fn register(node: &'static Node) {
+    let head = HEAD.load(Ordering::Acquire);
+    node.next.set(unsafe { head.as_ref() });
+    HEAD.store((node as *const Node).cast_mut(), Ordering::Release);
+}
+
+fn main() {
+    let mut count = 0;
+    let mut node = unsafe { HEAD.load(Ordering::Acquire).as_ref() };
+    while let Some(current) = node {
+        count += 1;
+        node = current.next.get();
+    }
+    println!("{count} migrations");
+}
+EOF
+    cat >"$WORK/linkme/src/main.rs" <<'EOF'
+mod versions;
+
+#[linkme::distributed_slice]
+pub static MIGRATIONS: [migrate::__private::Migration];
+
+fn main() {
+    println!("{} migrations", MIGRATIONS.len());
 }
 EOF
     {

@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use common::{Kind, TestDatabase};
-use migrate::__private::{Downgrade, MigrationFn};
+use migrate::__private::{Declaration, Downgrade, MigrationFn};
 use migrate::autogenerate::{self, PossibleRename};
 use migrate::operation::Operation;
 use migrate::prelude::*;
@@ -113,21 +113,13 @@ async fn apply(db: &TestDatabase, operations: &[Operation]) {
         pending[slot] = operations.to_vec();
     }
     let revision: &'static str = Box::leak(format!("autogen{slot}").into_boxed_str());
+    let declaration =
+        Declaration { revision, message: "generated", function: "replay", ..Declaration::default() };
     let migration: &'static Migration = Box::leak(Box::new(Migration {
-        revision,
-        down_revisions: &[],
-        branch_labels: &[],
-        depends_on: &[],
-        replaces: &[],
-        message: "generated",
+        declaration: Box::leak(declaration.encode_at(module_path!(), file!()).into_boxed_str()),
         upgrade: MigrationFn::Sync(REPLAY[slot]),
         downgrade: Downgrade::Missing,
         transactional: true,
-        allow: &[],
-        checksum: "",
-        function: "replay",
-        module_path: module_path!(),
-        file: file!(),
         line: line!(),
     }));
     Migrator::new([migration])

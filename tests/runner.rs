@@ -125,7 +125,7 @@ async fn whole_run_mode_records_a_migration_that_sets_a_timeout_between_others(d
 /// `n` migrations made at run time, as `#[migration]` registers them (revisions `<prefix>0000`
 /// on), each running `SELECT 1` but the one at `failing`, which fails.
 fn runtime_chain(prefix: &str, n: usize, failing: Option<usize>) -> Vec<&'static migrate::Migration> {
-    use migrate::__private::{Downgrade, Migration, MigrationFn};
+    use migrate::__private::{Declaration, Downgrade, Migration, MigrationFn};
     fn leak(text: String) -> &'static str {
         Box::leak(text.into_boxed_str())
     }
@@ -137,27 +137,21 @@ fn runtime_chain(prefix: &str, n: usize, failing: Option<usize>) -> Vec<&'static
     }
     (0..n)
         .map(|i| {
-            let down: &'static [&'static str] = if i == 0 {
-                &[]
-            } else {
-                Box::leak(vec![leak(format!("{prefix}{:04}", i - 1))].into_boxed_slice())
-            };
+            let down = if i == 0 { None } else { Some(format!("{prefix}{:04}", i - 1)) };
             let upgrade = if Some(i) == failing { fail } else { select_one };
-            &*Box::leak(Box::new(Migration {
-                revision: leak(format!("{prefix}{i:04}")),
-                down_revisions: down,
-                branch_labels: &[],
-                depends_on: &[],
-                replaces: &[],
+            let declaration = Declaration {
+                revision: &format!("{prefix}{i:04}"),
+                down_revisions: &Vec::from_iter(down.as_deref()),
                 message: "select one",
+                checksum: &format!("{i:064}"),
+                function: "select_one",
+                ..Declaration::default()
+            };
+            &*Box::leak(Box::new(Migration {
+                declaration: leak(declaration.encode_at(module_path!(), file!())),
                 upgrade: MigrationFn::Sync(upgrade),
                 downgrade: Downgrade::Irreversible,
                 transactional: true,
-                allow: &[],
-                checksum: leak(format!("{i:064}")),
-                function: "select_one",
-                module_path: module_path!(),
-                file: file!(),
                 line: line!(),
             }))
         })
@@ -717,10 +711,24 @@ async fn an_upgrade_at_head_reads_without_waiting_for_the_lock(db: Arc<TestDatab
 }
 
 async fn editing_an_applied_migration_is_caught_at_head_too(db: Arc<TestDatabase>) {
+    use migrate::__private::Declaration;
     migrator("lin").upgrade(&db.pool, "head").await.unwrap();
     // The next build of the program, in which lin2's code was edited.
     let edited = Migration::registered().into_iter().filter(|m| m.revision().starts_with("lin")).map(|m| {
-        if m.revision() == "lin2" { &*Box::leak(Box::new(Migration { checksum: "edited", ..*m })) } else { m }
+        if m.revision() != "lin2" {
+            return m;
+        }
+        let downs: Vec<&str> = m.down_revisions().collect();
+        let declaration = Declaration {
+            revision: m.revision(),
+            down_revisions: &downs,
+            message: m.message(),
+            checksum: "edited",
+            function: m.function(),
+            ..Declaration::default()
+        };
+        let declaration = Box::leak(declaration.encode_at(module_path!(), m.location().0).into_boxed_str());
+        &*Box::leak(Box::new(Migration { declaration, ..*m }))
     });
     let error = Migrator::new(edited).unwrap().upgrade(&db.pool, "head").await.unwrap_err();
     assert!(

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use migrate::__private::{Downgrade, MigrationFn};
+use migrate::__private::{Declaration, Downgrade, MigrationFn};
 use migrate::{DatabasePool, Migration, Operations};
 
 /// The most migrations a bench chains.
@@ -138,26 +138,23 @@ fn build_chain(
         .iter()
         .enumerate()
         .map(|(i, &function)| {
-            let down: &'static [&'static str] =
-                if i == 0 { &[] } else { Box::leak(vec![leak(format!("r{:04}", i - 1))].into_boxed_slice()) };
-            &*Box::leak(Box::new(Migration {
-                revision: leak(format!("r{i:04}")),
-                down_revisions: down,
-                branch_labels: &[],
-                depends_on: &[],
-                replaces: &[],
+            let down = if i == 0 { None } else { Some(format!("r{:04}", i - 1)) };
+            let declaration = Declaration {
+                revision: &format!("r{i:04}"),
+                down_revisions: &Vec::from_iter(down.as_deref()),
                 message: "create a table",
+                checksum: &format!("{salt:08}{i:056}"),
+                function: "create",
+                ..Declaration::default()
+            };
+            &*Box::leak(Box::new(Migration {
+                declaration: leak(declaration.encode_at("bench", file!())),
                 upgrade: MigrationFn::Sync(function),
                 downgrade: match downgrades {
                     Some(downgrades) => Downgrade::Function(MigrationFn::Sync(downgrades[i])),
                     None => Downgrade::Irreversible,
                 },
                 transactional: true,
-                allow: &[],
-                checksum: leak(format!("{salt:08}{i:056}")),
-                function: "create",
-                module_path: "bench",
-                file: file!(),
                 line: line!(),
             }))
         })

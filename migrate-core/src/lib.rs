@@ -38,7 +38,7 @@ pub use introspect::{
 };
 pub use lint::{Finding, LintReport, Rule, lint, lint_registered};
 pub use ops::{BatchOperations, Operations};
-pub use registry::Migration;
+pub use registry::{Migration, NameList};
 pub use runner::{Applied, HalfApplied, Migrator, Repair, Report, upgrade_to_head, upgrade_to_heads};
 pub use schema::{
     Column, Constraint, ConstraintKind, ForeignKey, Function, Index, Model, ModelDefinition, Reference,
@@ -67,4 +67,5 @@ pub mod __private {
     };
     pub use crate::schema::{TextColumn, varchar};
     pub use inventory;
+    pub use migrate_names::Declaration;
 }

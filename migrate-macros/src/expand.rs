@@ -6,21 +6,36 @@ use syn::LitStr;
 
 use crate::checksum;
 use migrate_attribute::Input;
+use migrate_names::{Declaration, LOCATION_SEPARATOR};
 
-/// The function as written, then `const _: () = { inventory::submit! { Migration { .. } } };`.
+/// The function as written, then `const _: () = { inventory::submit! { Migration { .. } } };`,
+/// whose strings are one `Declaration` text with the function's module path and file appended.
 pub fn expand(input: &Input) -> TokenStream {
     let function = &input.function;
     let name = &function.sig.ident;
     let revision = input.revision.as_ref().map(LitStr::value).unwrap_or_default();
-    let downs = input.down_revision.iter().flat_map(|(_, downs)| downs);
-    let labels = &input.branch_labels;
-    let dependencies = &input.depends_on;
-    let replaced = &input.replaces;
-    let allowed = &input.allow;
+    let no_downs = Vec::new();
+    let downs = input.down_revision.as_ref().map_or(&no_downs, |(_, downs)| downs);
+    let [downs, labels, dependencies, replaced, allowed] =
+        [downs, &input.branch_labels, &input.depends_on, &input.replaces, &input.allow]
+            .map(|list| list.iter().map(LitStr::value).collect::<Vec<_>>());
     let message = input.message();
-    let transactional = input.transaction.as_ref().is_none_or(|flag| flag.value);
     let checksum = checksum::of_function(function);
     let function_name = name.to_string();
+    let declaration = Declaration {
+        revision: &revision,
+        down_revisions: &strs(&downs),
+        branch_labels: &strs(&labels),
+        depends_on: &strs(&dependencies),
+        replaces: &strs(&replaced),
+        allow: &strs(&allowed),
+        message: &message,
+        checksum: &checksum,
+        function: &function_name,
+    }
+    .encode();
+    let separator = LOCATION_SEPARATOR.to_string();
+    let transactional = input.transaction.as_ref().is_none_or(|flag| flag.value);
     // A downgrade takes the upgrade's form: the attribute sees only the downgrade's name.
     let is_async = function.sig.asyncness.is_some();
     let downgrade = match (&input.downgrade, input.irreversible) {
@@ -43,20 +58,10 @@ pub fn expand(input: &Input) -> TokenStream {
         const _: () = {
             ::migrate::__private::inventory::submit! {
                 ::migrate::__private::Migration {
-                    revision: #revision,
-                    down_revisions: &[#(#downs),*],
-                    branch_labels: &[#(#labels),*],
-                    depends_on: &[#(#dependencies),*],
-                    replaces: &[#(#replaced),*],
-                    message: #message,
+                    declaration: ::core::concat!(#declaration, ::core::module_path!(), #separator, ::core::file!()),
                     upgrade: #upgrade,
                     downgrade: #downgrade,
                     transactional: #transactional,
-                    allow: &[#(#allowed),*],
-                    checksum: #checksum,
-                    function: #function_name,
-                    module_path: ::core::module_path!(),
-                    file: ::core::file!(),
                     line: #line,
                 }
             }
@@ -83,6 +88,10 @@ fn migration_fn(function: impl ToTokens, span: Span, is_async: bool) -> TokenStr
             shim
         })
     }
+}
+
+fn strs(list: &[String]) -> Vec<&str> {
+    list.iter().map(String::as_str).collect()
 }
 
 fn path_span(path: &syn::Path) -> Span {

@@ -1,7 +1,8 @@
-//! The rule for revision ids and branch labels, in one place for the `#[migration]` attribute
-//! (which refuses a bad name at compile time, on its token) and the revision graph (which refuses
-//! one built from data), so that the two can't drift. A name must read unambiguously inside a
-//! target: `label@head`, `base:head`, `ae10+2`, `head-1`.
+//! What the `#[migration]` attribute and the runtime must agree on, in one place so that the two
+//! can't drift: the rule for revision ids and branch labels (the attribute refuses a bad name at
+//! compile time, on its token; the revision graph refuses one built from data), the lint rules'
+//! names, and the text a migration's declaration is registered as ([`Declaration`]). A name must
+//! read unambiguously inside a target: `label@head`, `base:head`, `ae10+2`, `head-1`.
 //!
 //! ```
 //! use migrate_names::{Name, Problem, check};
@@ -12,8 +13,10 @@
 //! assert_eq!(check("shop-2", Name::BranchLabel), Err(Problem::LooksRelative));
 //! ```
 
+mod declaration;
 mod lint;
 
+pub use declaration::{Declaration, DeclarationText, LOCATION_SEPARATOR, NameList};
 pub use lint::{LINT_RULES, is_lint_rule};
 
 /// Words that already name a place in the graph.

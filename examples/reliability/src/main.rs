@@ -56,9 +56,7 @@ fn print_ancestors() {
         migrations
             .iter()
             .find(|migration| migration.revision() == revision)
-            .map(|migration| {
-                migration.down_revisions().iter().chain(migration.depends_on()).copied().collect()
-            })
+            .map(|migration| migration.down_revisions().chain(migration.depends_on()).collect())
             .unwrap_or_default()
     };
     let mut out = std::io::stdout().lock();

@@ -88,7 +88,7 @@ pub fn lint(
         Some(since) => {
             let graph = RevisionGraph::new(migrations.iter().map(|migration| migration.spec()))?;
             let newer: HashSet<&str> = graph.descendants(since)?.into_iter().collect();
-            migrations.iter().copied().filter(|migration| newer.contains(migration.revision)).collect()
+            migrations.iter().copied().filter(|migration| newer.contains(migration.revision())).collect()
         }
         None => migrations.to_vec(),
     };
@@ -108,12 +108,12 @@ pub fn lint(
                 not_null_checks: &not_null_checks,
             };
             for (rule, operation) in check::check(&subject) {
-                if migration.allow.contains(&rule.name()) {
+                if migration.allowed_lints().any(|allowed| allowed == rule.name()) {
                     continue;
                 }
                 report.findings.push(Finding {
-                    revision: migration.revision,
-                    function: migration.function,
+                    revision: migration.revision(),
+                    function: migration.function(),
                     origin: migration.origin(),
                     rule,
                     operation,

@@ -5,6 +5,7 @@
 mod model;
 mod object;
 
+pub use migrate_names::NameList;
 pub use model::ModelRegistration;
 pub use object::SchemaObjectRegistration;
 
@@ -14,6 +15,7 @@ use std::pin::Pin;
 use crate::connection::Connection;
 use crate::graph::RevisionSpec;
 use crate::ops::Operations;
+use migrate_names::DeclarationText;
 
 /// What an async migration returns: a future borrowing the run's connection.
 pub type MigrationFuture<'c> = Pin<Box<dyn Future<Output = crate::Result<()>> + Send + 'c>>;
@@ -61,34 +63,16 @@ pub enum Downgrade {
 pub struct Migration {
     // The fields are public only for the code `#[migration]` expands to; they are not part of
     // the public API and may change in any release (semver-exempt), as sqlx's `Migrator` fields.
+    /// Every string the attribute declares, and where the function is, as one text (see
+    /// `migrate_names::Declaration`): one pointer to relocate at start instead of a dozen.
     #[doc(hidden)]
-    pub revision: &'static str,
-    #[doc(hidden)]
-    pub down_revisions: &'static [&'static str],
-    #[doc(hidden)]
-    pub branch_labels: &'static [&'static str],
-    #[doc(hidden)]
-    pub depends_on: &'static [&'static str],
-    #[doc(hidden)]
-    pub replaces: &'static [&'static str],
-    #[doc(hidden)]
-    pub message: &'static str,
+    pub declaration: &'static str,
     #[doc(hidden)]
     pub upgrade: MigrationFn,
     #[doc(hidden)]
     pub downgrade: Downgrade,
     #[doc(hidden)]
     pub transactional: bool,
-    #[doc(hidden)]
-    pub allow: &'static [&'static str],
-    #[doc(hidden)]
-    pub checksum: &'static str,
-    #[doc(hidden)]
-    pub function: &'static str,
-    #[doc(hidden)]
-    pub module_path: &'static str,
-    #[doc(hidden)]
-    pub file: &'static str,
     #[doc(hidden)]
     pub line: u32,
 }
@@ -113,23 +97,23 @@ impl Migration {
     /// `tests/registry-app`; checked by hand with fat LTO and one codegen unit as well).
     pub fn registered() -> Vec<&'static Migration> {
         let mut all: Vec<&'static Migration> = inventory::iter::<Migration>.into_iter().collect();
-        all.sort_by(|a, b| a.revision.cmp(b.revision).then(a.file.cmp(b.file)));
+        all.sort_by_cached_key(|migration| (migration.revision(), migration.location().0));
         all
     }
 
     /// The revision id.
     pub fn revision(&self) -> &'static str {
-        self.revision
+        self.text().revision()
     }
 
     /// The revisions this one follows; several make it a merge point, none make it a base.
-    pub fn down_revisions(&self) -> &'static [&'static str] {
-        self.down_revisions
+    pub fn down_revisions(&self) -> NameList<'static> {
+        self.text().down_revisions()
     }
 
     /// Names for the branch this revision starts or belongs to.
-    pub fn branch_labels(&self) -> &'static [&'static str] {
-        self.branch_labels
+    pub fn branch_labels(&self) -> NameList<'static> {
+        self.text().branch_labels()
     }
 
     /// The operations its upgrade records; `None` for an async function, which records none.
@@ -147,18 +131,18 @@ impl Migration {
     }
 
     /// The revisions it squashes, oldest first (`replaces = [...]`); empty unless it is a squash.
-    pub fn replaces(&self) -> &'static [&'static str] {
-        self.replaces
+    pub fn replaces(&self) -> NameList<'static> {
+        self.text().replaces()
     }
 
     /// Revisions (ids or branch labels) on other branches that must be applied first.
-    pub fn depends_on(&self) -> &'static [&'static str] {
-        self.depends_on
+    pub fn depends_on(&self) -> NameList<'static> {
+        self.text().depends_on()
     }
 
     /// The human description: `message = "..."`, or the function's doc comment.
     pub fn message(&self) -> &'static str {
-        self.message
+        self.text().message()
     }
 
     /// Whether the migration runs inside a transaction (`transaction = false` opts out).
@@ -167,8 +151,8 @@ impl Migration {
     }
 
     /// The safety-lint rules the migration acknowledges breaking on purpose (`allow = [...]`).
-    pub fn allowed_lints(&self) -> &'static [&'static str] {
-        self.allow
+    pub fn allowed_lints(&self) -> NameList<'static> {
+        self.text().allow()
     }
 
     /// Whether the upgrade is an async function given the live connection.
@@ -183,32 +167,39 @@ impl Migration {
 
     /// SHA-256 (hex) of the upgrade function's normalised tokens: formatting-insensitive.
     pub fn checksum(&self) -> &'static str {
-        self.checksum
+        self.text().checksum()
     }
 
     /// The upgrade function's name.
     pub fn function(&self) -> &'static str {
-        self.function
+        self.text().function()
     }
 
     /// The source file the function is declared in, and its line.
     pub fn location(&self) -> (&'static str, u32) {
-        (self.file, self.line)
+        (self.text().location().1, self.line)
     }
 
     /// Where the migration is declared, for messages: `path::to::function (src/file.rs:12)`.
     pub fn origin(&self) -> String {
-        format!("{}::{} ({}:{})", self.module_path, self.function, self.file, self.line)
+        let text = self.text();
+        let (module_path, file) = text.location();
+        format!("{module_path}::{} ({file}:{})", text.function(), self.line)
     }
 
     /// The migration's place in the revision graph.
     pub fn spec(&self) -> RevisionSpec {
-        RevisionSpec::new(self.revision)
-            .down_revisions(self.down_revisions.iter().copied())
-            .branch_labels(self.branch_labels.iter().copied())
-            .depends_on(self.depends_on.iter().copied())
-            .replaces(self.replaces.iter().copied())
-            .message(self.message)
+        let text = self.text();
+        RevisionSpec::new(text.revision())
+            .down_revisions(text.down_revisions())
+            .branch_labels(text.branch_labels())
+            .depends_on(text.depends_on())
+            .replaces(text.replaces())
+            .message(text.message())
             .origin(self.origin())
+    }
+
+    fn text(&self) -> DeclarationText<'static> {
+        DeclarationText::new(self.declaration)
     }
 }

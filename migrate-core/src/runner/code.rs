@@ -44,7 +44,7 @@ impl Recorded {
             return Ok(operations);
         }
         Operation::invert_all(&operations).map_err(|reason| Error::NoDowngrade {
-            revision: self.migration.revision.to_owned(),
+            revision: self.migration.revision().to_owned(),
             origin: self.migration.origin(),
             reason,
         })

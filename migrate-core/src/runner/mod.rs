@@ -98,7 +98,7 @@ impl Migrator {
         let graph = RevisionGraph::new(migrations.iter().map(|migration| migration.spec()))?;
         Ok(Self {
             graph,
-            migrations: migrations.into_iter().map(|migration| (migration.revision, migration)).collect(),
+            migrations: migrations.into_iter().map(|migration| (migration.revision(), migration)).collect(),
             settings: Settings {
                 version_table: DEFAULT_VERSION_TABLE.to_owned(),
                 schema: None,
@@ -285,7 +285,7 @@ impl Migrator {
         let mut digest = 0_u128;
         for revision in self.graph.history(":current", heads).ok()? {
             let migration = self.migrations.get(revision.id())?;
-            digest ^= fnv1a_128([migration.revision.as_bytes(), &[0], migration.checksum.as_bytes()]);
+            digest ^= fnv1a_128([migration.revision().as_bytes(), &[0], migration.checksum().as_bytes()]);
         }
         Some(format!("{digest:032x}"))
     }
@@ -298,7 +298,7 @@ impl Migrator {
     #[cfg(feature = "testing")]
     pub(crate) fn template_digest(&self, target: &str, owner: &str) -> String {
         let mut migrations: Vec<&Migration> = self.migrations.values().copied().collect();
-        migrations.sort_unstable_by_key(|migration| migration.revision);
+        migrations.sort_unstable_by_key(|migration| migration.revision());
         let mut digest = fnv1a_128([
             env!("CARGO_PKG_VERSION").as_bytes(),
             &[0],
@@ -311,15 +311,15 @@ impl Migrator {
             owner.as_bytes(),
         ]);
         for migration in migrations {
-            let links = [migration.down_revisions, migration.depends_on, migration.branch_labels]
-                .map(|names| names.join(","))
+            let links = [migration.down_revisions(), migration.depends_on(), migration.branch_labels()]
+                .map(|names| names.collect::<Vec<_>>().join(","))
                 .join(";");
             let part = fnv1a_128([
-                migration.revision.as_bytes(),
+                migration.revision().as_bytes(),
                 &[0],
                 links.as_bytes(),
                 &[0],
-                migration.checksum.as_bytes(),
+                migration.checksum().as_bytes(),
                 &[u8::from(migration.transactional)],
             ]);
             // Chained, not XORed: the order is fixed by the sort, and a pair of changes can't cancel.
@@ -337,7 +337,7 @@ impl Migrator {
         let mut edited = Vec::new();
         for revision in self.graph.history(":current", heads)? {
             let migration = self.migration(revision.id())?;
-            if recorded.get(revision.id()).is_some_and(|checksum| checksum != migration.checksum) {
+            if recorded.get(revision.id()).is_some_and(|checksum| checksum != migration.checksum()) {
                 edited.push(migration);
             }
         }

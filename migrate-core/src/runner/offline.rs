@@ -154,7 +154,7 @@ impl<'m> Script<'m> {
             self.statement(&self.table.log(LogEntry::step(
                 &step.revision,
                 step.direction,
-                migration.checksum,
+                migration.checksum(),
                 0,
             )));
             if own {

@@ -401,18 +401,18 @@ impl<'m> Run<'m> {
         }
         if !self.migrator.settings.repair_checksums {
             return Err(Error::ChecksumMismatch {
-                migrations: edited.iter().map(|m| format!("'{}' ({})", m.revision, m.origin())).collect(),
+                migrations: edited.iter().map(|m| format!("'{}' ({})", m.revision(), m.origin())).collect(),
             });
         }
         for migration in edited {
             tracing::warn!(
-                revision = migration.revision,
+                revision = migration.revision(),
                 "accepting the edited code of an applied migration"
             );
             let entry = LogEntry {
-                revision: migration.revision,
+                revision: migration.revision(),
                 direction: "repair",
-                checksum: migration.checksum,
+                checksum: migration.checksum(),
                 duration_ms: 0,
             };
             self.execute_bookkeeping(&[self.table.log(entry)]).await?;
@@ -458,7 +458,7 @@ impl<'m> Run<'m> {
             .map(|(step, code)| {
                 let migration = migrator.migration(&step.revision)?;
                 let transaction = StepTransaction::choose(holds_transaction, mode, migration.transactional);
-                Ok((step, code, migration.checksum, transaction))
+                Ok((step, code, migration.checksum(), transaction))
             })
             .collect::<Result<Vec<_>>>()?
             .into_iter()
@@ -667,7 +667,7 @@ impl<'m> Run<'m> {
         let rolls_back = transaction.rolls_back(transactional_ddl);
         let tracking = (!rolls_back).then_some(Tracking {
             step,
-            checksum: migration.checksum,
+            checksum: migration.checksum(),
             // Within a transaction, one begins again after each statement that commits it.
             reopen: matches!(transaction, StepTransaction::Own | StepTransaction::Run),
             resume,
@@ -845,7 +845,7 @@ impl<'m> Run<'m> {
         let row = ProgressRow {
             revision: step.revision.clone(),
             direction: step.direction.as_str().to_owned(),
-            checksum: migration.checksum.to_owned(),
+            checksum: migration.checksum().to_owned(),
             position: i64::try_from(rows.len()).unwrap_or(i64::MAX),
             operation: 0,
             outcome: Outcome::Failed,
@@ -863,7 +863,7 @@ impl<'m> Run<'m> {
     /// The half-applied migration the progress rows describe, if any.
     fn half_applied(&self, progress: &[ProgressRow]) -> Option<HalfApplied> {
         HalfApplied::from_rows(progress, |revision| {
-            self.migrator.migrations.get(revision).map(|migration| (migration.origin(), migration.checksum))
+            self.migrator.migrations.get(revision).map(|migration| (migration.origin(), migration.checksum()))
         })
     }
 
@@ -924,7 +924,7 @@ impl<'m> Run<'m> {
                     .migrator
                     .migrations
                     .get(half.revision.as_str())
-                    .map_or(begun.checksum.as_str(), |migration| migration.checksum);
+                    .map_or(begun.checksum.as_str(), |migration| migration.checksum());
                 statements.extend(self.table.move_heads(heads, &after));
                 statements.push(self.table.log(LogEntry {
                     revision: &half.revision,

@@ -25,6 +25,6 @@ fn main() {
     assert!(!all[0].transactional);
     assert!(matches!(all[0].downgrade, migrate::__private::Downgrade::Irreversible));
     assert_eq!(all[2].message(), "Create the users table.");
-    assert_eq!(all[2].branch_labels, ["core"]);
-    assert_eq!(all[1].down_revisions(), ["e1a47c12a8e9", "b2"]);
+    assert_eq!(all[2].branch_labels().collect::<Vec<_>>(), ["core"]);
+    assert_eq!(all[1].down_revisions().collect::<Vec<_>>(), ["e1a47c12a8e9", "b2"]);
 }

@@ -36,11 +36,11 @@ fn main() {
     assert_eq!(recorded.recorded().len(), 1);
 
     let all = migrate::Migration::registered();
-    let revisions: Vec<&str> = all.iter().map(|migration| migration.revision).collect();
+    let revisions: Vec<&str> = all.iter().map(|migration| migration.revision()).collect();
     assert_eq!(revisions, ["a1", "a2"]);
     assert_eq!(all[0].message(), "Create the users table.");
-    assert_eq!(all[0].function, "create_users");
-    assert!(all[0].module_path.ends_with("::migrations"), "{}", all[0].module_path);
+    assert_eq!(all[0].function(), "create_users");
+    assert!(all[0].origin().contains("::migrations::create_users ("), "{}", all[0].origin());
     assert!(matches!(all[0].downgrade, migrate::__private::Downgrade::Function(_)));
     assert!(matches!(all[1].downgrade, migrate::__private::Downgrade::Missing));
     assert!(all[1].transactional);

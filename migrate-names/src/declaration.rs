@@ -1,0 +1,334 @@
+//! A migration's declaration written as one string: what `#[migration]` registers for each
+//! migration, and what the runtime reads back.
+//!
+//! One string instead of a struct of strings and slices because every pointer in a registered
+//! static is work twice over: the compiler evaluates and checks each string and slice of each of
+//! the app's migrations, and the loader relocates each pointer when the program starts (24 bytes
+//! of relocation and 8 of data per pointer, for every migration of a program, whether it runs or
+//! not). A declaration of a dozen strings and lists is one pointer this way.
+//!
+//! Each field is its length in bytes, `:`, then its bytes; a list is its number of items, `:`,
+//! then each item as a field. That holds any text (a message may contain anything) and is read
+//! without copying. The fields are, in order: the revision, the down revisions, the branch labels,
+//! the `depends_on` entries, the replaced revisions, the allowed lint rules, the message, the
+//! checksum and the function's name. After them comes where the function is: the module path, a
+//! `\u{1f}`, then the file (the attribute appends `module_path!()` and `file!()` with `concat!`;
+//! a module path can't contain the separator).
+//!
+//! ```
+//! use migrate_names::{Declaration, DeclarationText};
+//!
+//! let declared = Declaration {
+//!     revision: "b2",
+//!     down_revisions: &["a1"],
+//!     message: "Add: an index",
+//!     function: "add_index",
+//!     ..Declaration::default()
+//! };
+//! let text = declared.encode_at("app::versions", "src/versions/b2.rs");
+//! assert_eq!(text, "2:b21:2:a10:0:0:0:13:Add: an index0:9:add_indexapp::versions\u{1f}src/versions/b2.rs");
+//!
+//! let read = DeclarationText::new(&text);
+//! assert_eq!(read.revision(), "b2");
+//! assert_eq!(read.down_revisions().collect::<Vec<_>>(), ["a1"]);
+//! assert_eq!(read.message(), "Add: an index");
+//! assert_eq!(read.location(), ("app::versions", "src/versions/b2.rs"));
+//! ```
+
+use std::fmt::Write as _;
+
+/// The separator between the module path and the file at the end of a declaration's text.
+pub const LOCATION_SEPARATOR: char = '\u{1f}';
+
+/// What a migration declares, as the attribute reads it (or as a program that builds migrations
+/// at run time gives it).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Declaration<'a> {
+    /// The revision id.
+    pub revision: &'a str,
+    /// The revisions it follows.
+    pub down_revisions: &'a [&'a str],
+    /// Its branch labels.
+    pub branch_labels: &'a [&'a str],
+    /// Revisions or labels on other branches that must be applied first.
+    pub depends_on: &'a [&'a str],
+    /// The revisions it squashes.
+    pub replaces: &'a [&'a str],
+    /// The lint rules it breaks on purpose.
+    pub allow: &'a [&'a str],
+    /// Its description.
+    pub message: &'a str,
+    /// The checksum of its code.
+    pub checksum: &'a str,
+    /// The upgrade function's name.
+    pub function: &'a str,
+}
+
+impl Declaration<'_> {
+    /// The text of every field, without the location that follows them (the attribute appends it
+    /// with `concat!(.., module_path!(), "\u{1f}", file!())`).
+    pub fn encode(&self) -> String {
+        let mut text = String::new();
+        field(&mut text, self.revision);
+        for list in [self.down_revisions, self.branch_labels, self.depends_on, self.replaces, self.allow] {
+            // Writing to a String can't fail.
+            let _ = write!(text, "{}:", list.len());
+            for item in list {
+                field(&mut text, item);
+            }
+        }
+        for value in [self.message, self.checksum, self.function] {
+            field(&mut text, value);
+        }
+        text
+    }
+
+    /// The whole text, with the function's module path and file.
+    pub fn encode_at(&self, module_path: &str, file: &str) -> String {
+        let mut text = self.encode();
+        text.push_str(module_path);
+        text.push(LOCATION_SEPARATOR);
+        text.push_str(file);
+        text
+    }
+}
+
+fn field(text: &mut String, value: &str) {
+    let _ = write!(text, "{}:{value}", value.len());
+}
+
+/// A declaration's text, read field by field. Reading never fails: a text that isn't one
+/// [`Declaration::encode_at`] wrote reads as empty fields from where it goes wrong.
+#[derive(Debug, Clone, Copy)]
+pub struct DeclarationText<'a> {
+    text: &'a str,
+}
+
+/// The lists between the revision and the message.
+const LISTS_BEFORE_MESSAGE: usize = 5;
+
+impl<'a> DeclarationText<'a> {
+    /// Reads `text`.
+    pub fn new(text: &'a str) -> Self {
+        DeclarationText { text }
+    }
+
+    /// The revision id.
+    pub fn revision(self) -> &'a str {
+        Cursor(self.text).string()
+    }
+
+    /// The revisions it follows.
+    pub fn down_revisions(self) -> NameList<'a> {
+        self.list(0)
+    }
+
+    /// Its branch labels.
+    pub fn branch_labels(self) -> NameList<'a> {
+        self.list(1)
+    }
+
+    /// Revisions or labels on other branches that must be applied first.
+    pub fn depends_on(self) -> NameList<'a> {
+        self.list(2)
+    }
+
+    /// The revisions it squashes.
+    pub fn replaces(self) -> NameList<'a> {
+        self.list(3)
+    }
+
+    /// The lint rules it breaks on purpose.
+    pub fn allow(self) -> NameList<'a> {
+        self.list(4)
+    }
+
+    /// Its description.
+    pub fn message(self) -> &'a str {
+        self.after_lists().string()
+    }
+
+    /// The checksum of its code.
+    pub fn checksum(self) -> &'a str {
+        let mut cursor = self.after_lists();
+        cursor.string();
+        cursor.string()
+    }
+
+    /// The upgrade function's name.
+    pub fn function(self) -> &'a str {
+        self.strings_then_rest().0[2]
+    }
+
+    /// The function's module path and file.
+    pub fn location(self) -> (&'a str, &'a str) {
+        let rest = self.strings_then_rest().1;
+        rest.split_once(LOCATION_SEPARATOR).unwrap_or((rest, ""))
+    }
+
+    /// The `index`th list (0 is the down revisions).
+    fn list(self, index: usize) -> NameList<'a> {
+        let mut cursor = Cursor(self.text);
+        cursor.string();
+        for _ in 0..index {
+            cursor.list();
+        }
+        cursor.list()
+    }
+
+    fn after_lists(self) -> Cursor<'a> {
+        let mut cursor = Cursor(self.text);
+        cursor.string();
+        for _ in 0..LISTS_BEFORE_MESSAGE {
+            cursor.list();
+        }
+        cursor
+    }
+
+    /// The message, the checksum and the function, then what follows them.
+    fn strings_then_rest(self) -> ([&'a str; 3], &'a str) {
+        let mut cursor = self.after_lists();
+        let strings = [cursor.string(), cursor.string(), cursor.string()];
+        (strings, cursor.0)
+    }
+}
+
+/// Where reading has got to.
+struct Cursor<'a>(&'a str);
+
+impl<'a> Cursor<'a> {
+    /// The next field; empty, with nothing left to read, where the text is not a field.
+    fn string(&mut self) -> &'a str {
+        let field = self
+            .0
+            .split_once(':')
+            .and_then(|(length, rest)| Some((rest, length.parse::<usize>().ok()?)))
+            .and_then(|(rest, length)| Some((rest.get(..length)?, rest.get(length..)?)));
+        match field {
+            Some((value, rest)) => {
+                self.0 = rest;
+                value
+            }
+            None => {
+                self.0 = "";
+                ""
+            }
+        }
+    }
+
+    /// The next list, read lazily; the cursor moves past it.
+    fn list(&mut self) -> NameList<'a> {
+        let count =
+            match self.0.split_once(':').and_then(|(count, rest)| Some((count.parse::<usize>().ok()?, rest)))
+            {
+                Some((count, rest)) => {
+                    self.0 = rest;
+                    count
+                }
+                None => {
+                    self.0 = "";
+                    0
+                }
+            };
+        let list = NameList { rest: self.0, left: count };
+        // A count larger than the text holds stops where the text does.
+        for _ in 0..count {
+            if self.0.is_empty() {
+                break;
+            }
+            self.string();
+        }
+        list
+    }
+}
+
+/// The names of one of a declaration's lists (its down revisions, its branch labels, ...), in
+/// the order they were declared.
+#[derive(Debug, Clone)]
+pub struct NameList<'a> {
+    rest: &'a str,
+    left: usize,
+}
+
+impl<'a> Iterator for NameList<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        if self.left == 0 || self.rest.is_empty() {
+            return None;
+        }
+        self.left -= 1;
+        let mut cursor = Cursor(self.rest);
+        let name = cursor.string();
+        self.rest = cursor.0;
+        Some(name)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (0, Some(self.left))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn every_field<'a>() -> Declaration<'a> {
+        Declaration {
+            revision: "c3",
+            down_revisions: &["a1", "b2"],
+            branch_labels: &["shop"],
+            depends_on: &["billing", "d4"],
+            replaces: &["x1", "x2", "x3"],
+            allow: &["drop-table"],
+            message: "12:3 odd: text\u{1f} with\u{1e} separators and é",
+            checksum: "00ff",
+            function: "merge_them",
+        }
+    }
+
+    #[test]
+    fn every_field_reads_back_as_written() {
+        let declared = every_field();
+        let text = declared.encode_at("app::versions::c3", "src/ver sions/c3 é.rs");
+        let read = DeclarationText::new(&text);
+        assert_eq!(read.revision(), "c3");
+        assert_eq!(read.down_revisions().collect::<Vec<_>>(), ["a1", "b2"]);
+        assert_eq!(read.branch_labels().collect::<Vec<_>>(), ["shop"]);
+        assert_eq!(read.depends_on().collect::<Vec<_>>(), ["billing", "d4"]);
+        assert_eq!(read.replaces().collect::<Vec<_>>(), ["x1", "x2", "x3"]);
+        assert_eq!(read.allow().collect::<Vec<_>>(), ["drop-table"]);
+        assert_eq!(read.message(), declared.message);
+        assert_eq!(read.checksum(), "00ff");
+        assert_eq!(read.function(), "merge_them");
+        assert_eq!(read.location(), ("app::versions::c3", "src/ver sions/c3 é.rs"));
+    }
+
+    #[test]
+    fn empty_fields_read_back_empty() {
+        let text = Declaration::default().encode_at("m", "f.rs");
+        let read = DeclarationText::new(&text);
+        assert_eq!(read.revision(), "");
+        assert_eq!(read.down_revisions().count(), 0);
+        assert_eq!(read.message(), "");
+        assert_eq!(read.location(), ("m", "f.rs"));
+    }
+
+    #[test]
+    fn a_text_cut_short_reads_as_empty_fields_without_panicking() {
+        let text = every_field().encode_at("m", "f.rs");
+        for end in 0..text.len() {
+            let Some(cut) = text.get(..end) else { continue };
+            let read = DeclarationText::new(cut);
+            let _ = (read.revision(), read.message(), read.checksum(), read.function(), read.location());
+            assert!(read.replaces().count() <= 3);
+        }
+        let read = DeclarationText::new("99:a");
+        assert_eq!((read.revision(), read.down_revisions().count()), ("", 0));
+        let read = DeclarationText::new("x:1:");
+        assert_eq!(read.revision(), "");
+        let read = DeclarationText::new("1:a99999999999999:");
+        assert_eq!(read.down_revisions().count(), 0);
+        assert_eq!(read.message(), "");
+    }
+}
