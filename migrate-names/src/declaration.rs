@@ -166,6 +166,28 @@ impl<'a> DeclarationText<'a> {
         rest.split_once(LOCATION_SEPARATOR).unwrap_or((rest, ""))
     }
 
+    /// Every field, read in one pass: what to call when several are needed.
+    pub fn fields(self) -> Fields<'a> {
+        let mut cursor = Cursor(self.text);
+        let revision = cursor.string();
+        let [down_revisions, branch_labels, depends_on, replaces, allow] = [(); 5].map(|()| cursor.list());
+        let [message, checksum, function] = [(); 3].map(|()| cursor.string());
+        let (module_path, file) = cursor.0.split_once(LOCATION_SEPARATOR).unwrap_or((cursor.0, ""));
+        Fields {
+            revision,
+            down_revisions,
+            branch_labels,
+            depends_on,
+            replaces,
+            allow,
+            message,
+            checksum,
+            function,
+            module_path,
+            file,
+        }
+    }
+
     /// The `index`th list (0 is the down revisions).
     fn list(self, index: usize) -> NameList<'a> {
         let mut cursor = Cursor(self.text);
@@ -191,6 +213,33 @@ impl<'a> DeclarationText<'a> {
         let strings = [cursor.string(), cursor.string(), cursor.string()];
         (strings, cursor.0)
     }
+}
+
+/// Every field of a declaration's text.
+#[derive(Debug, Clone)]
+pub struct Fields<'a> {
+    /// The revision id.
+    pub revision: &'a str,
+    /// The revisions it follows.
+    pub down_revisions: NameList<'a>,
+    /// Its branch labels.
+    pub branch_labels: NameList<'a>,
+    /// Revisions or labels on other branches that must be applied first.
+    pub depends_on: NameList<'a>,
+    /// The revisions it squashes.
+    pub replaces: NameList<'a>,
+    /// The lint rules it breaks on purpose.
+    pub allow: NameList<'a>,
+    /// Its description.
+    pub message: &'a str,
+    /// The checksum of its code.
+    pub checksum: &'a str,
+    /// The upgrade function's name.
+    pub function: &'a str,
+    /// The function's module path.
+    pub module_path: &'a str,
+    /// The function's file.
+    pub file: &'a str,
 }
 
 /// Where reading has got to.
@@ -302,6 +351,24 @@ mod tests {
         assert_eq!(read.checksum(), "00ff");
         assert_eq!(read.function(), "merge_them");
         assert_eq!(read.location(), ("app::versions::c3", "src/ver sions/c3 é.rs"));
+    }
+
+    #[test]
+    fn one_pass_reads_what_each_accessor_reads() {
+        let text = every_field().encode_at("app::v", "src/v.rs");
+        let read = DeclarationText::new(&text);
+        let fields = read.fields();
+        assert_eq!(fields.revision, read.revision());
+        assert!(fields.down_revisions.eq(read.down_revisions()));
+        assert!(fields.branch_labels.eq(read.branch_labels()));
+        assert!(fields.depends_on.eq(read.depends_on()));
+        assert!(fields.replaces.eq(read.replaces()));
+        assert!(fields.allow.eq(read.allow()));
+        assert_eq!(
+            (fields.message, fields.checksum, fields.function),
+            (read.message(), read.checksum(), read.function())
+        );
+        assert_eq!((fields.module_path, fields.file), read.location());
     }
 
     #[test]

@@ -15,7 +15,7 @@ use std::pin::Pin;
 use crate::connection::Connection;
 use crate::graph::RevisionSpec;
 use crate::ops::Operations;
-use migrate_names::DeclarationText;
+use migrate_names::{DeclarationText, Fields};
 
 /// What an async migration returns: a future borrowing the run's connection.
 pub type MigrationFuture<'c> = Pin<Box<dyn Future<Output = crate::Result<()>> + Send + 'c>>;
@@ -97,7 +97,10 @@ impl Migration {
     /// `tests/registry-app`; checked by hand with fat LTO and one codegen unit as well).
     pub fn registered() -> Vec<&'static Migration> {
         let mut all: Vec<&'static Migration> = inventory::iter::<Migration>.into_iter().collect();
-        all.sort_by_cached_key(|migration| (migration.revision(), migration.location().0));
+        all.sort_by_cached_key(|migration| {
+            let fields = migration.fields();
+            (fields.revision, fields.file)
+        });
         all
     }
 
@@ -182,24 +185,34 @@ impl Migration {
 
     /// Where the migration is declared, for messages: `path::to::function (src/file.rs:12)`.
     pub fn origin(&self) -> String {
-        let text = self.text();
-        let (module_path, file) = text.location();
-        format!("{module_path}::{} ({file}:{})", text.function(), self.line)
+        let fields = self.text().fields();
+        origin(&fields, self.line)
     }
 
     /// The migration's place in the revision graph.
     pub fn spec(&self) -> RevisionSpec {
-        let text = self.text();
-        RevisionSpec::new(text.revision())
-            .down_revisions(text.down_revisions())
-            .branch_labels(text.branch_labels())
-            .depends_on(text.depends_on())
-            .replaces(text.replaces())
-            .message(text.message())
-            .origin(self.origin())
+        let fields = self.text().fields();
+        let origin = origin(&fields, self.line);
+        RevisionSpec::new(fields.revision)
+            .down_revisions(fields.down_revisions)
+            .branch_labels(fields.branch_labels)
+            .depends_on(fields.depends_on)
+            .replaces(fields.replaces)
+            .message(fields.message)
+            .origin(origin)
+    }
+
+    /// Every string it declares, read in one pass.
+    pub(crate) fn fields(&self) -> Fields<'static> {
+        self.text().fields()
     }
 
     fn text(&self) -> DeclarationText<'static> {
         DeclarationText::new(self.declaration)
     }
+}
+
+/// Where a migration is declared, for messages: `path::to::function (src/file.rs:12)`.
+fn origin(fields: &Fields, line: u32) -> String {
+    format!("{}::{} ({}:{line})", fields.module_path, fields.function, fields.file)
 }

@@ -311,15 +311,16 @@ impl Migrator {
             owner.as_bytes(),
         ]);
         for migration in migrations {
-            let links = [migration.down_revisions(), migration.depends_on(), migration.branch_labels()]
+            let fields = migration.fields();
+            let links = [fields.down_revisions, fields.depends_on, fields.branch_labels]
                 .map(|names| names.collect::<Vec<_>>().join(","))
                 .join(";");
             let part = fnv1a_128([
-                migration.revision().as_bytes(),
+                fields.revision.as_bytes(),
                 &[0],
                 links.as_bytes(),
                 &[0],
-                migration.checksum().as_bytes(),
+                fields.checksum.as_bytes(),
                 &[u8::from(migration.transactional)],
             ]);
             // Chained, not XORed: the order is fixed by the sort, and a pair of changes can't cancel.
