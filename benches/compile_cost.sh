@@ -87,6 +87,17 @@ body() {
 EOF
 }
 
+# The i-th migration's module up to its registration, for the variants that write it out by hand.
+migration_module() {
+    echo "use migrate::prelude::*;"
+    echo
+    echo "/// Create table_$1."
+    echo "fn create_table_$1(op: &mut Operations) {"
+    body "$1"
+    echo "}"
+    echo
+}
+
 sql() {
     printf 'CREATE TABLE table_%d (id INTEGER PRIMARY KEY, name TEXT NOT NULL, active BOOLEAN NOT NULL);\n' "$1"
 }
@@ -126,35 +137,17 @@ generate() {
         declaration="${declaration}0:0:0:0:${#message}:$message${#checksum}:$checksum${#function}:$function"
         fields="declaration: ::core::concat!(\"$declaration\", ::core::module_path!(), \"\\u{1f}\", ::core::file!()), upgrade: ::migrate::__private::MigrationFn::Sync(create_table_$i), downgrade: ::migrate::__private::Downgrade::Missing, transactional: true, line: 4,"
         {
-            echo "use migrate::prelude::*;"
-            echo
-            echo "/// Create table_$i."
-            echo "fn create_table_$i(op: &mut Operations) {"
-            body "$i"
-            echo "}"
-            echo
+            migration_module "$i"
             echo "const _: () = { ::migrate::__private::inventory::submit! { ::migrate::__private::Migration { $fields } } };"
         } >"$WORK/expanded/src/versions/$(stem "$i").rs"
         {
-            echo "use migrate::prelude::*;"
-            echo
-            echo "/// Create table_$i."
-            echo "fn create_table_$i(op: &mut Operations) {"
-            body "$i"
-            echo "}"
-            echo
+            migration_module "$i"
             echo "#[used]"
             echo "#[unsafe(link_section = \"migrate_migrations\")]"
             echo "static MIGRATION: ::migrate::__private::Migration = ::migrate::__private::Migration { $fields };"
         } >"$WORK/section/src/versions/$(stem "$i").rs"
         {
-            echo "use migrate::prelude::*;"
-            echo
-            echo "/// Create table_$i."
-            echo "fn create_table_$i(op: &mut Operations) {"
-            body "$i"
-            echo "}"
-            echo
+            migration_module "$i"
             echo "static MIGRATION: ::migrate::__private::Migration = ::migrate::__private::Migration { $fields };"
             echo "static NODE: crate::Node = crate::Node { migration: &MIGRATION, next: ::core::cell::Cell::new(None) };"
             echo "#[used]"
@@ -165,13 +158,7 @@ generate() {
             echo "}"
         } >"$WORK/ctor/src/versions/$(stem "$i").rs"
         {
-            echo "use migrate::prelude::*;"
-            echo
-            echo "/// Create table_$i."
-            echo "fn create_table_$i(op: &mut Operations) {"
-            body "$i"
-            echo "}"
-            echo
+            migration_module "$i"
             echo "#[linkme::distributed_slice(crate::MIGRATIONS)]"
             echo "static MIGRATION: ::migrate::__private::Migration = ::migrate::__private::Migration { $fields };"
         } >"$WORK/linkme/src/versions/$(stem "$i").rs"
