@@ -175,20 +175,23 @@ async fn open<DB: sqlx::Database>(url: &str, driver_url: &str, timeout: Duration
         driver_url.parse().map_err(|error: sqlx::Error| {
             failed(sqlx::Error::Configuration(scrub(&error.to_string(), url).into()))
         })?;
-    let pool = sqlx::pool::PoolOptions::<DB>::new().connect_lazy_with(options.clone());
+    // sqlx's own `connect_with` puts the connection that proves the URL straight back among the
+    // pool's idle ones, so the run's first acquire finds it there; a connection dropped by its
+    // user goes back on a task of its own, after a ping, and an acquire meanwhile would open a
+    // second one.
     let first = async {
-        let acquiring = pool.acquire();
-        tokio::pin!(acquiring);
-        if let Ok(acquired) = tokio::time::timeout(DIRECT_TRY_AFTER, &mut acquiring).await {
-            return acquired;
+        let connecting = sqlx::pool::PoolOptions::<DB>::new().connect_with(options.clone());
+        tokio::pin!(connecting);
+        if let Ok(connected) = tokio::time::timeout(DIRECT_TRY_AFTER, &mut connecting).await {
+            return connected;
         }
         tokio::select! {
-            acquired = &mut acquiring => acquired,
+            connected = &mut connecting => connected,
             tried = options.connect() => match tried {
                 // The server answers: the pool's own connection is on its way.
                 Ok(connection) => {
                     let _ = sqlx::Connection::close(connection).await;
-                    acquiring.await
+                    connecting.await
                 }
                 Err(error) => Err(error),
             },
@@ -199,19 +202,7 @@ async fn open<DB: sqlx::Database>(url: &str, driver_url: &str, timeout: Duration
             Err(Error::ConnectTimeout { url: redact_url(url), waited: timeout })
         }
         Ok(Err(error)) => Err(scrubbed(failed(error), url)),
-        Ok(Ok(connection)) => {
-            // Back into the pool, for the run: the pool tests it (one round trip) on a task of
-            // its own, which is waited for here, or the run's first acquire would open a second
-            // connection meanwhile. A connection the test finds broken is closed instead.
-            drop(connection);
-            let returned = async {
-                while pool.num_idle() == 0 && !pool.is_closed() {
-                    tokio::task::yield_now().await;
-                }
-            };
-            let _ = tokio::time::timeout(DIRECT_TRY_AFTER, returned).await;
-            Ok(pool)
-        }
+        Ok(Ok(pool)) => Ok(pool),
     }
 }
 
