@@ -28,11 +28,11 @@
 //! let text = declared.encode_at("app::versions", "src/versions/b2.rs");
 //! assert_eq!(text, "2:b21:2:a10:0:0:0:13:Add: an index0:9:add_indexapp::versions\u{1f}src/versions/b2.rs");
 //!
-//! let read = DeclarationText::new(&text);
-//! assert_eq!(read.revision(), "b2");
-//! assert_eq!(read.down_revisions().collect::<Vec<_>>(), ["a1"]);
-//! assert_eq!(read.message(), "Add: an index");
-//! assert_eq!(read.location(), ("app::versions", "src/versions/b2.rs"));
+//! let read = DeclarationText::new(&text).fields();
+//! assert_eq!(read.revision, "b2");
+//! assert_eq!(read.down_revisions.collect::<Vec<_>>(), ["a1"]);
+//! assert_eq!(read.message, "Add: an index");
+//! assert_eq!((read.module_path, read.file), ("app::versions", "src/versions/b2.rs"));
 //! ```
 
 use std::fmt::Write as _;
@@ -97,15 +97,12 @@ fn field(text: &mut String, value: &str) {
     let _ = write!(text, "{}:{value}", value.len());
 }
 
-/// A declaration's text, read field by field. Reading never fails: a text that isn't one
+/// A declaration's text, read back. Reading never fails: a text that isn't one
 /// [`Declaration::encode_at`] wrote reads as empty fields from where it goes wrong.
 #[derive(Debug, Clone, Copy)]
 pub struct DeclarationText<'a> {
     text: &'a str,
 }
-
-/// The lists between the revision and the message.
-const LISTS_BEFORE_MESSAGE: usize = 5;
 
 impl<'a> DeclarationText<'a> {
     /// Reads `text`.
@@ -113,60 +110,12 @@ impl<'a> DeclarationText<'a> {
         DeclarationText { text }
     }
 
-    /// The revision id.
+    /// The revision id: the first field, read without the others.
     pub fn revision(self) -> &'a str {
         Cursor(self.text).string()
     }
 
-    /// The revisions it follows.
-    pub fn down_revisions(self) -> NameList<'a> {
-        self.list(0)
-    }
-
-    /// Its branch labels.
-    pub fn branch_labels(self) -> NameList<'a> {
-        self.list(1)
-    }
-
-    /// Revisions or labels on other branches that must be applied first.
-    pub fn depends_on(self) -> NameList<'a> {
-        self.list(2)
-    }
-
-    /// The revisions it squashes.
-    pub fn replaces(self) -> NameList<'a> {
-        self.list(3)
-    }
-
-    /// The lint rules it breaks on purpose.
-    pub fn allow(self) -> NameList<'a> {
-        self.list(4)
-    }
-
-    /// Its description.
-    pub fn message(self) -> &'a str {
-        self.after_lists().string()
-    }
-
-    /// The checksum of its code.
-    pub fn checksum(self) -> &'a str {
-        let mut cursor = self.after_lists();
-        cursor.string();
-        cursor.string()
-    }
-
-    /// The upgrade function's name.
-    pub fn function(self) -> &'a str {
-        self.strings_then_rest().0[2]
-    }
-
-    /// The function's module path and file.
-    pub fn location(self) -> (&'a str, &'a str) {
-        let rest = self.strings_then_rest().1;
-        rest.split_once(LOCATION_SEPARATOR).unwrap_or((rest, ""))
-    }
-
-    /// Every field, read in one pass: what to call when several are needed.
+    /// Every field, read in one pass.
     pub fn fields(self) -> Fields<'a> {
         let mut cursor = Cursor(self.text);
         let revision = cursor.string();
@@ -186,32 +135,6 @@ impl<'a> DeclarationText<'a> {
             module_path,
             file,
         }
-    }
-
-    /// The `index`th list (0 is the down revisions).
-    fn list(self, index: usize) -> NameList<'a> {
-        let mut cursor = Cursor(self.text);
-        cursor.string();
-        for _ in 0..index {
-            cursor.list();
-        }
-        cursor.list()
-    }
-
-    fn after_lists(self) -> Cursor<'a> {
-        let mut cursor = Cursor(self.text);
-        cursor.string();
-        for _ in 0..LISTS_BEFORE_MESSAGE {
-            cursor.list();
-        }
-        cursor
-    }
-
-    /// The message, the checksum and the function, then what follows them.
-    fn strings_then_rest(self) -> ([&'a str; 3], &'a str) {
-        let mut cursor = self.after_lists();
-        let strings = [cursor.string(), cursor.string(), cursor.string()];
-        (strings, cursor.0)
     }
 }
 
@@ -340,45 +263,28 @@ mod tests {
     fn every_field_reads_back_as_written() {
         let declared = every_field();
         let text = declared.encode_at("app::versions::c3", "src/ver sions/c3 é.rs");
-        let read = DeclarationText::new(&text);
-        assert_eq!(read.revision(), "c3");
-        assert_eq!(read.down_revisions().collect::<Vec<_>>(), ["a1", "b2"]);
-        assert_eq!(read.branch_labels().collect::<Vec<_>>(), ["shop"]);
-        assert_eq!(read.depends_on().collect::<Vec<_>>(), ["billing", "d4"]);
-        assert_eq!(read.replaces().collect::<Vec<_>>(), ["x1", "x2", "x3"]);
-        assert_eq!(read.allow().collect::<Vec<_>>(), ["drop-table"]);
-        assert_eq!(read.message(), declared.message);
-        assert_eq!(read.checksum(), "00ff");
-        assert_eq!(read.function(), "merge_them");
-        assert_eq!(read.location(), ("app::versions::c3", "src/ver sions/c3 é.rs"));
-    }
-
-    #[test]
-    fn one_pass_reads_what_each_accessor_reads() {
-        let text = every_field().encode_at("app::v", "src/v.rs");
-        let read = DeclarationText::new(&text);
-        let fields = read.fields();
-        assert_eq!(fields.revision, read.revision());
-        assert!(fields.down_revisions.eq(read.down_revisions()));
-        assert!(fields.branch_labels.eq(read.branch_labels()));
-        assert!(fields.depends_on.eq(read.depends_on()));
-        assert!(fields.replaces.eq(read.replaces()));
-        assert!(fields.allow.eq(read.allow()));
-        assert_eq!(
-            (fields.message, fields.checksum, fields.function),
-            (read.message(), read.checksum(), read.function())
-        );
-        assert_eq!((fields.module_path, fields.file), read.location());
+        let read = DeclarationText::new(&text).fields();
+        assert_eq!(read.revision, "c3");
+        assert_eq!(read.down_revisions.collect::<Vec<_>>(), ["a1", "b2"]);
+        assert_eq!(read.branch_labels.collect::<Vec<_>>(), ["shop"]);
+        assert_eq!(read.depends_on.collect::<Vec<_>>(), ["billing", "d4"]);
+        assert_eq!(read.replaces.collect::<Vec<_>>(), ["x1", "x2", "x3"]);
+        assert_eq!(read.allow.collect::<Vec<_>>(), ["drop-table"]);
+        assert_eq!(read.message, declared.message);
+        assert_eq!(read.checksum, "00ff");
+        assert_eq!(read.function, "merge_them");
+        assert_eq!((read.module_path, read.file), ("app::versions::c3", "src/ver sions/c3 é.rs"));
+        assert_eq!(DeclarationText::new(&text).revision(), "c3");
     }
 
     #[test]
     fn empty_fields_read_back_empty() {
         let text = Declaration::default().encode_at("m", "f.rs");
-        let read = DeclarationText::new(&text);
-        assert_eq!(read.revision(), "");
-        assert_eq!(read.down_revisions().count(), 0);
-        assert_eq!(read.message(), "");
-        assert_eq!(read.location(), ("m", "f.rs"));
+        let read = DeclarationText::new(&text).fields();
+        assert_eq!(read.revision, "");
+        assert_eq!(read.down_revisions.count(), 0);
+        assert_eq!(read.message, "");
+        assert_eq!((read.module_path, read.file), ("m", "f.rs"));
     }
 
     #[test]
@@ -386,16 +292,13 @@ mod tests {
         let text = every_field().encode_at("m", "f.rs");
         for end in 0..text.len() {
             let Some(cut) = text.get(..end) else { continue };
-            let read = DeclarationText::new(cut);
-            let _ = (read.revision(), read.message(), read.checksum(), read.function(), read.location());
-            assert!(read.replaces().count() <= 3);
+            assert!(DeclarationText::new(cut).fields().replaces.count() <= 3);
         }
-        let read = DeclarationText::new("99:a");
-        assert_eq!((read.revision(), read.down_revisions().count()), ("", 0));
-        let read = DeclarationText::new("x:1:");
-        assert_eq!(read.revision(), "");
-        let read = DeclarationText::new("1:a99999999999999:");
-        assert_eq!(read.down_revisions().count(), 0);
-        assert_eq!(read.message(), "");
+        let read = DeclarationText::new("99:a").fields();
+        assert_eq!((read.revision, read.down_revisions.count()), ("", 0));
+        assert_eq!(DeclarationText::new("x:1:").revision(), "");
+        let read = DeclarationText::new("1:a99999999999999:").fields();
+        assert_eq!(read.down_revisions.count(), 0);
+        assert_eq!(read.message, "");
     }
 }

@@ -106,17 +106,17 @@ impl Migration {
 
     /// The revision id.
     pub fn revision(&self) -> &'static str {
-        self.text().revision()
+        DeclarationText::new(self.declaration).revision()
     }
 
     /// The revisions this one follows; several make it a merge point, none make it a base.
     pub fn down_revisions(&self) -> NameList<'static> {
-        self.text().down_revisions()
+        self.fields().down_revisions
     }
 
     /// Names for the branch this revision starts or belongs to.
     pub fn branch_labels(&self) -> NameList<'static> {
-        self.text().branch_labels()
+        self.fields().branch_labels
     }
 
     /// The operations its upgrade records; `None` for an async function, which records none.
@@ -135,17 +135,17 @@ impl Migration {
 
     /// The revisions it squashes, oldest first (`replaces = [...]`); empty unless it is a squash.
     pub fn replaces(&self) -> NameList<'static> {
-        self.text().replaces()
+        self.fields().replaces
     }
 
     /// Revisions (ids or branch labels) on other branches that must be applied first.
     pub fn depends_on(&self) -> NameList<'static> {
-        self.text().depends_on()
+        self.fields().depends_on
     }
 
     /// The human description: `message = "..."`, or the function's doc comment.
     pub fn message(&self) -> &'static str {
-        self.text().message()
+        self.fields().message
     }
 
     /// Whether the migration runs inside a transaction (`transaction = false` opts out).
@@ -155,7 +155,7 @@ impl Migration {
 
     /// The safety-lint rules the migration acknowledges breaking on purpose (`allow = [...]`).
     pub fn allowed_lints(&self) -> NameList<'static> {
-        self.text().allow()
+        self.fields().allow
     }
 
     /// Whether the upgrade is an async function given the live connection.
@@ -170,28 +170,27 @@ impl Migration {
 
     /// SHA-256 (hex) of the upgrade function's normalised tokens: formatting-insensitive.
     pub fn checksum(&self) -> &'static str {
-        self.text().checksum()
+        self.fields().checksum
     }
 
     /// The upgrade function's name.
     pub fn function(&self) -> &'static str {
-        self.text().function()
+        self.fields().function
     }
 
     /// The source file the function is declared in, and its line.
     pub fn location(&self) -> (&'static str, u32) {
-        (self.text().location().1, self.line)
+        (self.fields().file, self.line)
     }
 
     /// Where the migration is declared, for messages: `path::to::function (src/file.rs:12)`.
     pub fn origin(&self) -> String {
-        let fields = self.text().fields();
-        origin(&fields, self.line)
+        origin(&self.fields(), self.line)
     }
 
     /// The migration's place in the revision graph.
     pub fn spec(&self) -> RevisionSpec {
-        let fields = self.text().fields();
+        let fields = self.fields();
         let origin = origin(&fields, self.line);
         RevisionSpec::new(fields.revision)
             .down_revisions(fields.down_revisions)
@@ -204,11 +203,7 @@ impl Migration {
 
     /// Every string it declares, read in one pass.
     pub(crate) fn fields(&self) -> Fields<'static> {
-        self.text().fields()
-    }
-
-    fn text(&self) -> DeclarationText<'static> {
-        DeclarationText::new(self.declaration)
+        DeclarationText::new(self.declaration).fields()
     }
 }
 
