@@ -6,6 +6,7 @@
     not(any(feature = "sqlite", feature = "postgres", feature = "mysql")),
     allow(
         unused_variables,
+        unreachable_code,
         unused_macros,
         unused_imports,
         dead_code,
@@ -14,6 +15,7 @@
 )]
 
 use std::future::Future;
+use std::pin::Pin;
 
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 use sqlx::AssertSqlSafe;
@@ -31,6 +33,13 @@ mod decoding;
 mod query;
 
 pub use query::{ColumnIndex, FromValue, Query, Row};
+
+/// A future boxed where it is made. The entry points of a run and of connecting return one: the
+/// body of an `async` block is compiled into every codegen unit that polls it, so a run's large
+/// state machines, awaited straight from the caller's generic code, would be compiled into each
+/// caller's crate again (and into the binary several times). Behind a box they are compiled once,
+/// here, and a run pays one allocation.
+pub(crate) type Boxed<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// A pool of any supported database: built from a URL, or from a pool the application has.
 #[derive(Debug, Clone)]
@@ -60,20 +69,26 @@ impl DatabasePool {
     /// failed login or a missing database is reported as such (not as a pool timeout), and kept
     /// in the pool for the first run.
     pub async fn connect_within(url: &str, timeout: Duration) -> Result<Self> {
-        let database = Database::from_url(url)?;
-        match database {
-            #[cfg(feature = "sqlite")]
-            Database::Sqlite => open::<sqlx::Sqlite>(url, url, timeout).await.map(Self::Sqlite),
-            #[cfg(feature = "postgres")]
-            Database::Postgres => open::<sqlx::Postgres>(url, url, timeout).await.map(Self::Postgres),
-            #[cfg(feature = "mysql")]
-            Database::MySql => {
-                let driver_url = url.replacen("mariadb:", "mysql:", 1);
-                open::<sqlx::MySql>(url, &driver_url, timeout).await.map(Self::MySql)
+        Self::connecting(url, timeout).await
+    }
+
+    fn connecting(url: &str, timeout: Duration) -> Boxed<'_, Result<Self>> {
+        Box::pin(async move {
+            let database = Database::from_url(url)?;
+            match database {
+                #[cfg(feature = "sqlite")]
+                Database::Sqlite => open::<sqlx::Sqlite>(url, url, timeout).await.map(Self::Sqlite),
+                #[cfg(feature = "postgres")]
+                Database::Postgres => open::<sqlx::Postgres>(url, url, timeout).await.map(Self::Postgres),
+                #[cfg(feature = "mysql")]
+                Database::MySql => {
+                    let driver_url = url.replacen("mariadb:", "mysql:", 1);
+                    open::<sqlx::MySql>(url, &driver_url, timeout).await.map(Self::MySql)
+                }
+                #[allow(unreachable_patterns, reason = "one arm per database whose feature is off")]
+                _ => Err(Error::DatabaseNotEnabled { database: database.name(), feature: database.feature() }),
             }
-            #[allow(unreachable_patterns, reason = "one arm per database whose feature is off")]
-            _ => Err(Error::DatabaseNotEnabled { database: database.name(), feature: database.feature() }),
-        }
+        })
     }
 
     /// Which database the pool connects to.
@@ -123,36 +138,46 @@ impl sealed::Sealed for DatabasePool {}
 
 #[cfg(feature = "sqlite")]
 impl MigratePool for sqlx::SqlitePool {
-    async fn migrate_connection(&self) -> Result<Connection> {
-        Ok(Connection::new(Driver::Sqlite(self.acquire().await.map_err(acquiring)?)))
+    fn migrate_connection(&self) -> impl Future<Output = Result<Connection>> + Send {
+        acquire(self, Driver::Sqlite)
     }
 }
 
 #[cfg(feature = "postgres")]
 impl MigratePool for sqlx::PgPool {
-    async fn migrate_connection(&self) -> Result<Connection> {
-        Ok(Connection::new(Driver::Postgres(self.acquire().await.map_err(acquiring)?)))
+    fn migrate_connection(&self) -> impl Future<Output = Result<Connection>> + Send {
+        acquire(self, Driver::Postgres)
     }
 }
 
 #[cfg(feature = "mysql")]
 impl MigratePool for sqlx::MySqlPool {
-    async fn migrate_connection(&self) -> Result<Connection> {
-        Ok(Connection::new(Driver::MySql(self.acquire().await.map_err(acquiring)?)))
+    fn migrate_connection(&self) -> impl Future<Output = Result<Connection>> + Send {
+        acquire(self, Driver::MySql)
     }
 }
 
 impl MigratePool for DatabasePool {
-    async fn migrate_connection(&self) -> Result<Connection> {
-        match *self {
+    fn migrate_connection(&self) -> impl Future<Output = Result<Connection>> + Send {
+        let acquiring: Boxed<'_, Result<Connection>> = match *self {
             #[cfg(feature = "sqlite")]
-            Self::Sqlite(ref pool) => pool.migrate_connection().await,
+            Self::Sqlite(ref pool) => acquire(pool, Driver::Sqlite),
             #[cfg(feature = "postgres")]
-            Self::Postgres(ref pool) => pool.migrate_connection().await,
+            Self::Postgres(ref pool) => acquire(pool, Driver::Postgres),
             #[cfg(feature = "mysql")]
-            Self::MySql(ref pool) => pool.migrate_connection().await,
-        }
+            Self::MySql(ref pool) => acquire(pool, Driver::MySql),
+        };
+        acquiring
     }
+}
+
+/// A connection from `pool`, for a run, as `driver` wraps it.
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+fn acquire<DB: sqlx::Database>(
+    pool: &sqlx::Pool<DB>,
+    driver: fn(PoolConnection<DB>) -> Driver,
+) -> Boxed<'_, Result<Connection>> {
+    Box::pin(async move { Ok(Connection::new(driver(pool.acquire().await.map_err(acquiring)?))) })
 }
 
 /// How long [`DatabasePool::connect`] waits for the server.

@@ -15,7 +15,7 @@ use super::version_table::{
     LAYOUT, LAYOUT_WITHOUT_PROGRESS, LogEntry, Outcome, ProgressRow, State, VersionTable,
 };
 use super::{Applied, Migrator, Report};
-use crate::connection::{Connection, Wrapping};
+use crate::connection::{Boxed, Connection, Wrapping};
 use crate::dialect::{self, Dialect, ForeignKeySwitch, RunLock, StepTransaction, TransactionMode};
 use crate::error::{Error, MigrationFailure, Result, describe};
 use crate::graph::{Plan, Step};
@@ -86,39 +86,46 @@ impl<'m> Run<'m> {
     }
 
     /// Carries out `action`: a look without the lock, then the locked run.
-    pub(super) async fn carry_out(mut self, action: Action<'_>) -> Result<Report> {
-        let prepared = match self.look(action).await {
-            Look::AtTarget(report) => return Ok(report),
-            Look::Prepared(prepared) => prepared,
-        };
-        // SQLite's batch mode rebuilds tables, which keeps every row only with foreign keys
-        // unenforced, and enforcement switches only outside a transaction: off for a run that
-        // rebuilds a table, checked after each migration instead (SQLite's own recipe for table
-        // changes). Other runs keep enforcement, and `ON DELETE` actions, as they are.
-        if let Some(switch) = self.dialect.foreign_key_switch()
-            && let Some(prepared) = &prepared
-            && rebuilds_tables(&prepared.code)
-        {
-            self.suspended_foreign_keys = apply::suspend_foreign_keys(&mut self.connection, switch).await?;
-        }
-        let outcome = match self.lock.acquire(&mut self.connection, self.migrator.settings.lock_timeout).await
-        {
-            Ok(()) => {
-                let outcome = self.locked(action, prepared).await;
-                self.release(outcome).await
+    pub(super) fn carry_out<'f>(mut self, action: Action<'f>) -> Boxed<'f, Result<Report>>
+    where
+        'm: 'f,
+    {
+        Box::pin(async move {
+            let prepared = match self.look(action).await {
+                Look::AtTarget(report) => return Ok(report),
+                Look::Prepared(prepared) => prepared,
+            };
+            // SQLite's batch mode rebuilds tables, which keeps every row only with foreign keys
+            // unenforced, and enforcement switches only outside a transaction: off for a run that
+            // rebuilds a table, checked after each migration instead (SQLite's own recipe for table
+            // changes). Other runs keep enforcement, and `ON DELETE` actions, as they are.
+            if let Some(switch) = self.dialect.foreign_key_switch()
+                && let Some(prepared) = &prepared
+                && rebuilds_tables(&prepared.code)
+            {
+                self.suspended_foreign_keys = apply::suspend_foreign_keys(&mut self.connection, switch).await?;
             }
-            Err(error) => Err(error),
-        };
-        apply::restore_foreign_keys(&mut self.connection, self.suspended_foreign_keys).await;
-        outcome
+            let outcome = match self.lock.acquire(&mut self.connection, self.migrator.settings.lock_timeout).await
+            {
+                Ok(()) => {
+                    let outcome = self.locked(action, prepared).await;
+                    self.release(outcome).await
+                }
+                Err(error) => Err(error),
+            };
+            apply::restore_foreign_keys(&mut self.connection, self.suspended_foreign_keys).await;
+            outcome
+        })
     }
 
     /// Settles a half-applied migration as `repair` says, or with `None` only reads it, under the
     /// lock; what the progress table held, `None` when nothing was half-applied.
-    pub(super) async fn settle(mut self, repair: Option<Repair>) -> Result<Option<HalfApplied>> {
-        self.lock.acquire(&mut self.connection, self.migrator.settings.lock_timeout).await?;
-        let outcome = self.settle_locked(repair).await;
-        self.release(outcome).await
+    pub(super) fn settle(mut self, repair: Option<Repair>) -> Boxed<'m, Result<Option<HalfApplied>>> {
+        Box::pin(async move {
+            self.lock.acquire(&mut self.connection, self.migrator.settings.lock_timeout).await?;
+            let outcome = self.settle_locked(repair).await;
+            self.release(outcome).await
+        })
     }
 
     async fn settle_locked(&mut self, repair: Option<Repair>) -> Result<Option<HalfApplied>> {
