@@ -202,15 +202,15 @@ impl<'a> Cursor<'a> {
                     0
                 }
             };
-        let list = NameList { rest: self.0, left: count };
-        // A count larger than the text holds stops where the text does.
-        for _ in 0..count {
-            if self.0.is_empty() {
-                break;
-            }
+        let rest = self.0;
+        // A count larger than the text holds stops where the text does: the list holds what was
+        // read, so that its length is exact (a `Vec` collected from it is allocated once).
+        let mut read = 0;
+        while read < count && !self.0.is_empty() {
             self.string();
+            read += 1;
         }
-        list
+        NameList { rest, left: read }
     }
 }
 
@@ -226,7 +226,7 @@ impl<'a> Iterator for NameList<'a> {
     type Item = &'a str;
 
     fn next(&mut self) -> Option<&'a str> {
-        if self.left == 0 || self.rest.is_empty() {
+        if self.left == 0 {
             return None;
         }
         self.left -= 1;
@@ -237,9 +237,11 @@ impl<'a> Iterator for NameList<'a> {
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        (0, Some(self.left))
+        (self.left, Some(self.left))
     }
 }
+
+impl ExactSizeIterator for NameList<'_> {}
 
 #[cfg(test)]
 mod tests {
@@ -292,7 +294,11 @@ mod tests {
         let text = every_field().encode_at("m", "f.rs");
         for end in 0..text.len() {
             let Some(cut) = text.get(..end) else { continue };
-            assert!(DeclarationText::new(cut).fields().replaces.count() <= 3);
+            let fields = DeclarationText::new(cut).fields();
+            assert!(fields.replaces.clone().count() <= 3);
+            for list in [fields.down_revisions, fields.branch_labels, fields.depends_on, fields.replaces] {
+                assert_eq!(list.len(), list.count(), "a list of {cut:?} says how many names it holds");
+            }
         }
         let read = DeclarationText::new("99:a").fields();
         assert_eq!((read.revision, read.down_revisions.count()), ("", 0));

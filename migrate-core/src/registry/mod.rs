@@ -209,5 +209,11 @@ impl Migration {
 
 /// Where a migration is declared, for messages: `path::to::function (src/file.rs:12)`.
 fn origin(fields: &Fields, line: u32) -> String {
-    format!("{}::{} ({}:{line})", fields.module_path, fields.function, fields.file)
+    use std::fmt::Write as _;
+    // Allocated once, at its length: the graph keeps every migration's origin.
+    let parts = [fields.module_path, "::", fields.function, " (", fields.file, ":"];
+    let mut origin = String::with_capacity(parts.iter().map(|part| part.len()).sum::<usize>() + 11);
+    origin.extend(parts);
+    let _ = write!(origin, "{line})");
+    origin
 }
