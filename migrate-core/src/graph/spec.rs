@@ -34,25 +34,25 @@ impl RevisionSpec {
 
     /// Sets the revisions it follows: several make it a merge point (builder).
     pub fn down_revisions<S: Into<String>>(mut self, down_revisions: impl IntoIterator<Item = S>) -> Self {
-        self.down_revisions = down_revisions.into_iter().map(Into::into).collect();
+        self.down_revisions = strings(down_revisions);
         self
     }
 
     /// Sets its branch labels (builder).
     pub fn branch_labels<S: Into<String>>(mut self, labels: impl IntoIterator<Item = S>) -> Self {
-        self.branch_labels = labels.into_iter().map(Into::into).collect();
+        self.branch_labels = strings(labels);
         self
     }
 
     /// Sets the revisions or labels it depends on (builder).
     pub fn depends_on<S: Into<String>>(mut self, dependencies: impl IntoIterator<Item = S>) -> Self {
-        self.depends_on = dependencies.into_iter().map(Into::into).collect();
+        self.depends_on = strings(dependencies);
         self
     }
 
     /// Sets the revisions it squashes, oldest first (builder).
     pub fn replaces<S: Into<String>>(mut self, replaced: impl IntoIterator<Item = S>) -> Self {
-        self.replaces = replaced.into_iter().map(Into::into).collect();
+        self.replaces = strings(replaced);
         self
     }
 
@@ -67,4 +67,13 @@ impl RevisionSpec {
         self.origin = origin.into();
         self
     }
+}
+
+/// The names as strings, in a vector allocated once at the length the names say they have (a
+/// vector collected from an iterator starts at four, and the graph keeps every revision's lists).
+fn strings<S: Into<String>>(names: impl IntoIterator<Item = S>) -> Vec<String> {
+    let names = names.into_iter();
+    let mut strings = Vec::with_capacity(names.size_hint().0);
+    strings.extend(names.map(Into::into));
+    strings
 }
