@@ -128,14 +128,14 @@ generate() {
         local checksum
         checksum=$(printf '%064x' "$i")
         # The text the attribute registers (migrate_names::Declaration): each field its length,
-        # `:` and itself, a list its length then its items; the module path and file follow.
+        # `:` and itself, a list its length then its items; the origin follows.
         declaration="12:$(revision "$i")0:"
         if ((i > 1)); then
             down="\"$(revision $((i - 1)))\""
             declaration="12:$(revision "$i")1:12:$(revision $((i - 1)))"
         fi
         declaration="${declaration}0:0:0:0:${#message}:$message${#checksum}:$checksum${#function}:$function"
-        fields="declaration: ::core::concat!(\"$declaration\", ::core::module_path!(), \"\\u{1f}\", ::core::file!()), upgrade: ::migrate::__private::MigrationFn::Sync(create_table_$i), downgrade: ::migrate::__private::Downgrade::Missing, transactional: true, line: 4,"
+        fields="declaration: ::core::concat!(\"$declaration\", ::core::module_path!(), \"::$function (\", ::core::file!(), \":\", ::core::line!(), \")\"), upgrade: ::migrate::__private::MigrationFn::Sync(create_table_$i), downgrade: ::migrate::__private::Downgrade::Missing, transactional: true,"
         {
             migration_module "$i"
             echo "const _: () = { ::migrate::__private::inventory::submit! { ::migrate::__private::Migration { $fields } } };"

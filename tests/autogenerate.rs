@@ -116,11 +116,10 @@ async fn apply(db: &TestDatabase, operations: &[Operation]) {
     let declaration =
         Declaration { revision, message: "generated", function: "replay", ..Declaration::default() };
     let migration: &'static Migration = Box::leak(Box::new(Migration {
-        declaration: Box::leak(declaration.encode_at(module_path!(), file!()).into_boxed_str()),
+        declaration: Box::leak(declaration.encode_at(module_path!(), file!(), line!()).into_boxed_str()),
         upgrade: MigrationFn::Sync(REPLAY[slot]),
         downgrade: Downgrade::Missing,
         transactional: true,
-        line: line!(),
     }));
     Migrator::new([migration])
         .unwrap_or_else(|e| panic!("{e}"))

@@ -148,11 +148,10 @@ fn runtime_chain(prefix: &str, n: usize, failing: Option<usize>) -> Vec<&'static
                 ..Declaration::default()
             };
             &*Box::leak(Box::new(Migration {
-                declaration: leak(declaration.encode_at(module_path!(), file!())),
+                declaration: leak(declaration.encode_at(module_path!(), file!(), line!())),
                 upgrade: MigrationFn::Sync(upgrade),
                 downgrade: Downgrade::Irreversible,
                 transactional: true,
-                line: line!(),
             }))
         })
         .collect()
@@ -727,7 +726,8 @@ async fn editing_an_applied_migration_is_caught_at_head_too(db: Arc<TestDatabase
             function: m.function(),
             ..Declaration::default()
         };
-        let declaration = Box::leak(declaration.encode_at(module_path!(), m.location().0).into_boxed_str());
+        let (file, line) = m.location();
+        let declaration = Box::leak(declaration.encode_at(module_path!(), file, line).into_boxed_str());
         &*Box::leak(Box::new(Migration { declaration, ..*m }))
     });
     let error = Migrator::new(edited).unwrap().upgrade(&db.pool, "head").await.unwrap_err();

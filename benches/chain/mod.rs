@@ -148,14 +148,13 @@ fn build_chain(
                 ..Declaration::default()
             };
             &*Box::leak(Box::new(Migration {
-                declaration: leak(declaration.encode_at("bench", file!())),
+                declaration: leak(declaration.encode_at("bench", file!(), line!())),
                 upgrade: MigrationFn::Sync(function),
                 downgrade: match downgrades {
                     Some(downgrades) => Downgrade::Function(MigrationFn::Sync(downgrades[i])),
                     None => Downgrade::Irreversible,
                 },
                 transactional: true,
-                line: line!(),
             }))
         })
         .collect()

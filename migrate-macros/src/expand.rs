@@ -6,7 +6,7 @@ use syn::LitStr;
 
 use crate::checksum;
 use migrate_attribute::Input;
-use migrate_names::{Declaration, LOCATION_SEPARATOR};
+use migrate_names::Declaration;
 
 /// The function as written, then `const _: () = { inventory::submit! { Migration { .. } } };`,
 /// whose strings are one `Declaration` text with the function's module path and file appended.
@@ -32,9 +32,9 @@ pub fn expand(input: &Input) -> TokenStream {
         message: &message,
         checksum: &checksum,
         function: &function_name,
-    }
-    .encode();
-    let separator = LOCATION_SEPARATOR.to_string();
+    };
+    let [infix, before_line, end] = declaration.origin_joints();
+    let declaration = declaration.encode();
     let transactional = input.transaction.as_ref().is_none_or(|flag| flag.value);
     // A downgrade takes the upgrade's form: the attribute sees only the downgrade's name.
     let is_async = function.sig.asyncness.is_some();
@@ -47,6 +47,7 @@ pub fn expand(input: &Input) -> TokenStream {
         (None, None) => quote!(::migrate::__private::Downgrade::Missing),
     };
     let upgrade = migration_fn(name, name.span(), is_async);
+    // The line of the function's name, not of the attribute.
     let line = quote_spanned! {name.span()=> ::core::line!() };
     // A function compiled out by `#[cfg]` must take its registration with it.
     let cfgs = function.attrs.iter().filter(|attribute| attribute.path().is_ident("cfg"));
@@ -58,11 +59,12 @@ pub fn expand(input: &Input) -> TokenStream {
         const _: () = {
             ::migrate::__private::inventory::submit! {
                 ::migrate::__private::Migration {
-                    declaration: ::core::concat!(#declaration, ::core::module_path!(), #separator, ::core::file!()),
+                    declaration: ::core::concat!(
+                        #declaration, ::core::module_path!(), #infix, ::core::file!(), #before_line, #line, #end
+                    ),
                     upgrade: #upgrade,
                     downgrade: #downgrade,
                     transactional: #transactional,
-                    line: #line,
                 }
             }
         };

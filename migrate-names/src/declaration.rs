@@ -11,9 +11,9 @@
 //! then each item as a field. That holds any text (a message may contain anything) and is read
 //! without copying. The fields are, in order: the revision, the down revisions, the branch labels,
 //! the `depends_on` entries, the replaced revisions, the allowed lint rules, the message, the
-//! checksum and the function's name. After them comes where the function is: the module path, a
-//! `\u{1f}`, then the file (the attribute appends `module_path!()` and `file!()` with `concat!`;
-//! a module path can't contain the separator).
+//! checksum and the function's name. After them comes the migration's origin, as messages name
+//! it: `path::to::function (src/file.rs:12)` (the attribute writes it with `concat!` from
+//! `module_path!()`, `file!()` and `line!()`), so that reading it allocates nothing.
 //!
 //! ```
 //! use migrate_names::{Declaration, DeclarationText};
@@ -25,20 +25,18 @@
 //!     function: "add_index",
 //!     ..Declaration::default()
 //! };
-//! let text = declared.encode_at("app::versions", "src/versions/b2.rs");
-//! assert_eq!(text, "2:b21:2:a10:0:0:0:13:Add: an index0:9:add_indexapp::versions\u{1f}src/versions/b2.rs");
+//! let text = declared.encode_at("app::versions", "src/versions/b2.rs", 7);
+//! assert_eq!(text, "2:b21:2:a10:0:0:0:13:Add: an index0:9:add_indexapp::versions::add_index (src/versions/b2.rs:7)");
 //!
 //! let read = DeclarationText::new(&text).fields();
 //! assert_eq!(read.revision, "b2");
 //! assert_eq!(read.down_revisions.collect::<Vec<_>>(), ["a1"]);
 //! assert_eq!(read.message, "Add: an index");
-//! assert_eq!((read.module_path, read.file), ("app::versions", "src/versions/b2.rs"));
+//! assert_eq!(read.origin, "app::versions::add_index (src/versions/b2.rs:7)");
+//! assert_eq!((read.module_path, read.file, read.line), ("app::versions", "src/versions/b2.rs", 7));
 //! ```
 
 use std::fmt::Write as _;
-
-/// The separator between the module path and the file at the end of a declaration's text.
-pub const LOCATION_SEPARATOR: char = '\u{1f}';
 
 /// What a migration declares, as the attribute reads it (or as a program that builds migrations
 /// at run time gives it).
@@ -65,8 +63,8 @@ pub struct Declaration<'a> {
 }
 
 impl Declaration<'_> {
-    /// The text of every field, without the location that follows them (the attribute appends it
-    /// with `concat!(.., module_path!(), "\u{1f}", file!())`).
+    /// The text of every field, without the origin that follows them (the attribute appends it
+    /// with `concat!`, from the pieces [`Declaration::origin_joints`] gives).
     pub fn encode(&self) -> String {
         let mut text = String::new();
         field(&mut text, self.revision);
@@ -83,12 +81,19 @@ impl Declaration<'_> {
         text
     }
 
-    /// The whole text, with the function's module path and file.
-    pub fn encode_at(&self, module_path: &str, file: &str) -> String {
+    /// What joins the origin's parts: the text between the module path and the file, between
+    /// the file and the line, and after the line.
+    pub fn origin_joints(&self) -> [String; 3] {
+        [format!("::{} (", self.function), ":".to_owned(), ")".to_owned()]
+    }
+
+    /// The whole text, with the origin of a function in `module_path`, at `line` of `file`.
+    pub fn encode_at(&self, module_path: &str, file: &str, line: u32) -> String {
+        let [infix, before_line, end] = self.origin_joints();
         let mut text = self.encode();
-        text.push_str(module_path);
-        text.push(LOCATION_SEPARATOR);
-        text.push_str(file);
+        for part in [module_path, &infix, file, &before_line, &line.to_string(), &end] {
+            text.push_str(part);
+        }
         text
     }
 }
@@ -121,7 +126,15 @@ impl<'a> DeclarationText<'a> {
         let revision = cursor.string();
         let [down_revisions, branch_labels, depends_on, replaces, allow] = [(); 5].map(|()| cursor.list());
         let [message, checksum, function] = [(); 3].map(|()| cursor.string());
-        let (module_path, file) = cursor.0.split_once(LOCATION_SEPARATOR).unwrap_or((cursor.0, ""));
+        let origin = cursor.0;
+        // `module::function (file:line)`: neither a module path nor a function name holds " (".
+        let (head, place) = origin.split_once(" (").unwrap_or((origin, ""));
+        let module_path = head.strip_suffix(function).and_then(|head| head.strip_suffix("::")).unwrap_or(head);
+        let place = place.strip_suffix(')').unwrap_or(place);
+        let (file, line) = match place.rsplit_once(':') {
+            Some((file, line)) => (file, line.parse().unwrap_or(0)),
+            None => (place, 0),
+        };
         Fields {
             revision,
             down_revisions,
@@ -132,8 +145,10 @@ impl<'a> DeclarationText<'a> {
             message,
             checksum,
             function,
+            origin,
             module_path,
             file,
+            line,
         }
     }
 }
@@ -159,10 +174,14 @@ pub struct Fields<'a> {
     pub checksum: &'a str,
     /// The upgrade function's name.
     pub function: &'a str,
+    /// Where the function is, for messages: `path::to::function (src/file.rs:12)`.
+    pub origin: &'a str,
     /// The function's module path.
     pub module_path: &'a str,
     /// The function's file.
     pub file: &'a str,
+    /// The function's line in its file.
+    pub line: u32,
 }
 
 /// Where reading has got to.
@@ -264,7 +283,7 @@ mod tests {
     #[test]
     fn every_field_reads_back_as_written() {
         let declared = every_field();
-        let text = declared.encode_at("app::versions::c3", "src/ver sions/c3 é.rs");
+        let text = declared.encode_at("app::versions::c3", "src/ver (sions)/c3 é:1.rs", 42);
         let read = DeclarationText::new(&text).fields();
         assert_eq!(read.revision, "c3");
         assert_eq!(read.down_revisions.collect::<Vec<_>>(), ["a1", "b2"]);
@@ -275,23 +294,27 @@ mod tests {
         assert_eq!(read.message, declared.message);
         assert_eq!(read.checksum, "00ff");
         assert_eq!(read.function, "merge_them");
-        assert_eq!((read.module_path, read.file), ("app::versions::c3", "src/ver sions/c3 é.rs"));
+        assert_eq!(read.origin, "app::versions::c3::merge_them (src/ver (sions)/c3 é:1.rs:42)");
+        assert_eq!(
+            (read.module_path, read.file, read.line),
+            ("app::versions::c3", "src/ver (sions)/c3 é:1.rs", 42)
+        );
         assert_eq!(DeclarationText::new(&text).revision(), "c3");
     }
 
     #[test]
     fn empty_fields_read_back_empty() {
-        let text = Declaration::default().encode_at("m", "f.rs");
+        let text = Declaration::default().encode_at("m", "f.rs", 1);
         let read = DeclarationText::new(&text).fields();
         assert_eq!(read.revision, "");
         assert_eq!(read.down_revisions.count(), 0);
         assert_eq!(read.message, "");
-        assert_eq!((read.module_path, read.file), ("m", "f.rs"));
+        assert_eq!((read.origin, read.module_path, read.file, read.line), ("m:: (f.rs:1)", "m", "f.rs", 1));
     }
 
     #[test]
     fn a_text_cut_short_reads_as_empty_fields_without_panicking() {
-        let text = every_field().encode_at("m", "f.rs");
+        let text = every_field().encode_at("m", "f.rs", 1);
         for end in 0..text.len() {
             let Some(cut) = text.get(..end) else { continue };
             let fields = DeclarationText::new(cut).fields();

@@ -16,7 +16,7 @@
 mod declaration;
 mod lint;
 
-pub use declaration::{Declaration, DeclarationText, Fields, LOCATION_SEPARATOR, NameList};
+pub use declaration::{Declaration, DeclarationText, Fields, NameList};
 pub use lint::{LINT_RULES, is_lint_rule};
 
 /// Words that already name a place in the graph.

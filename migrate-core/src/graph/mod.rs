@@ -47,6 +47,7 @@ mod spec;
 mod squash;
 mod target;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use migrate_names::{Name, Problem};
@@ -69,7 +70,7 @@ pub struct Revision {
     branch_labels: Vec<String>,
     replaces: Vec<String>,
     message: String,
-    origin: String,
+    origin: Cow<'static, str>,
     parents: Vec<usize>,
     dependencies: Vec<usize>,
     children: Vec<usize>,
@@ -187,15 +188,15 @@ impl RevisionGraph {
         for (index, spec) in specs.iter().enumerate() {
             check_name(&spec.revision, Name::Revision).map_err(|reason| Error::InvalidRevisionId {
                 revision: spec.revision.clone(),
-                origin: spec.origin.clone(),
+                origin: spec.origin.to_string(),
                 reason,
             })?;
             if let Some(&first) = by_id.get(spec.revision.as_str()) {
                 let first: &RevisionSpec = &specs[first];
                 return Err(Error::DuplicateRevision {
                     revision: spec.revision.clone(),
-                    first: first.origin.clone(),
-                    second: spec.origin.clone(),
+                    first: first.origin.to_string(),
+                    second: spec.origin.to_string(),
                 });
             }
             by_id.insert(spec.revision.clone(), index);
@@ -208,7 +209,7 @@ impl RevisionGraph {
             for down in &spec.down_revisions {
                 let index = by_id.get(down.as_str()).copied().ok_or_else(|| Error::UnknownDownRevision {
                     revision: spec.revision.clone(),
-                    origin: spec.origin.clone(),
+                    origin: spec.origin.to_string(),
                     down_revision: down.clone(),
                     suggestions: closest(down, by_id.keys()),
                 })?;
@@ -225,7 +226,7 @@ impl RevisionGraph {
                     .copied()
                     .ok_or_else(|| Error::UnknownDependency {
                         revision: spec.revision.clone(),
-                        origin: spec.origin.clone(),
+                        origin: spec.origin.to_string(),
                         dependency: dependency.clone(),
                         suggestions: closest(dependency, by_id.keys().chain(by_label.keys())),
                     })?;
@@ -276,13 +277,13 @@ impl RevisionGraph {
         if let Some(path) = find_cycle(&nodes, |node, n| node.parents.get(n).copied()) {
             return Err(Error::Cycle {
                 path: path.iter().map(|&i| nodes[i].id.clone()).collect(),
-                origins: path.iter().map(|&i| nodes[i].origin.clone()).collect(),
+                origins: path.iter().map(|&i| nodes[i].origin.to_string()).collect(),
             });
         }
         if let Some(path) = find_cycle(&nodes, Revision::requirement_from_last) {
             return Err(Error::DependencyCycle {
                 path: path.iter().map(|&i| nodes[i].id.clone()).collect(),
-                origins: path.iter().map(|&i| nodes[i].origin.clone()).collect(),
+                origins: path.iter().map(|&i| nodes[i].origin.to_string()).collect(),
             });
         }
 
@@ -630,7 +631,7 @@ fn map_labels(specs: &[RevisionSpec], by_id: &HashMap<String, usize>) -> Result<
         for label in &spec.branch_labels {
             check_name(label, Name::BranchLabel).map_err(|reason| Error::InvalidBranchLabel {
                 label: label.clone(),
-                origin: spec.origin.clone(),
+                origin: spec.origin.to_string(),
                 reason,
             })?;
             if let Some(&first) = by_label.get(label.as_str()) {
@@ -639,15 +640,15 @@ fn map_labels(specs: &[RevisionSpec], by_id: &HashMap<String, usize>) -> Result<
                 }
                 return Err(Error::DuplicateBranchLabel {
                     label: label.clone(),
-                    first: specs[first].origin.clone(),
-                    second: spec.origin.clone(),
+                    first: specs[first].origin.to_string(),
+                    second: spec.origin.to_string(),
                 });
             }
             if let Some(&same) = by_id.get(label.as_str()) {
                 return Err(Error::DuplicateBranchLabel {
                     label: label.clone(),
                     first: format!("the revision id of {}", specs[same].origin),
-                    second: spec.origin.clone(),
+                    second: spec.origin.to_string(),
                 });
             }
             by_label.insert(label.clone(), index);

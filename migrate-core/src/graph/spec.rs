@@ -1,5 +1,7 @@
 //! [`RevisionSpec`]: one revision as plain data, the input the graph is built from.
 
+use std::borrow::Cow;
+
 /// One revision's place in the graph, as declared: the input of [`RevisionGraph::new`](super::RevisionGraph::new).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RevisionSpec {
@@ -15,15 +17,16 @@ pub struct RevisionSpec {
     pub replaces: Vec<String>,
     /// The human description.
     pub message: String,
-    /// Where the revision is declared, named in error messages (a function path, a file).
-    pub origin: String,
+    /// Where the revision is declared, named in error messages (a function path, a file);
+    /// borrowed where it is static text, as a registered migration's is.
+    pub origin: Cow<'static, str>,
 }
 
 impl RevisionSpec {
     /// A base revision with this id; chain the other setters to place it.
     pub fn new(revision: impl Into<String>) -> Self {
         let revision = revision.into();
-        Self { origin: revision.clone(), revision, ..Self::default() }
+        Self { origin: Cow::Owned(revision.clone()), revision, ..Self::default() }
     }
 
     /// Sets the revision it follows (builder).
@@ -63,7 +66,7 @@ impl RevisionSpec {
     }
 
     /// Sets where it is declared, for error messages (builder).
-    pub fn origin(mut self, origin: impl Into<String>) -> Self {
+    pub fn origin(mut self, origin: impl Into<Cow<'static, str>>) -> Self {
         self.origin = origin.into();
         self
     }

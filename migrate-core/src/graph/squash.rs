@@ -49,7 +49,7 @@ pub(super) fn split(specs: Vec<RevisionSpec>) -> Result<Split> {
             if let Some(by) = replaced.get(name) {
                 return Err(Error::FollowsReplaced {
                     revision: spec.revision.clone(),
-                    origin: spec.origin.clone(),
+                    origin: spec.origin.to_string(),
                     replaced: name.clone(),
                     squash: by.squash.clone(),
                 });

@@ -114,7 +114,7 @@ pub fn lint(
                 report.findings.push(Finding {
                     revision: migration.revision(),
                     function: migration.function(),
-                    origin: migration.origin(),
+                    origin: migration.origin().to_owned(),
                     rule,
                     operation,
                     why: rule.why(),

@@ -64,7 +64,8 @@ pub struct Migration {
     // The fields are public only for the code `#[migration]` expands to; they are not part of
     // the public API and may change in any release (semver-exempt), as sqlx's `Migrator` fields.
     /// Every string the attribute declares, and where the function is, as one text (see
-    /// `migrate_names::Declaration`): one pointer to relocate at start instead of a dozen.
+    /// `migrate_names::Declaration`): one pointer to relocate at start instead of a dozen, and an
+    /// origin read without allocating.
     #[doc(hidden)]
     pub declaration: &'static str,
     #[doc(hidden)]
@@ -73,8 +74,6 @@ pub struct Migration {
     pub downgrade: Downgrade,
     #[doc(hidden)]
     pub transactional: bool,
-    #[doc(hidden)]
-    pub line: u32,
 }
 
 inventory::collect!(Migration);
@@ -180,25 +179,25 @@ impl Migration {
 
     /// The source file the function is declared in, and its line.
     pub fn location(&self) -> (&'static str, u32) {
-        (self.fields().file, self.line)
+        let fields = self.fields();
+        (fields.file, fields.line)
     }
 
     /// Where the migration is declared, for messages: `path::to::function (src/file.rs:12)`.
-    pub fn origin(&self) -> String {
-        origin(&self.fields(), self.line)
+    pub fn origin(&self) -> &'static str {
+        self.fields().origin
     }
 
     /// The migration's place in the revision graph.
     pub fn spec(&self) -> RevisionSpec {
         let fields = self.fields();
-        let origin = origin(&fields, self.line);
         RevisionSpec::new(fields.revision)
             .down_revisions(fields.down_revisions)
             .branch_labels(fields.branch_labels)
             .depends_on(fields.depends_on)
             .replaces(fields.replaces)
             .message(fields.message)
-            .origin(origin)
+            .origin(fields.origin)
     }
 
     /// Every string it declares, read in one pass.
@@ -207,13 +206,3 @@ impl Migration {
     }
 }
 
-/// Where a migration is declared, for messages: `path::to::function (src/file.rs:12)`.
-fn origin(fields: &Fields, line: u32) -> String {
-    use std::fmt::Write as _;
-    // Allocated once, at its length: the graph keeps every migration's origin.
-    let parts = [fields.module_path, "::", fields.function, " (", fields.file, ":"];
-    let mut origin = String::with_capacity(parts.iter().map(|part| part.len()).sum::<usize>() + 11);
-    origin.extend(parts);
-    let _ = write!(origin, "{line})");
-    origin
-}

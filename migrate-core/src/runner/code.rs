@@ -45,7 +45,7 @@ impl Recorded {
         }
         Operation::invert_all(&operations).map_err(|reason| Error::NoDowngrade {
             revision: self.migration.revision().to_owned(),
-            origin: self.migration.origin(),
+            origin: self.migration.origin().to_owned(),
             reason,
         })
     }
@@ -95,14 +95,14 @@ fn step_code(step: &Step, migration: &'static Migration, dialect: Option<&dyn Di
         (Direction::Upgrade, _) => (migration.upgrade, false),
         (Direction::Downgrade, Downgrade::Function(function)) => (function, false),
         (Direction::Downgrade, Downgrade::Irreversible) => {
-            return Err(Error::Irreversible { revision: step.revision.clone(), origin: migration.origin() });
+            return Err(Error::Irreversible { revision: step.revision.clone(), origin: migration.origin().to_owned() });
         }
         (Direction::Downgrade, Downgrade::Missing) => match migration.upgrade {
             MigrationFn::Sync(_) => (migration.upgrade, true),
             MigrationFn::Async(_) => {
                 return Err(Error::NoDowngrade {
                     revision: step.revision.clone(),
-                    origin: migration.origin(),
+                    origin: migration.origin().to_owned(),
                     reason: "its upgrade is an async fn, whose changes aren't recorded".to_owned(),
                 });
             }

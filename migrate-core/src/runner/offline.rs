@@ -129,7 +129,7 @@ impl<'m> Script<'m> {
             let Some(operations) = code.operations()? else {
                 return Err(Error::OfflineNeedsConnection {
                     revision: step.revision.clone(),
-                    origin: migration.origin(),
+                    origin: migration.origin().to_owned(),
                 });
             };
             let (from, to) = (heads.join(", "), step.heads_after.join(", "));

@@ -35,7 +35,7 @@ impl HalfApplied {
     /// program's migration of a revision (its origin and current checksum), when it has it.
     pub(super) fn from_rows(
         rows: &[ProgressRow],
-        migration: impl Fn(&str) -> Option<(String, &'static str)>,
+        migration: impl Fn(&str) -> Option<(&'static str, &'static str)>,
     ) -> Option<Self> {
         let first = rows.first()?;
         let direction = if first.direction == Direction::Downgrade.as_str() {
@@ -44,7 +44,7 @@ impl HalfApplied {
             Direction::Upgrade
         };
         let (origin, edited) = match migration(&first.revision) {
-            Some((origin, checksum)) => (origin, checksum != first.checksum),
+            Some((origin, checksum)) => (origin.to_owned(), checksum != first.checksum),
             None => (String::new(), false),
         };
         Some(Self {

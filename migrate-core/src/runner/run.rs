@@ -682,7 +682,7 @@ impl<'m> Run<'m> {
         let failure = |statement, message, rolled_back, committed| {
             Error::MigrationFailed(Box::new(MigrationFailure {
                 revision: step.revision.clone(),
-                origin: migration.origin(),
+                origin: migration.origin().to_owned(),
                 direction: step.direction,
                 statement,
                 message,
