@@ -60,21 +60,22 @@ pub use spec::RevisionSpec;
 /// Words that mean a place in the graph, so no revision id or branch label may be one.
 use migrate_names::RESERVED;
 
-/// One revision in a built graph.
+/// One revision in a built graph. Its lists are boxed slices, allocated at their length: a graph
+/// keeps one of these per revision for as long as the program runs.
 #[derive(Debug, Clone)]
 pub struct Revision {
     id: String,
-    down_revisions: Vec<String>,
-    depends_on: Vec<String>,
-    own_branch_labels: Vec<String>,
-    branch_labels: Vec<String>,
-    replaces: Vec<String>,
+    down_revisions: Box<[String]>,
+    depends_on: Box<[String]>,
+    own_branch_labels: Box<[String]>,
+    branch_labels: Box<[String]>,
+    replaces: Box<[String]>,
     message: String,
     origin: Cow<'static, str>,
-    parents: Vec<usize>,
-    dependencies: Vec<usize>,
-    children: Vec<usize>,
-    dependents: Vec<usize>,
+    parents: Box<[usize]>,
+    dependencies: Box<[usize]>,
+    children: Box<[usize]>,
+    dependents: Box<[usize]>,
 }
 
 impl Revision {
@@ -244,35 +245,36 @@ impl RevisionGraph {
             .iter()
             .map(|(_, dependencies, _)| dependencies.iter().map(|&d| specs[d].revision.clone()).collect())
             .collect();
-        let mut nodes: Vec<Revision> = specs
+        let mut children = vec![Vec::new(); specs.len()];
+        let mut dependents = vec![Vec::new(); specs.len()];
+        for (index, (parents, dependencies, _)) in links.iter().enumerate() {
+            for &parent in parents {
+                children[parent].push(index);
+            }
+            for &dependency in dependencies {
+                dependents[dependency].push(index);
+            }
+        }
+        let nodes: Vec<Revision> = specs
             .into_iter()
             .zip(links)
             .zip(depends_on)
-            .map(|((spec, (parents, dependencies, _)), depends_on)| Revision {
+            .zip(children.into_iter().zip(dependents))
+            .map(|(((spec, (parents, dependencies, _)), depends_on), (children, dependents))| Revision {
                 id: spec.revision,
-                down_revisions: spec.down_revisions,
-                depends_on,
-                own_branch_labels: spec.branch_labels,
-                branch_labels: Vec::new(),
-                replaces: spec.replaces,
+                down_revisions: spec.down_revisions.into_boxed_slice(),
+                depends_on: depends_on.into_boxed_slice(),
+                own_branch_labels: spec.branch_labels.into_boxed_slice(),
+                branch_labels: Box::default(),
+                replaces: spec.replaces.into_boxed_slice(),
                 message: spec.message,
                 origin: spec.origin,
-                parents,
-                dependencies,
-                children: Vec::new(),
-                dependents: Vec::new(),
+                parents: parents.into_boxed_slice(),
+                dependencies: dependencies.into_boxed_slice(),
+                children: children.into_boxed_slice(),
+                dependents: dependents.into_boxed_slice(),
             })
             .collect();
-        for index in 0..nodes.len() {
-            for position in 0..nodes[index].parents.len() {
-                let parent = nodes[index].parents[position];
-                nodes[parent].children.push(index);
-            }
-            for position in 0..nodes[index].dependencies.len() {
-                let dependency = nodes[index].dependencies[position];
-                nodes[dependency].dependents.push(index);
-            }
-        }
 
         if let Some(path) = find_cycle(&nodes, |node, n| node.parents.get(n).copied()) {
             return Err(Error::Cycle {
@@ -513,7 +515,7 @@ impl RevisionGraph {
         for (node, mut labels) in self.nodes.iter_mut().zip(labels) {
             labels.sort();
             labels.dedup();
-            node.branch_labels = labels;
+            node.branch_labels = labels.into_boxed_slice();
         }
     }
 

@@ -266,7 +266,7 @@ impl RevisionGraph {
                 vec![self.branch_root(branch.anchor, branch.name)]
             }
             (Spot::Below, _) => (0..self.nodes.len()).filter(|&i| self.nodes[i].is_base()).collect(),
-            (Spot::At(revision), _) => self.nodes[revision].children.clone(),
+            (Spot::At(revision), _) => self.nodes[revision].children.to_vec(),
         };
         if let (Some(branch), true) = (resolved.branch, roots.len() > 1) {
             let ancestors = self.closure(&[branch.anchor], |node| node.parents.iter().copied());

@@ -441,7 +441,7 @@ impl RevisionGraph {
             let next: Vec<Spot> = if steps > 0 {
                 let candidates: Vec<usize> = match spot {
                     Spot::Below => (0..self.nodes.len()).filter(|&i| self.nodes[i].is_base()).collect(),
-                    Spot::At(index) => self.nodes[index].children.clone(),
+                    Spot::At(index) => self.nodes[index].children.to_vec(),
                 };
                 candidates
                     .into_iter()
