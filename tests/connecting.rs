@@ -134,3 +134,46 @@ async fn the_connection_that_proves_the_url_is_the_one_a_run_uses() {
         db.remove().await;
     }
 }
+
+/// A connection that died while idle in the pool (the server restarted, a proxy dropped it) is
+/// found out before a run takes it, and replaced: the run works.
+#[tokio::test]
+async fn a_connection_that_died_while_idle_is_replaced_before_a_run_takes_it() {
+    use migrate::MigratePool;
+    for kind in [Kind::Postgres, Kind::MySql] {
+        let Some(db) = TestDatabase::create(kind).await else { continue };
+        let pool = DatabasePool::connect(&db.url).await.unwrap();
+        let session: i64 = {
+            let mut connection = pool.migrate_connection().await.unwrap();
+            match kind {
+                Kind::Postgres => sqlx::query_scalar::<_, i32>("SELECT pg_backend_pid()")
+                    .fetch_one(connection.postgres().unwrap())
+                    .await
+                    .map(i64::from),
+                _ => sqlx::query_scalar::<_, u64>("SELECT CONNECTION_ID()")
+                    .fetch_one(connection.mysql().unwrap())
+                    .await
+                    .map(|id| i64::try_from(id).unwrap()),
+            }
+            .unwrap()
+        };
+        // sqlx returns the connection to the pool on a task of its own.
+        let started = Instant::now();
+        while pool_size(&pool) != (1, 1) {
+            assert!(started.elapsed() < Duration::from_secs(5), "{kind:?}: the connection went back");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        let kill = match kind {
+            Kind::Postgres => format!("SELECT pg_terminate_backend({session})"),
+            _ => format!("KILL {session}"),
+        };
+        db.execute(&kill).await;
+        // Idle long enough to be pinged before it is taken.
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        let migrator = migrate::Migrator::new(Vec::new()).unwrap();
+        let report = migrator.upgrade(&pool, "heads").await;
+        assert!(report.is_ok(), "{kind:?}: the run got a live connection: {report:?}");
+        pool.close().await;
+        db.remove().await;
+    }
+}

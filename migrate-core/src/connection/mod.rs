@@ -183,6 +183,9 @@ fn acquire<DB: sqlx::Database>(
 /// How long [`DatabasePool::connect`] waits for the server.
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// How long a pooled connection may sit idle and still be taken for a run without a ping.
+const PING_AFTER_IDLE: Duration = Duration::from_secs(1);
+
 /// How long the pool's first connection may take before it is also tried directly, for its
 /// error: sqlx's pool retries a refused connection until its timeout, taking the server for one
 /// that is starting, where a user needs to hear at once that nothing listens there.
@@ -204,8 +207,21 @@ async fn open<DB: sqlx::Database>(url: &str, driver_url: &str, timeout: Duration
     // pool's idle ones, so the run's first acquire finds it there; a connection dropped by its
     // user goes back on a task of its own, after a ping, and an acquire meanwhile would open a
     // second one.
+    // A connection idle for a moment goes to its run without the ping sqlx sends by default
+    // before every acquire: a round trip on the path of every replica's startup, which connects
+    // and runs at once. One idle for longer is still pinged, and replaced when it is dead.
+    let pool = sqlx::pool::PoolOptions::<DB>::new().test_before_acquire(false).before_acquire(
+        |connection, metadata| {
+            Box::pin(async move {
+                if metadata.idle_for >= PING_AFTER_IDLE {
+                    sqlx::Connection::ping(connection).await?;
+                }
+                Ok(true)
+            })
+        },
+    );
     let first = async {
-        let connecting = sqlx::pool::PoolOptions::<DB>::new().connect_with(options.clone());
+        let connecting = pool.connect_with(options.clone());
         tokio::pin!(connecting);
         if let Ok(connected) = tokio::time::timeout(DIRECT_TRY_AFTER, &mut connecting).await {
             return connected;
@@ -391,14 +407,6 @@ impl Connection {
     /// The first two columns of every row, as strings.
     pub(crate) async fn fetch_pairs(&mut self, sql: &str) -> Result<Vec<(String, String)>, sqlx::Error> {
         on_driver!(self, connection => sqlx::query_as::<_, (String, String)>(AssertSqlSafe(sql.to_owned())).fetch_all(&mut **connection).await)
-    }
-
-    /// The first three columns of every row: a string and two optional ones.
-    pub(crate) async fn fetch_string_triples(
-        &mut self,
-        sql: &str,
-    ) -> Result<Vec<(String, Option<String>, Option<String>)>, sqlx::Error> {
-        on_driver!(self, connection => sqlx::query_as(AssertSqlSafe(sql.to_owned())).fetch_all(&mut **connection).await)
     }
 
     /// Runs one statement without binds, unprepared (statements whose literals change each time,

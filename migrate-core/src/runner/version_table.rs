@@ -234,15 +234,23 @@ impl VersionTable {
     /// The state and the heads, in one read; `None` before the layout is recorded, an error where
     /// the tables are missing.
     pub(super) async fn read_state(&self, connection: &mut Connection) -> Result<Option<State>, sqlx::Error> {
+        // Unprepared: one round trip, where a prepared statement takes two the first time, and
+        // this is all a run at its target reads.
         let rows = connection
-            .fetch_string_triples(&format!(
+            .fetch_texts(&format!(
                 "SELECT s.layout, s.applied_digest, h.version_num FROM {} s LEFT JOIN {} h ON 1 = 1",
                 self.state, self.heads
             ))
             .await?;
-        let Some((layout, digest, _)) = rows.first() else { return Ok(None) };
-        let (layout, digest) = (layout.clone(), digest.clone());
-        Ok(Some(State { layout, digest, heads: rows.into_iter().filter_map(|(_, _, head)| head).collect() }))
+        let mut state: Option<State> = None;
+        for row in rows {
+            let Ok([layout, digest, head]) = <[Option<String>; 3]>::try_from(row) else {
+                return Err(sqlx::Error::Protocol("the version tables' state read other than 3 columns".to_owned()));
+            };
+            let state = state.get_or_insert_with(|| State { layout: layout.unwrap_or_default(), digest, heads: Vec::new() });
+            state.heads.extend(head);
+        }
+        Ok(state)
     }
 
     /// The heads alone.
