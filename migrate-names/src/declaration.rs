@@ -129,7 +129,8 @@ impl<'a> DeclarationText<'a> {
         let origin = cursor.0;
         // `module::function (file:line)`: neither a module path nor a function name holds " (".
         let (head, place) = origin.split_once(" (").unwrap_or((origin, ""));
-        let module_path = head.strip_suffix(function).and_then(|head| head.strip_suffix("::")).unwrap_or(head);
+        let module_path =
+            head.strip_suffix(function).and_then(|head| head.strip_suffix("::")).unwrap_or(head);
         let place = place.strip_suffix(')').unwrap_or(place);
         let (file, line) = match place.rsplit_once(':') {
             Some((file, line)) => (file, line.parse().unwrap_or(0)),

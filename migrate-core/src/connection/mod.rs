@@ -86,7 +86,9 @@ impl DatabasePool {
                     open::<sqlx::MySql>(url, &driver_url, timeout).await.map(Self::MySql)
                 }
                 #[allow(unreachable_patterns, reason = "one arm per database whose feature is off")]
-                _ => Err(Error::DatabaseNotEnabled { database: database.name(), feature: database.feature() }),
+                _ => {
+                    Err(Error::DatabaseNotEnabled { database: database.name(), feature: database.feature() })
+                }
             }
         })
     }

@@ -205,4 +205,3 @@ impl Migration {
         DeclarationText::new(self.declaration).fields()
     }
 }
-

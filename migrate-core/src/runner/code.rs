@@ -95,7 +95,10 @@ fn step_code(step: &Step, migration: &'static Migration, dialect: Option<&dyn Di
         (Direction::Upgrade, _) => (migration.upgrade, false),
         (Direction::Downgrade, Downgrade::Function(function)) => (function, false),
         (Direction::Downgrade, Downgrade::Irreversible) => {
-            return Err(Error::Irreversible { revision: step.revision.clone(), origin: migration.origin().to_owned() });
+            return Err(Error::Irreversible {
+                revision: step.revision.clone(),
+                origin: migration.origin().to_owned(),
+            });
         }
         (Direction::Downgrade, Downgrade::Missing) => match migration.upgrade {
             MigrationFn::Sync(_) => (migration.upgrade, true),

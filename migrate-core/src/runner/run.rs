@@ -103,16 +103,17 @@ impl<'m> Run<'m> {
                 && let Some(prepared) = &prepared
                 && rebuilds_tables(&prepared.code)
             {
-                self.suspended_foreign_keys = apply::suspend_foreign_keys(&mut self.connection, switch).await?;
+                self.suspended_foreign_keys =
+                    apply::suspend_foreign_keys(&mut self.connection, switch).await?;
             }
-            let outcome = match self.lock.acquire(&mut self.connection, self.migrator.settings.lock_timeout).await
-            {
-                Ok(()) => {
-                    let outcome = self.locked(action, prepared).await;
-                    self.release(outcome).await
-                }
-                Err(error) => Err(error),
-            };
+            let outcome =
+                match self.lock.acquire(&mut self.connection, self.migrator.settings.lock_timeout).await {
+                    Ok(()) => {
+                        let outcome = self.locked(action, prepared).await;
+                        self.release(outcome).await
+                    }
+                    Err(error) => Err(error),
+                };
             apply::restore_foreign_keys(&mut self.connection, self.suspended_foreign_keys).await;
             outcome
         })

@@ -245,9 +245,15 @@ impl VersionTable {
         let mut state: Option<State> = None;
         for row in rows {
             let Ok([layout, digest, head]) = <[Option<String>; 3]>::try_from(row) else {
-                return Err(sqlx::Error::Protocol("the version tables' state read other than 3 columns".to_owned()));
+                return Err(sqlx::Error::Protocol(
+                    "the version tables' state read other than 3 columns".to_owned(),
+                ));
             };
-            let state = state.get_or_insert_with(|| State { layout: layout.unwrap_or_default(), digest, heads: Vec::new() });
+            let state = state.get_or_insert_with(|| State {
+                layout: layout.unwrap_or_default(),
+                digest,
+                heads: Vec::new(),
+            });
             state.heads.extend(head);
         }
         Ok(state)
