@@ -205,10 +205,6 @@ async fn open<DB: sqlx::Database>(url: &str, driver_url: &str, timeout: Duration
         driver_url.parse().map_err(|error: sqlx::Error| {
             failed(sqlx::Error::Configuration(scrub(&error.to_string(), url).into()))
         })?;
-    // sqlx's own `connect_with` puts the connection that proves the URL straight back among the
-    // pool's idle ones, so the run's first acquire finds it there; a connection dropped by its
-    // user goes back on a task of its own, after a ping, and an acquire meanwhile would open a
-    // second one.
     // A connection idle for a moment goes to its run without the ping sqlx sends by default
     // before every acquire: a round trip on the path of every replica's startup, which connects
     // and runs at once. One idle for longer is still pinged, and replaced when it is dead.
@@ -222,6 +218,10 @@ async fn open<DB: sqlx::Database>(url: &str, driver_url: &str, timeout: Duration
             })
         },
     );
+    // sqlx's own `connect_with` puts the connection that proves the URL straight back among the
+    // pool's idle ones, so the run's first acquire finds it there; a connection dropped by its
+    // user goes back on a task of its own, after a ping, and an acquire meanwhile would open a
+    // second one.
     let first = async {
         let connecting = pool.connect_with(options.clone());
         tokio::pin!(connecting);
