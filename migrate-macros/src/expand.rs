@@ -9,7 +9,8 @@ use migrate_attribute::Input;
 use migrate_names::Declaration;
 
 /// The function as written, then `const _: () = { inventory::submit! { Migration { .. } } };`,
-/// whose strings are one `Declaration` text with the function's module path and file appended.
+/// whose strings are one `Declaration` text with the function's origin appended (`module::function
+/// (file:line)`, from `module_path!()`, `file!()` and `line!()`).
 pub fn expand(input: &Input) -> TokenStream {
     let function = &input.function;
     let name = &function.sig.ident;
