@@ -134,7 +134,7 @@ generate() {
             down="\"$(revision $((i - 1)))\""
             declaration="12:$(revision "$i")1:12:$(revision $((i - 1)))"
         fi
-        declaration="${declaration}0:0:0:0:${#message}:$message${#checksum}:$checksum${#function}:$function"
+        declaration="${declaration}0:0:0:0:${#message}:$message${#checksum}:$checksum"
         fields="declaration: ::core::concat!(\"$declaration\", ::core::module_path!(), \"::$function (\", ::core::file!(), \":\", ::core::line!(), \")\"), upgrade: ::migrate::__private::MigrationFn::Sync(create_table_$i), downgrade: ::migrate::__private::Downgrade::Missing, transactional: true,"
         {
             migration_module "$i"

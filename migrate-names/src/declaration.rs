@@ -10,10 +10,11 @@
 //! Each field is its length in bytes, `:`, then its bytes; a list is its number of items, `:`,
 //! then each item as a field. That holds any text (a message may contain anything) and is read
 //! without copying. The fields are, in order: the revision, the down revisions, the branch labels,
-//! the `depends_on` entries, the replaced revisions, the allowed lint rules, the message, the
-//! checksum and the function's name. After them comes the migration's origin, as messages name
-//! it: `path::to::function (src/file.rs:12)` (the attribute writes it with `concat!` from
-//! `module_path!()`, `file!()` and `line!()`), so that reading it allocates nothing.
+//! the `depends_on` entries, the replaced revisions, the allowed lint rules, the message and the
+//! checksum. After them comes the migration's origin, as messages name it:
+//! `path::to::function (src/file.rs:12)` (the attribute writes it with `concat!` from
+//! `module_path!()`, the function's name, `file!()` and `line!()`), so that reading it allocates
+//! nothing; the function's name is read from it.
 //!
 //! ```
 //! use migrate_names::{Declaration, DeclarationText};
@@ -26,13 +27,14 @@
 //!     ..Declaration::default()
 //! };
 //! let text = declared.encode_at("app::versions", "src/versions/b2.rs", 7);
-//! assert_eq!(text, "2:b21:2:a10:0:0:0:13:Add: an index0:9:add_indexapp::versions::add_index (src/versions/b2.rs:7)");
+//! assert_eq!(text, "2:b21:2:a10:0:0:0:13:Add: an index0:app::versions::add_index (src/versions/b2.rs:7)");
 //!
 //! let read = DeclarationText::new(&text).fields();
 //! assert_eq!(read.revision, "b2");
 //! assert_eq!(read.down_revisions.collect::<Vec<_>>(), ["a1"]);
 //! assert_eq!(read.message, "Add: an index");
 //! assert_eq!(read.origin, "app::versions::add_index (src/versions/b2.rs:7)");
+//! assert_eq!(read.function, "add_index");
 //! assert_eq!((read.module_path, read.file, read.line), ("app::versions", "src/versions/b2.rs", 7));
 //! ```
 
@@ -75,7 +77,7 @@ impl Declaration<'_> {
                 field(&mut text, item);
             }
         }
-        for value in [self.message, self.checksum, self.function] {
+        for value in [self.message, self.checksum] {
             field(&mut text, value);
         }
         text
@@ -125,12 +127,12 @@ impl<'a> DeclarationText<'a> {
         let mut cursor = Cursor(self.text);
         let revision = cursor.string();
         let [down_revisions, branch_labels, depends_on, replaces, allow] = [(); 5].map(|()| cursor.list());
-        let [message, checksum, function] = [(); 3].map(|()| cursor.string());
+        let [message, checksum] = [(); 2].map(|()| cursor.string());
         let origin = cursor.0;
-        // `module::function (file:line)`: neither a module path nor a function name holds " (".
+        // `module::function (file:line)`: neither a module path nor a function name holds " (",
+        // and a function name holds no "::".
         let (head, place) = origin.split_once(" (").unwrap_or((origin, ""));
-        let module_path =
-            head.strip_suffix(function).and_then(|head| head.strip_suffix("::")).unwrap_or(head);
+        let (module_path, function) = head.rsplit_once("::").unwrap_or((head, ""));
         let place = place.strip_suffix(')').unwrap_or(place);
         let (file, line) = match place.rsplit_once(':') {
             Some((file, line)) => (file, line.parse().unwrap_or(0)),
