@@ -18,12 +18,14 @@ fn app() -> PathBuf {
         format!(
             "[package]\nname = \"workflow-app\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n[dependencies]\n\
              migrate = {{ path = {:?}, default-features = false, features = [\"sqlite\", \"cli\"] }}\n\
-             tokio = {{ version = \"1\", features = [\"rt-multi-thread\", \"macros\"] }}\n\n[workspace]\n",
+             tokio = {{ version = \"1\", features = [\"rt-multi-thread\", \"macros\"] }}\n\n[workspace]\n\n\
+             [profile.dev.package.\"*\"]\ndebug = \"line-tables-only\"\n",
             workspace.display().to_string()
         ),
     )
     .unwrap();
-    // The workspace's versions, so that the build needs nothing new.
+    // The workspace's versions, and above its profile for dependencies, so that the build needs
+    // nothing new.
     std::fs::copy(workspace.join("Cargo.lock"), root.join("Cargo.lock")).unwrap();
     std::fs::write(root.join("migrate.toml"), "database_url = \"sqlite://app.db?mode=rwc\"\n").unwrap();
     std::fs::write(
