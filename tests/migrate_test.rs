@@ -233,7 +233,7 @@ fn a_failing_postgres_test_fails_and_its_database_is_dropped_all_the_same() {
     let Some(server) = postgres_server() else { return };
     let seen: &'static Mutex<Option<String>> = Box::leak(Box::new(Mutex::new(None)));
     let failed = std::panic::catch_unwind(|| {
-        migrate::testing::run_test(Database::Postgres, "heads", move |pool: DatabasePool| async move {
+        migrate::testing::run_test(Database::Postgres, "heads", None, move |pool: DatabasePool| async move {
             let DatabasePool::Postgres(pg) = &pool else { unreachable!() };
             let name: String =
                 sqlx::query_scalar("SELECT current_database()::TEXT").fetch_one(pg).await.unwrap();
@@ -251,4 +251,28 @@ fn a_failing_postgres_test_fails_and_its_database_is_dropped_all_the_same() {
         &format!("SELECT datname::TEXT FROM pg_database WHERE datname = '{name}'"),
     ));
     assert!(left.is_empty(), "{name} is dropped");
+}
+
+/// On a machine without the servers (a newcomer's), this binary's PostgreSQL tests are skipped,
+/// each with a line that says so, and pass: the `#[should_panic]` ones too. This binary is run
+/// again, without the servers' URLs, on those tests alone.
+#[test]
+fn without_the_server_its_tests_are_skipped_and_pass_should_panic_ones_too() {
+    let tests = [
+        "a_transaction_test_works_in_a_transaction_rolled_back_after_it",
+        "a_failing_transaction_test_is_rolled_back_all_the_same",
+    ];
+    let binary = std::env::current_exe().unwrap();
+    let output = std::process::Command::new(binary)
+        .args(tests)
+        .args(["--exact", "--nocapture", "--test-threads", "1"])
+        .env_remove("MIGRATE_TEST_POSTGRES_URL")
+        .env_remove("MIGRATE_TEST_MYSQL_URL")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains("test result: ok. 2 passed"), "{stdout}");
+    let skipped = "skipped: set MIGRATE_TEST_POSTGRES_URL to a server's URL to run this test on PostgreSQL";
+    assert_eq!(stdout.matches(skipped).count(), 2, "{stdout}");
 }

@@ -40,7 +40,8 @@ pub fn migration(args: TokenStream, item: TokenStream) -> TokenStream {
 /// removed afterwards (also when the test fails): `#[migrate::test] async fn name(pool:
 /// DatabasePool)`. `database = "postgres"` or `"mysql"` makes it on the server that
 /// `MIGRATE_TEST_POSTGRES_URL` or `MIGRATE_TEST_MYSQL_URL` names (skipped, with a line saying so,
-/// when unset); SQLite is the default. `target = "ae10"` migrates to another target. Needs the
+/// when unset: a skipped test passes, a `#[should_panic]` one by panicking with the text it
+/// expects); SQLite is the default. `target = "ae10"` migrates to another target. Needs the
 /// `testing` feature of `migrate`.
 #[proc_macro_attribute]
 pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {

@@ -87,6 +87,11 @@ pub fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
     let output = &function.sig.output;
     // The test's own attributes (should_panic, ignore, docs) go on the test function.
     let attributes = &function.attrs;
+    // A skipped `#[should_panic]` test passes only by panicking with the text it expects.
+    let expected_panic = match expected_panic(attributes) {
+        Some(expected) => quote!(::core::option::Option::Some(#expected)),
+        None => quote!(::core::option::Option::None),
+    };
     let mut inner = function.clone();
     inner.attrs.clear();
     Ok(quote! {
@@ -94,7 +99,51 @@ pub fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
         #(#attributes)*
         fn #name() #output {
             #inner
-            ::migrate::testing::#run(#database, #target, |argument| #name(argument))
+            ::migrate::testing::#run(#database, #target, #expected_panic, |argument| #name(argument))
         }
     })
+}
+
+/// The text a `#[should_panic]` among `attributes` expects in the panic's message: empty for
+/// `#[should_panic]`, the string of `#[should_panic = "..."]` or `#[should_panic(expected = "...")]`;
+/// `None` without one. A malformed one reads as empty: rustc reports it.
+fn expected_panic(attributes: &[syn::Attribute]) -> Option<String> {
+    let attribute = attributes.iter().find(|attribute| attribute.path().is_ident("should_panic"))?;
+    let string = |expression: &Expr| match expression {
+        Expr::Lit(ExprLit { lit: Lit::Str(value), .. }) => Some(value.value()),
+        _ => None,
+    };
+    let expected = match &attribute.meta {
+        Meta::Path(_) => None,
+        Meta::NameValue(pair) => string(&pair.value),
+        Meta::List(list) => Punctuated::<Meta, Token![,]>::parse_terminated
+            .parse2(list.tokens.clone())
+            .ok()
+            .and_then(|metas| {
+                metas.into_iter().find_map(|meta| match meta {
+                    Meta::NameValue(pair) if pair.path.is_ident("expected") => string(&pair.value),
+                    _ => None,
+                })
+            }),
+    };
+    Some(expected.unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::expected_panic;
+
+    fn expected(attributes: &str) -> Option<String> {
+        let function: syn::ItemFn = syn::parse_str(&format!("{attributes} async fn t(p: P) {{}}")).unwrap();
+        expected_panic(&function.attrs)
+    }
+
+    #[test]
+    fn the_text_a_should_panic_expects_is_read_in_each_form() {
+        assert_eq!(expected("#[should_panic(expected = \"boom\")]"), Some("boom".to_owned()));
+        assert_eq!(expected("#[should_panic = \"boom\"]"), Some("boom".to_owned()));
+        assert_eq!(expected("#[should_panic]"), Some(String::new()));
+        assert_eq!(expected("#[should_panic(expected = 1)]"), Some(String::new()));
+        assert_eq!(expected("/// A test.\n#[ignore]"), None);
+    }
 }

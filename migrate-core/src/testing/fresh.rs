@@ -31,9 +31,10 @@ impl<E> Skipped for Result<(), E> {
 /// on the server `MIGRATE_TEST_POSTGRES_URL` / `MIGRATE_TEST_MYSQL_URL` names), migrated to
 /// `target` with every registered migration, handed to `test` as a pool, and removed afterwards,
 /// also when the test panics. Without the server's URL the test is skipped with a line that says
-/// how to run it. What the attribute expands to; call the attribute instead.
+/// how to run it (see [`skip`] for `expected_panic`). What the attribute expands to; call the
+/// attribute instead.
 #[doc(hidden)]
-pub fn run_test<F, Fut, T>(database: Database, target: &str, test: F) -> T
+pub fn run_test<F, Fut, T>(database: Database, target: &str, expected_panic: Option<&str>, test: F) -> T
 where
     F: FnOnce(DatabasePool) -> Fut,
     Fut: std::future::Future<Output = T> + Send + 'static,
@@ -46,7 +47,7 @@ where
         };
         let fresh = match created {
             Ok(Some(fresh)) => fresh,
-            Ok(None) => return T::skipped(),
+            Ok(None) => return skip(expected_panic),
             Err(error) => panic!("#[migrate::test] can't make a database migrated to '{target}': {error}"),
         };
         let outcome = tokio::spawn(test(fresh.pool.clone())).await;
@@ -67,10 +68,15 @@ where
 /// Runs a `#[migrate::test(database = "postgres", transaction)]`: a connection to the database
 /// the test binary's transaction tests share (a copy of the migrations' template, made once),
 /// inside a transaction that is never committed: the connection is closed when the test drops it,
-/// so the server rolls the transaction back, also when the test panics. What the attribute expands
-/// to; call the attribute instead.
+/// so the server rolls the transaction back, also when the test panics. Skipped as [`run_test`]
+/// is. What the attribute expands to; call the attribute instead.
 #[doc(hidden)]
-pub fn run_transaction_test<F, Fut, T>(database: Database, target: &str, test: F) -> T
+pub fn run_transaction_test<F, Fut, T>(
+    database: Database,
+    target: &str,
+    expected_panic: Option<&str>,
+    test: F,
+) -> T
 where
     F: FnOnce(Connection) -> Fut,
     Fut: std::future::Future<Output = T> + Send + 'static,
@@ -83,7 +89,7 @@ where
         };
         let TestTransaction { pool, connection } = match begun {
             Ok(Some(begun)) => begun,
-            Ok(None) => return T::skipped(),
+            Ok(None) => return skip(expected_panic),
             Err(error) => {
                 panic!("#[migrate::test] can't begin a transaction on a database at '{target}': {error}")
             }
@@ -95,6 +101,16 @@ where
             Err(failure) => std::panic::resume_unwind(failure.into_panic()),
         }
     })
+}
+
+/// What a skipped test (its server not configured, said in a printed line) gives the harness: a
+/// pass. A `#[should_panic]` test passes by panicking with the text it expects (`expected_panic`,
+/// empty for any panic), so its skip panics with that text, saying why.
+fn skip<T: Skipped>(expected_panic: Option<&str>) -> T {
+    match expected_panic {
+        Some(expected) => panic!("skipped, so this panic stands for the one the test expects: {expected}"),
+        None => T::skipped(),
+    }
 }
 
 /// The runtime a `#[migrate::test]` runs on. A test fails by panicking: a runtime that can't
