@@ -147,3 +147,61 @@ fn a_new_revision_id_is_twelve_hexadecimal_digits() {
     assert!(head.len() == 12 && head.bytes().all(|b| b.is_ascii_hexdigit()), "{head}");
     let _ = std::fs::remove_dir_all(root);
 }
+
+#[test]
+fn the_first_revision_makes_the_migrations_folder_and_says_where_to_declare_it() {
+    let root = app();
+    std::fs::remove_dir_all(root.join("src/migrations")).unwrap();
+    std::fs::write(root.join("src/main.rs"), "fn main() {}\n").unwrap();
+    let output = cargo_migrate(&root, &["revision", "-m", "Create users", "--rev-id", "0e2cb2f6d84a"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let folder = root.join("src/migrations");
+    assert_eq!(
+        stdout(&output),
+        format!(
+            "Generating {} ... done\nGenerating {} ... done (<base> -> 0e2cb2f6d84a)\n\
+             Add `mod migrations;` to {}, so that the crate builds its migrations\n",
+            folder.join("mod.rs").display(),
+            folder.join("0e2cb2f6d84a_create_users.rs").display(),
+            root.join("src/main.rs").display(),
+        )
+    );
+    let module = std::fs::read_to_string(folder.join("mod.rs")).unwrap();
+    assert_eq!(module, "#[path = \"0e2cb2f6d84a_create_users.rs\"]\nmod create_users_0e2cb2f6d84a;\n");
+    assert_eq!(heads(&root), ["0e2cb2f6d84a"]);
+
+    // The next one goes into the module file made for the first, and says nothing more.
+    let next = cargo_migrate(&root, &["revision", "-m", "Create posts", "--rev-id", "c591d5ff950b"]);
+    assert!(next.status.success(), "{}", stderr(&next));
+    assert_eq!(stdout(&next).lines().count(), 1, "{}", stdout(&next));
+    assert_eq!(heads(&root), ["c591d5ff950b"]);
+    let _ = std::fs::remove_dir_all(root);
+}
+
+#[test]
+fn a_first_revision_in_a_crate_that_declares_the_module_already_says_nothing_more() {
+    let root = app();
+    std::fs::remove_dir_all(root.join("src/migrations")).unwrap();
+    std::fs::write(root.join("src/main.rs"), "fn main() {}\n").unwrap();
+    std::fs::write(root.join("src/lib.rs"), "pub mod migrations;\n").unwrap();
+    let output = cargo_migrate(&root, &["revision", "-m", "Create users"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let printed = stdout(&output);
+    let lines: Vec<&str> = printed.lines().collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(lines[0].ends_with("mod.rs ... done"), "{lines:?}");
+    let _ = std::fs::remove_dir_all(root);
+}
+
+#[test]
+fn a_migrations_folder_with_files_but_no_module_file_is_refused_with_nothing_written() {
+    let root = app();
+    let folder = root.join("src/migrations");
+    std::fs::rename(folder.join("mod.rs"), folder.join("old.rs")).unwrap();
+    let output = cargo_migrate(&root, &["revision", "-m", "Create users"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("holds files but no module file: create"), "{}", stderr(&output));
+    let files: Vec<_> = std::fs::read_dir(&folder).unwrap().map(|entry| entry.unwrap().file_name()).collect();
+    assert_eq!(files, ["old.rs"]);
+    let _ = std::fs::remove_dir_all(root);
+}

@@ -56,10 +56,10 @@ pub enum Error {
     /// The new migration's file exists.
     #[error("{} exists already", file.display())]
     FileExists { file: PathBuf },
-    /// The migrations folder has no module file to add the `mod` line to.
+    /// The migrations folder holds files but no module file to add the `mod` line to.
     #[error(
-        "the migrations folder {} has no module file: create {} (or {}) with the folder's `mod` lines, \
-         and declare it in the crate (`mod migrations;`)",
+        "the migrations folder {} holds files but no module file: create {} (or {}) with the folder's \
+         `mod` lines, and declare it in the crate (`mod migrations;`)",
         folder.display(), inside.display(), beside.display()
     )]
     NoModuleFile { folder: PathBuf, inside: PathBuf, beside: PathBuf },

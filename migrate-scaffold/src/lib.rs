@@ -142,14 +142,37 @@ pub struct Written {
     pub revision: String,
     /// The revisions it follows.
     pub down_revisions: Vec<String>,
+    /// The migrations folder's module file, when this was the crate's first migration and the
+    /// file was made with it.
+    pub new_module: Option<NewModule>,
+}
+
+/// The migrations folder's module file, made with the crate's first migration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct NewModule {
+    /// The file: `src/migrations/mod.rs`.
+    pub file: PathBuf,
+    /// Where the crate still has to declare the module, and the line that does: (`src/main.rs`,
+    /// `mod migrations;`). `None` when that file declares it already.
+    pub undeclared: Option<(PathBuf, String)>,
 }
 
 impl fmt::Display for Written {
-    /// `Generating src/migrations/3f2a_add_email.rs ... done (1975 -> 3f2a)`, as Alembic says it.
+    /// `Generating src/migrations/3f2a_add_email.rs ... done (1975 -> 3f2a)`, as Alembic says it;
+    /// for the crate's first migration, its module file before it, and the line to add after it
+    /// where the crate doesn't declare that module yet.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(module) = &self.new_module {
+            writeln!(f, "Generating {} ... done", module.file.display())?;
+        }
         let parents =
             if self.down_revisions.is_empty() { "<base>".to_owned() } else { self.down_revisions.join(", ") };
-        write!(f, "Generating {} ... done ({parents} -> {})", self.file.display(), self.revision)
+        write!(f, "Generating {} ... done ({parents} -> {})", self.file.display(), self.revision)?;
+        if let Some((file, line)) = self.new_module.as_ref().and_then(|module| module.undeclared.as_ref()) {
+            write!(f, "\nAdd `{line}` to {}, so that the crate builds its migrations", file.display())?;
+        }
+        Ok(())
     }
 }
 
@@ -470,9 +493,42 @@ impl Project {
             }
             None => (DEFAULT_TEMPLATE.to_owned(), "the default template".to_owned()),
         };
-        let file = template::write(&folder, new, &template, &name)?;
-        Ok(Written { file, revision: new.revision.to_owned(), down_revisions: new.down_revisions.to_vec() })
+        let (file, module_file) = template::write(&folder, new, &template, &name)?;
+        let new_module =
+            module_file.map(|file| NewModule { undeclared: undeclared(&self.root, &folder), file });
+        Ok(Written {
+            file,
+            revision: new.revision.to_owned(),
+            down_revisions: new.down_revisions.to_vec(),
+            new_module,
+        })
     }
+}
+
+/// Where the crate at `root` must declare the module of `folder`, and the `mod` line that does,
+/// when that file doesn't declare it yet: `src/lib.rs` (else `src/main.rs`) for a folder in `src/`,
+/// else the parent folder's module file (`mod.rs` inside it, or the file beside it).
+fn undeclared(root: &Path, folder: &Path) -> Option<(PathBuf, String)> {
+    let name = folder.file_name()?.to_string_lossy().into_owned();
+    let parent = folder.parent()?;
+    let candidates = if parent == root.join("src") {
+        [parent.join("lib.rs"), parent.join("main.rs")]
+    } else {
+        [parent.join("mod.rs"), parent.with_extension("rs")]
+    };
+    let existing: Vec<&PathBuf> = candidates.iter().filter(|file| file.exists()).collect();
+    let declares = |file: &PathBuf| {
+        std::fs::read_to_string(file).ok().and_then(|text| syn::parse_file(&text).ok()).is_some_and(
+            |parsed| {
+                parsed.items.iter().any(|item| matches!(item, syn::Item::Mod(module) if module.ident == name))
+            },
+        )
+    };
+    if existing.iter().any(|file| declares(file)) {
+        return None;
+    }
+    let file = existing.first().copied().unwrap_or(&candidates[0]);
+    Some((file.clone(), format!("mod {name};")))
 }
 
 fn read_config(root: &Path) -> Result<Config> {

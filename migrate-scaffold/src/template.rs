@@ -160,40 +160,67 @@ fn function_name(message: &str) -> String {
 }
 
 /// Where the migrations folder's module declares its modules: `folder/mod.rs`, or `folder.rs`
-/// beside it; and the `#[path]` of a file in the folder as that module file sees it.
-pub fn module_file(folder: &Path, file_name: &str) -> Result<(PathBuf, String)> {
+/// beside it; and the `#[path]` of a file in the folder as that module file sees it. `None` when
+/// neither exists.
+fn module_file(folder: &Path, file_name: &str) -> Option<(PathBuf, String)> {
     let inside = folder.join("mod.rs");
     if inside.exists() {
-        return Ok((inside, file_name.to_owned()));
+        return Some((inside, file_name.to_owned()));
     }
     let beside = folder.with_extension("rs");
     if beside.exists() {
         let folder_name =
             folder.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
-        return Ok((beside, format!("{folder_name}/{file_name}")));
+        return Some((beside, format!("{folder_name}/{file_name}")));
     }
-    Err(Error::NoModuleFile { folder: folder.to_path_buf(), inside, beside })
+    None
+}
+
+/// Whether `folder` holds nothing (or isn't there yet): a crate's first migration, for which the
+/// folder and its module file are made.
+fn is_empty(folder: &Path) -> Result<bool> {
+    match std::fs::read_dir(folder) {
+        Ok(mut entries) => Ok(entries.next().is_none()),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(true),
+        Err(error) => Err(Error::io("read", folder)(error)),
+    }
 }
 
 /// Writes the migration file (formatted with `rustfmt` where it is installed) and adds its `mod`
-/// line to the folder's module file.
+/// line to the folder's module file. The crate's first migration makes the folder and its module
+/// file (`folder/mod.rs`), returned too: the crate must still declare that module. A folder that
+/// holds files but no module file is refused, with nothing written.
 pub fn write(
     folder: &Path,
     migration: &NewMigration<'_>,
     template: &str,
     template_name: &str,
-) -> Result<PathBuf> {
-    std::fs::create_dir_all(folder).map_err(Error::io("create", folder))?;
+) -> Result<(PathBuf, Option<PathBuf>)> {
     let file_name = migration.file_name();
-    let (module_file, path) = module_file(folder, &file_name)?;
+    let (module_file, path, created) = match module_file(folder, &file_name) {
+        Some((module_file, path)) => (module_file, path, false),
+        None if is_empty(folder)? => (folder.join("mod.rs"), file_name.clone(), true),
+        None => {
+            return Err(Error::NoModuleFile {
+                folder: folder.to_path_buf(),
+                inside: folder.join("mod.rs"),
+                beside: folder.with_extension("rs"),
+            });
+        }
+    };
     let file = folder.join(&file_name);
     if file.exists() {
         return Err(Error::FileExists { file });
     }
     let text = migration.render(template, template_name)?;
+    std::fs::create_dir_all(folder).map_err(Error::io("create", folder))?;
     std::fs::write(&file, text).map_err(Error::io("write", &file))?;
     format(&file);
-    let mut module = std::fs::read_to_string(&module_file).map_err(Error::io("read", &module_file))?;
+    let mut module = if created {
+        String::new()
+    } else {
+        std::fs::read_to_string(&module_file).map_err(Error::io("read", &module_file))?
+    };
     if !module.is_empty() && !module.ends_with('\n') {
         module.push('\n');
     }
@@ -202,7 +229,7 @@ pub fn write(
     }
     module.push_str(&format!("#[path = \"{path}\"]\nmod {};\n", migration.module_name()));
     std::fs::write(&module_file, module).map_err(Error::io("write", &module_file))?;
-    Ok(file)
+    Ok((file, created.then_some(module_file)))
 }
 
 /// Formats `file` as `cargo fmt` would, when `rustfmt` is installed: the text is valid Rust

@@ -352,6 +352,7 @@ fn the_apps_revision_and_merge_commands_write_into_its_crate() {
     let json: serde_json::Value = serde_json::from_str(&stdout(&merged)).unwrap();
     assert_eq!(json["revision"], "cccc00000003");
     assert_eq!(json["down_revisions"], serde_json::json!(["aaaa00000001", "bbbb00000002"]));
+    assert_eq!(json["new_module"], serde_json::Value::Null, "the module file was there already");
     let project = migrate_scaffold::Project::open(&root).unwrap();
     assert_eq!(project.graph().heads(), ["cccc00000003"]);
     std::fs::remove_dir_all(&root).unwrap();
