@@ -7,11 +7,14 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// The app's `main`: migrate's commands. No `mod migrations;` yet: there is no migration.
+const MAIN: &str = "mod models;\n\n#[tokio::main]\nasync fn main() -> std::process::ExitCode {\n    migrate::cli::main().await\n}\n";
+
 /// The app: a binary that mounts migrate's commands, its models, and no migration yet.
 fn app() -> PathBuf {
     let root = std::env::temp_dir().join(format!("migrate_workflow_{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
-    std::fs::create_dir_all(root.join("src/migrations")).unwrap();
+    std::fs::create_dir_all(root.join("src")).unwrap();
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR"));
     std::fs::write(
         root.join("Cargo.toml"),
@@ -28,13 +31,7 @@ fn app() -> PathBuf {
     // nothing new.
     std::fs::copy(workspace.join("Cargo.lock"), root.join("Cargo.lock")).unwrap();
     std::fs::write(root.join("migrate.toml"), "database_url = \"sqlite://app.db?mode=rwc\"\n").unwrap();
-    std::fs::write(
-        root.join("src/main.rs"),
-        "mod migrations;\nmod models;\n\n#[tokio::main]\nasync fn main() -> std::process::ExitCode {\n    \
-         migrate::cli::main().await\n}\n",
-    )
-    .unwrap();
-    std::fs::write(root.join("src/migrations/mod.rs"), "").unwrap();
+    std::fs::write(root.join("src/main.rs"), MAIN).unwrap();
     models(&root, "");
     root
 }
@@ -90,10 +87,22 @@ fn the_alembic_workflow_on_a_built_app() {
     let root = app();
     let db = "app.db";
 
-    // Models first: the first migration is written from them, builds, and runs.
+    // Models first: the first migration is written from them, with the migrations module, which
+    // the crate is told to declare; declared, it builds, and runs.
     let written =
         ok(&root, db, &["revision", "--autogenerate", "-m", "Create users", "--rev-id", "a00000000001"]);
-    assert!(written.contains("add table \"users\" (id, name)"), "{written}");
+    let main = root.join("src/main.rs");
+    assert_eq!(
+        written,
+        format!(
+            "Generating {} ... done\nGenerating {} ... done (<base> -> a00000000001)\n  \
+             add table \"users\" (id, name)\nAdd `mod migrations;` to {}, so that the crate builds its migrations\n",
+            root.join("src/migrations/mod.rs").display(),
+            root.join("src/migrations/a00000000001_create_users.rs").display(),
+            main.display(),
+        )
+    );
+    std::fs::write(&main, format!("mod migrations;\n{MAIN}")).unwrap();
     ok(&root, db, &["upgrade", "head"]);
     assert_eq!(ok(&root, db, &["check"]), "No new upgrade operations detected.\n");
     std::fs::copy(root.join(db), root.join("inside.db")).unwrap();

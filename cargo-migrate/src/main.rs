@@ -72,8 +72,16 @@ fn run(migrate: Migrate) -> migrate_scaffold::Result<()> {
                 println!("{head}{labels} (head)");
             }
         }
-        Command::Revision(new) => println!("{}", project.revision(&new)?),
-        Command::Merge(merge) => println!("{}", project.merge(&merge)?),
+        Command::Revision(new) => written(&project.revision(&new)?),
+        Command::Merge(merge) => written(&project.merge(&merge)?),
     }
     Ok(())
+}
+
+/// `Generating ... done` for what was written, then what is left to do.
+fn written(written: &migrate_scaffold::Written) {
+    println!("{written}");
+    if let Some(to_do) = written.to_do() {
+        println!("{to_do}");
+    }
 }

@@ -158,21 +158,25 @@ pub struct NewModule {
     pub undeclared: Option<(PathBuf, String)>,
 }
 
+impl Written {
+    /// What the user still has to do, printed last: add the `mod` line of a migrations module
+    /// made with the crate's first migration, where the crate doesn't declare it yet.
+    pub fn to_do(&self) -> Option<String> {
+        let (file, line) = self.new_module.as_ref()?.undeclared.as_ref()?;
+        Some(format!("Add `{line}` to {}, so that the crate builds its migrations", file.display()))
+    }
+}
+
 impl fmt::Display for Written {
     /// `Generating src/migrations/3f2a_add_email.rs ... done (1975 -> 3f2a)`, as Alembic says it;
-    /// for the crate's first migration, its module file before it, and the line to add after it
-    /// where the crate doesn't declare that module yet.
+    /// for the crate's first migration, its module file's line before it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(module) = &self.new_module {
             writeln!(f, "Generating {} ... done", module.file.display())?;
         }
         let parents =
             if self.down_revisions.is_empty() { "<base>".to_owned() } else { self.down_revisions.join(", ") };
-        write!(f, "Generating {} ... done ({parents} -> {})", self.file.display(), self.revision)?;
-        if let Some((file, line)) = self.new_module.as_ref().and_then(|module| module.undeclared.as_ref()) {
-            write!(f, "\nAdd `{line}` to {}, so that the crate builds its migrations", file.display())?;
-        }
-        Ok(())
+        write!(f, "Generating {} ... done ({parents} -> {})", self.file.display(), self.revision)
     }
 }
 

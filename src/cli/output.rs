@@ -127,7 +127,17 @@ impl Output {
     pub(super) fn written(&self, written: &migrate_scaffold::Written) {
         match self.format {
             Format::Json => self.json(written_json(written, json!({}))),
-            Format::Text => self.print(&written.to_string()),
+            Format::Text => {
+                self.print(&written.to_string());
+                self.to_do(written);
+            }
+        }
+    }
+
+    /// What the user still has to do after a revision was written (`Written::to_do`), last.
+    fn to_do(&self, written: &migrate_scaffold::Written) {
+        if let Some(to_do) = written.to_do() {
+            self.print(&to_do);
         }
     }
 
@@ -166,6 +176,7 @@ impl Output {
                 for change in &migration.changes {
                     self.print(&format!("  {change}"));
                 }
+                self.to_do(written);
             }
         }
         for review in &migration.reviews {
