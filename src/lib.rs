@@ -66,11 +66,12 @@ macro_rules! schema_object {
     };
 }
 
-/// Everything a migration module needs: `use migrate::prelude::*;`.
+/// Everything a migration module needs: `use migrate::prelude::*;`. With `MigratePool`, so that
+/// `pool.migrate_connection()` works where a pool is at hand (a `#[migrate::test]`).
 pub mod prelude {
     pub use migrate_core::{
-        Connection, Constraint, Database, ForeignKey, Function, Migration, Operations, ReferentialAction,
-        ServerDefault, Trigger, TriggerEvent, TriggerTiming, Type, Value, View,
+        Connection, Constraint, Database, ForeignKey, Function, MigratePool, Migration, Operations,
+        ReferentialAction, ServerDefault, Trigger, TriggerEvent, TriggerTiming, Type, Value, View,
     };
     pub use migrate_macros::{Enum, Model, migration};
 }
