@@ -294,9 +294,12 @@ async fn an_applied_migration_that_was_edited_is_reported_before_anything_runs(d
     assert!(!db.has_table("lin_tags").await, "nothing ran");
 
     let repaired = migrator.repair_checksums(true);
-    assert_eq!(revisions(&repaired.upgrade(&db.pool, "head").await.unwrap()), ["lin3"]);
+    let report = repaired.upgrade(&db.pool, "head").await.unwrap();
+    assert_eq!(revisions(&report), ["lin3"]);
+    assert_eq!(report.accepted_edits, ["lin1"]);
     // A migrator that doesn't repair now accepts the database: the new checksum was recorded.
-    assert!(self::migrator("lin").upgrade(&db.pool, "head").await.is_ok(), "the repair was recorded");
+    let again = self::migrator("lin").upgrade(&db.pool, "head").await.unwrap();
+    assert!(again.accepted_edits.is_empty() && again.applied.is_empty(), "the repair was recorded");
 }
 
 async fn a_revision_the_program_does_not_know_is_an_error_unless_allowed(db: Arc<TestDatabase>) {
@@ -730,11 +733,18 @@ async fn editing_an_applied_migration_is_caught_at_head_too(db: Arc<TestDatabase
         let declaration = Box::leak(declaration.encode_at(module_path!(), file, line).into_boxed_str());
         &*Box::leak(Box::new(Migration { declaration, ..*m }))
     });
-    let error = Migrator::new(edited).unwrap().upgrade(&db.pool, "head").await.unwrap_err();
+    let edited: Vec<_> = edited.collect();
+    let error = Migrator::new(edited.clone()).unwrap().upgrade(&db.pool, "head").await.unwrap_err();
     assert!(
         matches!(&error, Error::ChecksumMismatch { migrations } if migrations[0].contains("'lin2'")),
         "{error}"
     );
+    // Accepted by a run with nothing else to do, once.
+    let accepted = Migrator::new(edited.clone()).unwrap().repair_checksums(true);
+    let report = accepted.upgrade(&db.pool, "head").await.unwrap();
+    assert_eq!((report.applied.len(), report.accepted_edits.as_slice()), (0, ["lin2".to_owned()].as_slice()));
+    let again = Migrator::new(edited).unwrap().upgrade(&db.pool, "head").await.unwrap();
+    assert!(again.applied.is_empty() && again.accepted_edits.is_empty(), "the new checksum was recorded");
 }
 
 async fn history_lists_the_applied_revisions_newest_first(db: Arc<TestDatabase>) {

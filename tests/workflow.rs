@@ -117,6 +117,22 @@ fn the_alembic_workflow_on_a_built_app() {
     ok(&root, db, &["upgrade", "head"]);
     assert_eq!(ok(&root, db, &["check"]), "No new upgrade operations detected.\n");
 
+    // An applied migration edited: refused, then accepted once, on the command line.
+    let first = root.join("src/migrations/a00000000001_create_users.rs");
+    let code = std::fs::read_to_string(&first).unwrap();
+    let code = code.replacen("(op: &mut Operations) {", "(op: &mut Operations) {\n    let _edited = ();", 1);
+    std::fs::write(&first, code).unwrap();
+    let refused = run(&root, db, &["upgrade"]);
+    assert_eq!(refused.status.code(), Some(1));
+    let error = String::from_utf8_lossy(&refused.stderr);
+    assert!(error.contains("'a00000000001'") && error.contains("`upgrade --repair-checksums`"), "{error}");
+    assert_eq!(
+        ok(&root, db, &["upgrade", "--repair-checksums"]),
+        "Accepted the edited code of a00000000001: its new checksum is recorded\n\
+         Nothing to do: the database is at a00000000002\n"
+    );
+    assert_eq!(ok(&root, db, &["upgrade"]), "Nothing to do: the database is at a00000000002\n");
+
     // Two developers write a revision after the same head.
     ok(&root, db, &["revision", "-m", "Audit", "--rev-id", "b00000000001"]);
     ok(

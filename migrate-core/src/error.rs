@@ -205,7 +205,7 @@ pub enum Error {
     NoDowngrade { revision: String, origin: String, reason: String },
     /// Applied migrations whose code changed since.
     #[error(
-        "these applied migrations were edited after they were applied: {}; revert the edits and write a new migration instead, or accept them with `Migrator::repair_checksums(true)`",
+        "these applied migrations were edited after they were applied: {}; revert the edits and write a new migration instead, or accept them once (`upgrade --repair-checksums` on the command line, `Migrator::repair_checksums(true)` in code)",
         migrations.join(", ")
     )]
     ChecksumMismatch { migrations: Vec<String> },

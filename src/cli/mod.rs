@@ -96,6 +96,10 @@ enum Command {
         /// With --sql: write the SQL to this file instead of standard output
         #[arg(short, long, requires = "sql")]
         output: Option<PathBuf>,
+        /// Accept the edited code of applied migrations, recording their new checksums, instead
+        /// of refusing to run (for a harmless edit; otherwise write a new migration)
+        #[arg(long, conflicts_with = "sql")]
+        repair_checksums: bool,
     },
     /// Revert migrations down to a target: base, a revision, -N, label@base, ...
     Downgrade {
@@ -254,6 +258,9 @@ impl Cli {
         let config = options.config.clone().unwrap_or_else(|| PathBuf::from("migrate.toml"));
         let settings = Settings::read(&config, environment.as_deref(), options.config.is_some())?;
         let mut migrator = migrator(&settings).map_err(|error| error.to_string())?;
+        if let Command::Upgrade { repair_checksums: true, .. } = &command {
+            migrator = migrator.repair_checksums(true);
+        }
         let display = RunDisplay::new(std::io::stdout().is_terminal(), options.verbose);
         if options.format == Format::Text && !options.quiet {
             migrator = display.attach(migrator);
@@ -278,7 +285,7 @@ impl Session<'_> {
     async fn execute(&self, command: Command, output: &mut Output) -> Result<Ending, String> {
         let graph = self.migrator.graph();
         match command {
-            Command::Upgrade { target, sql: true, output: file } => {
+            Command::Upgrade { target, sql: true, output: file, .. } => {
                 let sql = self.migrator.upgrade_sql(self.database()?, &target).map_err(text)?;
                 write_sql(&sql, file.as_deref(), output)?;
             }

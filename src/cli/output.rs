@@ -70,7 +70,14 @@ impl Output {
                     })
                 })
                 .collect();
-            return self.json(json!({ "applied": applied, "heads": report.heads }));
+            return self.json(json!({
+                "applied": applied,
+                "heads": report.heads,
+                "accepted_edits": report.accepted_edits,
+            }));
+        }
+        for revision in &report.accepted_edits {
+            self.print(&format!("Accepted the edited code of {revision}: its new checksum is recorded"));
         }
         let heads = if report.heads.is_empty() { "base".to_owned() } else { report.heads.join(", ") };
         if report.applied.is_empty() {

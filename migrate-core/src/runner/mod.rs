@@ -47,6 +47,9 @@ pub struct Report {
     pub applied: Vec<Applied>,
     /// The heads the version table holds afterwards.
     pub heads: Vec<String>,
+    /// The applied migrations whose edited code the run accepted, recording their new checksums
+    /// ([`Migrator::repair_checksums`]); empty otherwise.
+    pub accepted_edits: Vec<String>,
 }
 
 /// Moves databases through the revision graph of a set of migrations.
@@ -143,7 +146,7 @@ impl Migrator {
     }
 
     /// Accepts applied migrations whose code changed since, recording their new checksums,
-    /// instead of refusing to run.
+    /// instead of refusing to run; [`Report::accepted_edits`] names them.
     pub fn repair_checksums(mut self, repair: bool) -> Self {
         self.settings.repair_checksums = repair;
         self

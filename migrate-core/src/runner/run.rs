@@ -62,6 +62,8 @@ pub(super) struct Run<'m> {
     /// Bookkeeping that goes with the next round trip the run sends (and is dropped with a failed
     /// step's rollback): statements whose place in the run's transactions is anywhere before it.
     pending: Vec<Statement>,
+    /// The applied migrations whose edited code this run accepted (`repair_checksums`).
+    accepted_edits: Vec<String>,
 }
 
 impl<'m> Run<'m> {
@@ -77,6 +79,7 @@ impl<'m> Run<'m> {
             suspended_foreign_keys: None,
             failed_step_undone: false,
             pending: Vec::new(),
+            accepted_edits: Vec::new(),
         })
     }
 
@@ -116,6 +119,7 @@ impl<'m> Run<'m> {
                 };
             apply::restore_foreign_keys(&mut self.connection, self.suspended_foreign_keys).await;
             outcome
+                .map(|report| Report { accepted_edits: std::mem::take(&mut self.accepted_edits), ..report })
         })
     }
 
@@ -172,7 +176,7 @@ impl<'m> Run<'m> {
         {
             // The digest of the checksums applied equals this program's: nothing was edited.
             tracing::info!(heads = ?state.heads, "database is at the target; nothing to run");
-            return Look::AtTarget(Report { applied: Vec::new(), heads: state.heads });
+            return Look::AtTarget(Report { heads: state.heads, ..Report::default() });
         }
         if !wants_plan {
             return Look::Prepared(None);
@@ -220,12 +224,12 @@ impl<'m> Run<'m> {
         if let Some(unknown) = migrator.unknown_head(&heads) {
             if migrator.settings.allow_unknown_revisions {
                 tracing::warn!(revision = %unknown, "the database is at a revision this program doesn't know; leaving it alone");
-                return Ok(Report { applied: Vec::new(), heads });
+                return Ok(Report { heads, ..Report::default() });
             }
             return Err(Error::UnknownRevision { revision: unknown.clone() });
         }
         match action {
-            Action::Current => return Ok(Report { applied: Vec::new(), heads }),
+            Action::Current => return Ok(Report { heads, ..Report::default() }),
             Action::Stamp { target, .. } => {
                 self.check_checksums(&heads).await?;
                 let stamped = migrator.graph.stamp_heads(&heads, target)?;
@@ -250,7 +254,7 @@ impl<'m> Run<'m> {
             if digest != applied {
                 self.execute_bookkeeping(&[self.table.set_digest(applied.as_deref())]).await?;
             }
-            return Ok(Report { applied: Vec::new(), heads });
+            return Ok(Report { heads, ..Report::default() });
         }
         tracing::info!(steps = plan.len(), "migrating");
         self.ask_the_server_where_it_matters(&code).await?;
@@ -359,7 +363,7 @@ impl<'m> Run<'m> {
         // A stamp says where the database is: a half-applied migration's progress is void.
         statements.push(self.table.clear_progress());
         self.execute_bookkeeping(&statements).await?;
-        Ok(Report { applied: Vec::new(), heads: stamped })
+        Ok(Report { heads: stamped, ..Report::default() })
     }
 
     /// Reads the version tables under the lock and checks their layout, creating the tables on
@@ -424,6 +428,7 @@ impl<'m> Run<'m> {
                 duration_ms: 0,
             };
             self.execute_bookkeeping(&[self.table.log(entry)]).await?;
+            self.accepted_edits.push(migration.revision().to_owned());
         }
         Ok(())
     }
@@ -451,7 +456,7 @@ impl<'m> Run<'m> {
             begin.append(&mut self.pending);
             self.execute_together(&begin, "beginning the run's transaction").await?;
         }
-        let mut report = Report { applied: Vec::new(), heads };
+        let mut report = Report { heads, ..Report::default() };
         if let Some(on_planned) = &self.migrator.settings.on_planned
             && !plan.steps.is_empty()
         {
