@@ -87,6 +87,17 @@ fn the_alembic_workflow_on_a_built_app() {
     let root = app();
     let db = "app.db";
 
+    // No migration yet: said, so that a crate that forgot its `mod migrations;` finds out.
+    let empty = run(&root, db, &["heads"]);
+    assert!(empty.status.success());
+    let warning = "warning: this program registers no migration; if the crate has some, declare the module that holds them (`mod migrations;`)\n";
+    // (cargo's own warnings about the build come before it)
+    assert!(
+        String::from_utf8_lossy(&empty.stderr).ends_with(warning),
+        "{}",
+        String::from_utf8_lossy(&empty.stderr)
+    );
+
     // Models first: the first migration is written from them, with the migrations module, which
     // the crate is told to declare; declared, it builds, and runs.
     let written =
@@ -131,7 +142,10 @@ fn the_alembic_workflow_on_a_built_app() {
         "Accepted the edited code of a00000000001: its new checksum is recorded\n\
          Nothing to do: the database is at a00000000002\n"
     );
-    assert_eq!(ok(&root, db, &["upgrade"]), "Nothing to do: the database is at a00000000002\n");
+    let upgraded = run(&root, db, &["upgrade"]);
+    assert_eq!(String::from_utf8_lossy(&upgraded.stdout), "Nothing to do: the database is at a00000000002\n");
+    let stderr = String::from_utf8_lossy(&upgraded.stderr);
+    assert!(!stderr.contains("registers no migration"), "not once the module is declared: {stderr}");
 
     // Two developers write a revision after the same head.
     ok(&root, db, &["revision", "-m", "Audit", "--rev-id", "b00000000001"]);

@@ -261,6 +261,17 @@ impl Cli {
         if let Command::Upgrade { repair_checksums: true, .. } = &command {
             migrator = migrator.repair_checksums(true);
         }
+        // A build that registers no migration, run for anything but writing one: most likely
+        // the crate doesn't declare the module that holds them.
+        if migrator.graph().is_empty()
+            && !options.quiet
+            && !matches!(command, Command::Revision { .. } | Command::Merge(_))
+        {
+            let _ = writeln!(
+                std::io::stderr(),
+                "warning: this program registers no migration; if the crate has some, declare the module that holds them (`mod migrations;`)"
+            );
+        }
         let display = RunDisplay::new(std::io::stdout().is_terminal(), options.verbose);
         if options.format == Format::Text && !options.quiet {
             migrator = display.attach(migrator);
