@@ -353,13 +353,26 @@ impl Migrator {
 /// app whose graph has several heads on purpose (a plug-in with its own base) uses
 /// [`upgrade_to_heads`].
 pub async fn upgrade_to_head(pool: &impl MigratePool) -> Result<Report> {
-    Migrator::from_registry()?.upgrade(pool, "head").await
+    startup_migrator()?.upgrade(pool, "head").await
 }
 
 /// Moves the database to every head of the registered migrations: startup for an app with
 /// several heads on purpose.
 pub async fn upgrade_to_heads(pool: &impl MigratePool) -> Result<Report> {
-    Migrator::from_registry()?.upgrade(pool, "heads").await
+    startup_migrator()?.upgrade(pool, "heads").await
+}
+
+/// Every registered migration, for a startup upgrade; none is logged as a warning, since an app
+/// that has migrations and registers none (a library of migrations that the binary doesn't link)
+/// would start on a database they never touched.
+fn startup_migrator() -> Result<Migrator> {
+    let migrator = Migrator::from_registry()?;
+    if migrator.graph.is_empty() {
+        tracing::warn!(
+            "no migration is registered: a library that holds them must be linked into the program (`use my_app as _;`)"
+        );
+    }
+    Ok(migrator)
 }
 
 /// FNV-1a, 128 bits, over the parts in order: a stable hash (the digest outlives the binary).
